@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import { adminRoutes } from './http/admin/admin.routes.ts';
+import { navRoutes } from './http/bili/nav.routes.ts';
+import { passportRoutes } from './http/bili/passport.routes.ts';
+import { registerBiliAuth } from './http/plugins/bili-auth.ts';
+import { ADMIN_PREFIX, registerErrorHandling } from './http/plugins/error-handler.ts';
+import type { Services } from './services/services.ts';
+
+export interface AppDeps {
+  config: Config;
+  services: Services;
+}
+
+const NOFACE = readFileSync(new URL('../assets/noface.png', import.meta.url));
+
+/** Builds the HTTP application; never listens (main.ts and the tests do). */
+export async function buildApp({ config, services }: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    bodyLimit: config.bodyLimit,
+    // Bilibili ids and flags are read from strings; repeated parameters arrive as arrays and fail validation.
+    ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
+    routerOptions: { ignoreTrailingSlash: true },
+    connectionTimeout: 60_000,
+    requestTimeout: 30_000,
+  });
+
+  registerErrorHandling(app);
+  await app.register(formbody);
+  await app.register(cookie);
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Replay admin API',
+        version: '1',
+        description: 'Operator API of Replay (bearer admin token).',
+      },
+      components: { securitySchemes: { adminToken: { type: 'http', scheme: 'bearer' } } },
+    },
+    // The OpenAPI document describes the admin API only; the Bilibili surface is CONTRACT.md's.
+    transform: ({ schema, url }) => ({
+      schema: url.startsWith(ADMIN_PREFIX) ? schema : { ...(schema ?? {}), hide: true },
+      url,
+    }),
+  });
+  await app.register(swaggerUi, { routePrefix: `${ADMIN_PREFIX}/docs` });
+
+  registerBiliAuth(app, services.sessions);
+  navRoutes(app, services, config);
+  passportRoutes(app, services);
+  await app.register(adminRoutes(services, config.adminToken), { prefix: `${ADMIN_PREFIX}/v1` });
+
+  app.get('/static/noface.png', (_request, reply) =>
+    reply.type('image/png').header('cache-control', 'public, max-age=86400').send(NOFACE),
+  );
+  return app;
+}

@@ -1,0 +1,161 @@
+import type { FetchLike } from './http.ts';
+
+export interface AdminUser {
+  mid: number;
+  uname: string;
+  sex: string;
+  sign: string;
+  face: string;
+  level: number;
+  vip_type: number;
+  vip_due_date: number;
+  official_type: number;
+  official_desc: string;
+  banned: boolean;
+  has_password: boolean;
+  created_at: number;
+}
+
+export interface NewAdminUser {
+  uname: string;
+  password?: string;
+  mid?: number;
+  sex?: '男' | '女' | '保密';
+  sign?: string;
+  face?: string;
+  level?: number;
+  vip_type?: number;
+  vip_due_date?: number;
+  official_type?: number;
+  official_desc?: string;
+}
+
+export type AdminUserPatch = Partial<Omit<NewAdminUser, 'mid'>> & { banned?: boolean };
+
+export interface IssuedSession {
+  cookies: { SESSDATA: string; bili_jct: string; DedeUserID: string; DedeUserID__ckMd5: string; sid: string };
+  cookie_header: string;
+  access_key: string;
+  expires_at: number;
+}
+
+export interface AdminPage {
+  cid: number;
+  page: number;
+  part: string;
+  duration: number;
+}
+
+export interface AdminArchive {
+  aid: number;
+  bvid: string;
+  title: string;
+  cover: string;
+  desc: string;
+  owner_mid: number;
+  tid: number;
+  tname: string;
+  copyright: number;
+  pubdate: number;
+  ctime: number;
+  duration: number;
+  pages: AdminPage[];
+}
+
+export interface NewAdminArchive {
+  aid?: number;
+  title: string;
+  owner_mid: number;
+  cover?: string;
+  desc?: string;
+  tid?: number;
+  tname?: string;
+  copyright?: number;
+  pubdate?: number;
+  pages: { cid?: number; part: string; duration: number }[];
+}
+
+export interface AdminArea {
+  type: number;
+  oid: number;
+  owner_mid: number;
+  closed: boolean;
+  created_at: number;
+}
+
+export class AdminApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: { statusCode?: number; code?: number; message?: string },
+  ) {
+    super(`admin API ${status}: ${body.message ?? ''}`);
+    this.name = 'AdminApiError';
+  }
+}
+
+export interface AdminClientOptions {
+  baseUrl: string;
+  token: string;
+  fetch?: FetchLike;
+}
+
+/** Typed client of Replay's admin API (/admin/api/v1). Non-2xx answers throw AdminApiError. */
+export class AdminClient {
+  private readonly baseUrl: string;
+  private readonly fetchImpl: FetchLike;
+
+  constructor(private readonly options: AdminClientOptions) {
+    this.baseUrl = `${options.baseUrl.replace(/\/+$/, '')}/admin/api/v1`;
+    this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+  }
+
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.options.token}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await this.fetchImpl(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    const json: unknown = text ? JSON.parse(text) : undefined;
+    if (!response.ok) throw new AdminApiError(response.status, json ?? {});
+    return json as T;
+  }
+
+  createUser(user: NewAdminUser): Promise<AdminUser> {
+    return this.request('POST', '/users', user);
+  }
+
+  getUser(mid: number): Promise<AdminUser> {
+    return this.request('GET', `/users/${mid}`);
+  }
+
+  updateUser(mid: number, patch: AdminUserPatch): Promise<AdminUser> {
+    return this.request('PATCH', `/users/${mid}`, patch);
+  }
+
+  issueSession(mid: number): Promise<IssuedSession> {
+    return this.request('POST', `/users/${mid}/sessions`);
+  }
+
+  createArchive(archive: NewAdminArchive): Promise<AdminArchive> {
+    return this.request('POST', '/archives', archive);
+  }
+
+  getArchive(aid: number): Promise<AdminArchive> {
+    return this.request('GET', `/archives/${aid}`);
+  }
+
+  putArea(type: number, oid: number, area: { owner_mid: number; closed?: boolean }): Promise<AdminArea> {
+    return this.request('PUT', `/areas/${type}/${oid}`, area);
+  }
+
+  getArea(type: number, oid: number): Promise<AdminArea> {
+    return this.request('GET', `/areas/${type}/${oid}`);
+  }
+}
+
+export function createAdminClient(options: AdminClientOptions): AdminClient {
+  return new AdminClient(options);
+}

@@ -1,0 +1,51 @@
+/** Minimal server-rendered pages (sign-in and QR confirmation). Everything user-given is escaped. */
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export function page(title: string, body: string, script = ''): string {
+  return `<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)} · Replay</title>
+<style>
+  :root { color-scheme: light dark; font-family: system-ui, sans-serif; }
+  body { max-width: 26rem; margin: 3rem auto; padding: 0 1rem; }
+  h1 { font-size: 1.4rem; }
+  label { display: block; margin: .8rem 0 .2rem; }
+  input { width: 100%; padding: .5rem; box-sizing: border-box; font-size: 1rem; }
+  button { margin-top: 1rem; padding: .6rem 1.2rem; font-size: 1rem; background: #fb7299; color: #fff; border: 0; border-radius: 4px; cursor: pointer; }
+  button:focus-visible, input:focus-visible { outline: 3px solid #00a1d6; }
+  .status { margin-top: 1rem; min-height: 1.5em; }
+  .error { color: #d03050; }
+</style>
+</head>
+<body>
+<main>
+${body}
+</main>
+${script ? `<script>${script}</script>` : ''}
+</body>
+</html>`;
+}
+
+/** A JavaScript string literal that is safe inside an inline <script> (no `</script>` break-out). */
+export function jsString(value: string): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+/** Only same-site paths are followed after sign-in, so the page cannot be used as an open redirect. */
+export function safeLocalPath(value: unknown, fallback = '/'): string {
+  return typeof value === 'string' &&
+    value.startsWith('/') &&
+    !value.startsWith('//') &&
+    !value.includes('\\')
+    ? value
+    : fallback;
+}

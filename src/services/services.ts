@@ -1,0 +1,42 @@
+import type { Config } from '../config.ts';
+import type { Store } from '../store/store.ts';
+import { CatalogService } from './catalog.service.ts';
+import type { Clock } from './clock.ts';
+import { systemClock } from './clock.ts';
+import { DemoService } from './demo.service.ts';
+import { QrLoginService } from './qr-login.service.ts';
+import { SessionService } from './session.service.ts';
+import { UserService } from './user.service.ts';
+import { WbiService } from './wbi.service.ts';
+
+/** Every use case, wired once per process (or per test server) over one store and one clock. */
+export interface Services {
+  readonly clock: Clock;
+  readonly users: UserService;
+  readonly sessions: SessionService;
+  readonly qrLogin: QrLoginService;
+  readonly wbi: WbiService;
+  readonly catalog: CatalogService;
+  readonly demo: DemoService;
+}
+
+export async function createServices(
+  store: Store,
+  config: Config,
+  clock: Clock = systemClock,
+): Promise<Services> {
+  const sessions = new SessionService(store, clock, config.sessionCacheTtlMs);
+  const users = new UserService(store, clock, (mid) => sessions.forgetUser(mid));
+  const catalog = new CatalogService(store, clock);
+  const wbi = new WbiService(store, clock);
+  await wbi.init();
+  return {
+    clock,
+    users,
+    sessions,
+    qrLogin: new QrLoginService(store, sessions, clock),
+    wbi,
+    catalog,
+    demo: new DemoService(store, users, catalog),
+  };
+}

@@ -1,0 +1,137 @@
+import { SEXES } from '../domain/account.ts';
+import { BiliError } from '../errors.ts';
+import { isUniqueViolation } from '../store/database.ts';
+import type { UserRow } from '../store/repositories/user.repository.ts';
+import type { Store } from '../store/store.ts';
+import type { Clock } from './clock.ts';
+import { nowSeconds } from './clock.ts';
+import { hashPassword, verifyPassword } from './crypto.ts';
+
+export interface NewUserInput {
+  uname: string;
+  password?: string;
+  mid?: number;
+  sex?: string;
+  sign?: string;
+  face?: string;
+  level?: number;
+  vip_type?: number;
+  vip_due_date?: number;
+  official_type?: number;
+  official_desc?: string;
+}
+
+export interface UserPatch {
+  uname?: string;
+  password?: string;
+  banned?: boolean;
+  sex?: string;
+  sign?: string;
+  face?: string;
+  level?: number;
+  vip_type?: number;
+  vip_due_date?: number;
+  official_type?: number;
+  official_desc?: string;
+}
+
+/** A year of membership from now, used when an operator grants vip without a due date. */
+const DEFAULT_VIP_SECONDS = 365 * 24 * 3600;
+
+export class UserService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    /** Called after a change that cached sessions must see at once (ban, rename). */
+    private readonly onUserChanged: (mid: number) => void = () => undefined,
+  ) {}
+
+  async create(input: NewUserInput): Promise<UserRow> {
+    validateProfile(input);
+    const now = nowSeconds(this.clock);
+    const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
+    const vipType = input.vip_type ?? 0;
+    try {
+      return await this.store.transactionRetryingUnique(async (tx) => {
+        if (await tx.users.findByUname(input.uname)) throw new BiliError(-652, `uname ${input.uname}`);
+        if (input.mid !== undefined && (await tx.users.findByMid(input.mid))) {
+          throw new BiliError(-652, `mid ${input.mid}`);
+        }
+        return tx.users.insert({
+          ...(input.mid === undefined ? {} : { mid: input.mid }),
+          uname: input.uname,
+          password_hash: passwordHash,
+          sex: input.sex ?? '保密',
+          sign: input.sign ?? '',
+          face: input.face ?? '',
+          level: input.level ?? 0,
+          vip_type: vipType,
+          vip_due_date: input.vip_due_date ?? (vipType > 0 ? (now + DEFAULT_VIP_SECONDS) * 1000 : 0),
+          official_type: input.official_type ?? -1,
+          official_desc: input.official_desc ?? '',
+          banned: 0,
+          created_at: now,
+          updated_at: now,
+        });
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new BiliError(-652, input.uname);
+      throw error;
+    }
+  }
+
+  async get(mid: number): Promise<UserRow> {
+    const user = await this.store.users.findByMid(mid);
+    if (!user) throw new BiliError(-626, `mid ${mid}`);
+    return user;
+  }
+
+  async update(mid: number, patch: UserPatch): Promise<UserRow> {
+    validateProfile(patch);
+    const { password, banned, ...profile } = patch;
+    const passwordHash = password === undefined ? undefined : await hashPassword(password);
+    try {
+      const updated = await this.store.transaction(async (tx) => {
+        if (patch.uname !== undefined) {
+          const other = await tx.users.findByUname(patch.uname);
+          if (other && other.mid !== mid) throw new BiliError(-652, `uname ${patch.uname}`);
+        }
+        return tx.users.update(mid, {
+          ...profile,
+          ...(passwordHash === undefined ? {} : { password_hash: passwordHash }),
+          ...(banned === undefined ? {} : { banned: banned ? 1 : 0 }),
+          updated_at: nowSeconds(this.clock),
+        });
+      });
+      if (!updated) throw new BiliError(-626, `mid ${mid}`);
+      this.onUserChanged(mid);
+      return updated;
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new BiliError(-652, patch.uname);
+      throw error;
+    }
+  }
+
+  /** Name + password sign-in; one answer (-629) for an unknown name and a wrong password alike. */
+  async authenticate(uname: string, password: string): Promise<UserRow> {
+    const user = await this.store.users.findByUname(uname);
+    if (!user?.password_hash || !(await verifyPassword(password, user.password_hash))) {
+      throw new BiliError(-629);
+    }
+    return user;
+  }
+}
+
+function validateProfile(p: { uname?: string; password?: string; sex?: string; level?: number }): void {
+  if (
+    p.uname !== undefined &&
+    (p.uname.trim() !== p.uname || p.uname.length < 1 || [...p.uname].length > 32)
+  ) {
+    throw new BiliError(-400, 'uname must be 1–32 characters without surrounding spaces');
+  }
+  if (p.password !== undefined && p.password.length < 6) throw new BiliError(-628, 'at least 6 characters');
+  if (p.sex !== undefined && !(SEXES as readonly string[]).includes(p.sex)) {
+    throw new BiliError(-400, `sex must be one of ${SEXES.join(', ')}`);
+  }
+  if (p.level !== undefined && (p.level < 0 || p.level > 6)) throw new BiliError(-400, 'level must be 0–6');
+}

@@ -1,0 +1,67 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface DbHandle {
+  readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
+  /** The raw better-sqlite3 handle, for hot paths that use prepared statements directly. */
+  readonly sqlite: SQLite.Database | null;
+  readonly pool: pg.Pool | null;
+  close(): Promise<void>;
+}
+
+export interface DbOptions {
+  sqliteSynchronous?: 'FULL' | 'NORMAL';
+  poolSize?: number;
+}
+
+export function isPostgresUrl(target: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(target);
+}
+
+export function createDb(target: string, options: DbOptions = {}): DbHandle {
+  return isPostgresUrl(target) ? createPostgres(target, options) : createSqlite(target, options);
+}
+
+// pg hands int8 and numeric back as strings to protect precision; every id and count here is below 2^53,
+// so the store normalises them to numbers once, for all repositories.
+const PG_INT8 = 20;
+const PG_NUMERIC = 1700;
+function textParser(oid: number): (value: string) => unknown {
+  if (oid === PG_INT8 || oid === PG_NUMERIC) return Number;
+  return pg.types.getTypeParser(oid, 'text') as (value: string) => unknown;
+}
+const pgTypes = { getTypeParser: textParser };
+
+function createPostgres(url: string, options: DbOptions): DbHandle {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: pgTypes });
+  // An idle client losing its connection must not take the process down; the pool replaces it.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', sqlite: null, pool, close: () => db.destroy() };
+}
+
+function createSqlite(file: string, options: DbOptions): DbHandle {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma(`synchronous = ${options.sqliteSynchronous ?? 'FULL'}`);
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('cache_size = -65536');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', sqlite, pool: null, close: () => db.destroy() };
+}
+
+/** Unique / primary-key violation on either database. */
+export function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

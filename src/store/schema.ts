@@ -1,0 +1,13 @@
+import type { ArchivePagesTable, ArchivesTable, AreasTable } from './tables/catalog.tables.ts';
+import type { QrLoginsTable, SessionsTable, SettingsTable, UsersTable } from './tables/identity.tables.ts';
+
+/** Every table Replay stores; each feature declares its own in `tables/` and lists them here. */
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  qr_logins: QrLoginsTable;
+  settings: SettingsTable;
+  archives: ArchivesTable;
+  archive_pages: ArchivePagesTable;
+  areas: AreasTable;
+}

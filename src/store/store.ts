@@ -1,0 +1,57 @@
+import type { Kysely } from 'kysely';
+import type { DbHandle, Dialect } from './database.ts';
+import { isUniqueViolation } from './database.ts';
+import { ArchiveRepository } from './repositories/archive.repository.ts';
+import { AreaRepository } from './repositories/area.repository.ts';
+import { QrLoginRepository } from './repositories/qr-login.repository.ts';
+import { SessionRepository } from './repositories/session.repository.ts';
+import { SettingsRepository } from './repositories/settings.repository.ts';
+import { UserRepository } from './repositories/user.repository.ts';
+import type { Database } from './schema.ts';
+
+/** Repositories bound to one executor: the pool, or one open transaction. */
+export class Repositories {
+  readonly users: UserRepository;
+  readonly sessions: SessionRepository;
+  readonly qrLogins: QrLoginRepository;
+  readonly settings: SettingsRepository;
+  readonly archives: ArchiveRepository;
+  readonly areas: AreaRepository;
+
+  constructor(db: Kysely<Database>) {
+    this.users = new UserRepository(db);
+    this.sessions = new SessionRepository(db);
+    this.qrLogins = new QrLoginRepository(db);
+    this.settings = new SettingsRepository(db);
+    this.archives = new ArchiveRepository(db);
+    this.areas = new AreaRepository(db);
+  }
+}
+
+/** The storage entry point services receive: repositories outside a transaction, and `transaction()`. */
+export class Store extends Repositories {
+  readonly dialect: Dialect;
+
+  constructor(readonly handle: DbHandle) {
+    super(handle.db);
+    this.dialect = handle.dialect;
+  }
+
+  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
+    return this.handle.db.transaction().execute((trx) => work(new Repositories(trx)));
+  }
+
+  /**
+   * Runs `work` in a transaction, again (up to `attempts` times) when it hits a unique violation: how
+   * id allocation by max+1 stays correct when two nodes insert at once.
+   */
+  async transactionRetryingUnique<T>(work: (tx: Repositories) => Promise<T>, attempts = 5): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.transaction(work);
+      } catch (error) {
+        if (!isUniqueViolation(error) || attempt >= attempts) throw error;
+      }
+    }
+  }
+}

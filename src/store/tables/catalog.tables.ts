@@ -1,0 +1,33 @@
+export interface ArchivesTable {
+  aid: number;
+  bvid: string;
+  title: string;
+  cover: string;
+  description: string;
+  owner_mid: number;
+  tid: number;
+  tname: string;
+  copyright: number;
+  pubdate: number;
+  ctime: number;
+  /** Sum of the parts' durations, seconds. */
+  duration: number;
+  state: number;
+}
+
+export interface ArchivePagesTable {
+  cid: number;
+  aid: number;
+  page: number;
+  part: string;
+  duration: number;
+}
+
+/** A comment area, addressed by (type, oid) as in CONTRACT.md §1. */
+export interface AreasTable {
+  type: number;
+  oid: number;
+  owner_mid: number;
+  closed: number;
+  created_at: number;
+}

@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { buildApp } from '../../src/app.ts';
+import { createAdminClient, createClient } from '../../src/client/index.ts';
+import type { AdminClient, BiliClient } from '../../src/client/index.ts';
+import { loadConfig } from '../../src/config.ts';
+import type { Config, ConfigInput } from '../../src/config.ts';
+import { ManualClock } from '../../src/services/clock.ts';
+import { createServices } from '../../src/services/services.ts';
+import type { Services } from '../../src/services/services.ts';
+import { createDb } from '../../src/store/database.ts';
+import type { DbHandle, Dialect } from '../../src/store/database.ts';
+import { migrateToLatest } from '../../src/store/migrations/index.ts';
+import { Store } from '../../src/store/store.ts';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+const ARTIFACTS = join(import.meta.dirname, '..', '.artifacts');
+
+/** The databases every HTTP test runs on: SQLite always, PostgreSQL when the run has a cluster. */
+export function dialects(): Dialect[] {
+  return inject('pgUrl') ? ['sqlite', 'postgres'] : ['sqlite'];
+}
+
+/** A fresh, empty, migrated database of the given dialect; returns its connection target. */
+export async function createTestDatabase(
+  dialect: Dialect,
+): Promise<{ target: string; drop(): Promise<void> }> {
+  const name = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  if (dialect === 'sqlite') {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const file = join(ARTIFACTS, `${name}.db`);
+    return {
+      target: file,
+      drop: () => {
+        for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+        return Promise.resolve();
+      },
+    };
+  }
+  const adminUrl = inject('pgUrl');
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    target: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export interface TestServer {
+  dialect: Dialect;
+  url: string;
+  config: Config;
+  app: FastifyInstance;
+  handle: DbHandle;
+  store: Store;
+  services: Services;
+  clock: ManualClock;
+  admin: AdminClient;
+  /** A Bilibili client with no login. */
+  anonymous(): BiliClient;
+  /** Creates a user (through the admin API) and a client signed in as it with web cookies. */
+  signedIn(
+    uname?: string,
+    extra?: Record<string, unknown>,
+  ): Promise<{ client: BiliClient; mid: number; accessKey: string }>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+/** A real Replay server on a loopback port over a fresh database; tests talk to it over HTTP. */
+export async function startTestServer(dialect: Dialect, overrides: ConfigInput = {}): Promise<TestServer> {
+  const database = await createTestDatabase(dialect);
+  const config = loadConfig(
+    { db: database.target, adminToken: ADMIN_TOKEN, logLevel: 'silent', port: 0, demo: false, ...overrides },
+    {},
+  );
+  const handle = createDb(config.db, { sqliteSynchronous: 'NORMAL', poolSize: 5 });
+  await migrateToLatest(handle.db);
+  const store = new Store(handle);
+  const clock = new ManualClock();
+  const services = await createServices(store, config, clock);
+  const app = await buildApp({ config, services });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const admin = createAdminClient({ baseUrl: url, token: ADMIN_TOKEN });
+  return {
+    dialect,
+    url,
+    config,
+    app,
+    handle,
+    store,
+    services,
+    clock,
+    admin,
+    anonymous: () => createClient({ baseUrl: url }),
+    async signedIn(uname, extra = {}) {
+      const user = await admin.createUser({
+        uname: uname ?? `user${++counter}_${randomBytes(3).toString('hex')}`,
+        password: 'secret-pass',
+        ...extra,
+      });
+      const session = await admin.issueSession(user.mid);
+      return {
+        client: createClient({ baseUrl: url, cookies: session.cookies }),
+        mid: user.mid,
+        accessKey: session.access_key,
+      };
+    },
+    async close() {
+      await app.close();
+      await handle.close();
+      await database.drop();
+    },
+  };
+}
