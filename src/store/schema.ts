@@ -1,4 +1,11 @@
 import type { ArchivePagesTable, ArchivesTable, AreasTable } from './tables/catalog.tables.ts';
+import type {
+  ChangeVersionsTable,
+  EmoteImagesTable,
+  EmotePackagesTable,
+  EmotesTable,
+  SensitiveWordsTable,
+} from './tables/emote.tables.ts';
 import type { QrLoginsTable, SessionsTable, SettingsTable, UsersTable } from './tables/identity.tables.ts';
 
 /** Every table Replay stores; each feature declares its own in `tables/` and lists them here. */
@@ -10,4 +17,9 @@ export interface Database {
   archives: ArchivesTable;
   archive_pages: ArchivePagesTable;
   areas: AreasTable;
+  emote_packages: EmotePackagesTable;
+  emotes: EmotesTable;
+  emote_images: EmoteImagesTable;
+  sensitive_words: SensitiveWordsTable;
+  change_versions: ChangeVersionsTable;
 }

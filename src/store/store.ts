@@ -3,7 +3,10 @@ import type { DbHandle, Dialect } from './database.ts';
 import { isUniqueViolation } from './database.ts';
 import { ArchiveRepository } from './repositories/archive.repository.ts';
 import { AreaRepository } from './repositories/area.repository.ts';
+import { ChangeVersionRepository } from './repositories/change-version.repository.ts';
+import { EmoteRepository } from './repositories/emote.repository.ts';
 import { QrLoginRepository } from './repositories/qr-login.repository.ts';
+import { SensitiveWordRepository } from './repositories/sensitive-word.repository.ts';
 import { SessionRepository } from './repositories/session.repository.ts';
 import { SettingsRepository } from './repositories/settings.repository.ts';
 import { UserRepository } from './repositories/user.repository.ts';
@@ -17,6 +20,9 @@ export class Repositories {
   readonly settings: SettingsRepository;
   readonly archives: ArchiveRepository;
   readonly areas: AreaRepository;
+  readonly emotes: EmoteRepository;
+  readonly sensitiveWords: SensitiveWordRepository;
+  readonly changeVersions: ChangeVersionRepository;
 
   constructor(db: Kysely<Database>) {
     this.users = new UserRepository(db);
@@ -25,6 +31,9 @@ export class Repositories {
     this.settings = new SettingsRepository(db);
     this.archives = new ArchiveRepository(db);
     this.areas = new AreaRepository(db);
+    this.emotes = new EmoteRepository(db);
+    this.sensitiveWords = new SensitiveWordRepository(db);
+    this.changeVersions = new ChangeVersionRepository(db);
   }
 }
 

@@ -1,10 +1,12 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { Migrator } from 'kysely';
 import * as foundation from './2026-11-22-01-foundation.ts';
+import * as emotes from './2026-11-22-03-emotes.ts';
 
 /** All migrations, in order. Names are dated and sort lexically; a released one is never edited. */
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-22-01-foundation': foundation,
+  '2026-11-22-03-emotes': emotes,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

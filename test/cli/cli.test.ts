@@ -1,0 +1,106 @@
+import { execFile, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createClient } from '../../src/client/index.ts';
+import type { NavData } from '../../src/client/index.ts';
+import { freePort } from '../support/postgres-cluster.ts';
+import { createTestDatabase, dialects } from '../support/harness.ts';
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'replay.js');
+const ENV = { ...process.env, REPLAY_LOG_LEVEL: 'warn', REPLAY_ADMIN_TOKEN: 'cli-test-admin-token-123' };
+
+function replay(args: string[]) {
+  return run(process.execPath, [BIN, ...args], { env: ENV, timeout: 30_000 });
+}
+
+describe.each(dialects())('replay CLI (%s)', (dialect) => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const c of cleanups) await c();
+  });
+
+  it('migrate, user add|ban, archive add, session issue, seed demo', async () => {
+    const db = await createTestDatabase(dialect);
+    cleanups.push(db.drop);
+    const migrated = await replay(['--db', db.target, 'migrate']);
+    expect(migrated.stdout).toMatch(/applied: 2026-11-22-01-foundation/);
+    expect((await replay(['--db', db.target, 'migrate'])).stdout).toContain('schema is up to date');
+
+    const added = await replay(['--db', db.target, 'user', 'add', '--uname', 'cliuser', '--password', 'cli-pass', '--mid', '777']);
+    expect(added.stdout).toContain('created user mid=777 uname=cliuser');
+    await expect(replay(['--db', db.target, 'user', 'add', '--uname', 'cliuser'])).rejects.toMatchObject({ code: 2 });
+
+    const archive = await replay(['--db', db.target, 'archive', 'add', '--title', 'CLI video', '--owner', '777', '--aid', '170001', '--part', 'Intro:30', '--part', 'Main:90']);
+    expect(archive.stdout).toContain('created av170001 BV17x411w7KC "CLI video"');
+    expect(archive.stdout).toMatch(/P1 cid=\d+ 30s Intro/);
+    expect(archive.stdout).toMatch(/P2 cid=\d+ 90s Main/);
+
+    const issued = await replay(['--db', db.target, 'session', 'issue', '777']);
+    const cookieLine = /^Cookie: (.+)$/m.exec(issued.stdout)![1]!;
+    expect(cookieLine).toMatch(/SESSDATA=.+; bili_jct=[0-9a-f]{32}; DedeUserID=777; DedeUserID__ckMd5=[0-9a-f]{16}; sid=\w{8}/);
+    expect(issued.stdout).toMatch(/^access_key: [0-9a-f]{32}$/m);
+
+    expect((await replay(['--db', db.target, 'user', 'ban', '777'])).stdout).toContain('banned mid=777 (cliuser)');
+    expect((await replay(['--db', db.target, 'user', 'ban', '777', '--unban'])).stdout).toContain('unbanned mid=777');
+    expect((await replay(['--db', db.target, 'seed', 'demo'])).stdout).toContain('demo fixture loaded');
+    expect((await replay(['--db', db.target, 'seed', 'demo'])).stdout).toContain('demo fixture already present');
+  });
+
+  it('serve loads the demo into an empty database and prints a working Cookie header and curl line', async () => {
+    const db = await createTestDatabase(dialect);
+    cleanups.push(db.drop);
+    const port = await freePort();
+    const child = spawn(process.execPath, [BIN, 'serve', '--db', db.target, '--port', String(port)], { env: ENV });
+    try {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      const deadline = Date.now() + 20_000;
+      while (!out.includes('Sign in in a browser') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(out).toContain(`Replay listening on http://127.0.0.1:${port}`);
+      expect(out).toContain('Demo data loaded: uploader "bishi"');
+      const header = /Cookie: (SESSDATA=[^\n]+)/.exec(out)![1]!;
+      expect(out).toContain(`curl -s -H 'Cookie: ${header}' http://127.0.0.1:${port}/x/web-interface/nav`);
+      const nav = await createClient({ baseUrl: `http://127.0.0.1:${port}`, cookies: header }).nav();
+      expect(nav.code).toBe(0);
+      expect((nav.data as NavData).uname).toBe('viewer');
+      const admin = await fetch(`http://127.0.0.1:${port}/admin/api/v1/archives/2`, { headers: { authorization: `Bearer ${ENV.REPLAY_ADMIN_TOKEN}` } });
+      expect(await admin.json()).toMatchObject({ aid: 2, bvid: 'BV1xx411c7mD', pages: [{ cid: 62131, page: 1 }] });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('--no-demo leaves an empty database empty', async () => {
+    const db = await createTestDatabase(dialect);
+    cleanups.push(db.drop);
+    const port = await freePort();
+    const child = spawn(process.execPath, [BIN, 'serve', '--db', db.target, '--port', String(port), '--no-demo'], { env: ENV });
+    try {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      const deadline = Date.now() + 20_000;
+      while (!out.includes('Admin API docs') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(out).not.toContain('Demo data loaded');
+      const res = await fetch(`http://127.0.0.1:${port}/admin/api/v1/users/2`, { headers: { authorization: `Bearer ${ENV.REPLAY_ADMIN_TOKEN}` } });
+      expect(res.status).toBe(404);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
+
+describe('replay CLI configuration errors', () => {
+  it.each([
+    [['serve', '--port', 'abc'], /--port \/ REPLAY_PORT/],
+    [['--db', 'mysql://nope', 'migrate'], /--db \/ REPLAY_DB/],
+  ])('%j stops with a message naming the setting', async (args, pattern) => {
+    const failure = (await replay(args).catch((e: unknown) => e)) as { code: number; stderr: string };
+    expect(failure.code).toBe(2);
+    expect(failure.stderr).toMatch(pattern);
+  });
+});
