@@ -10,6 +10,7 @@ import { adminRoutes } from './http/admin/admin.routes.ts';
 import { navRoutes } from './http/bili/nav.routes.ts';
 import { passportRoutes } from './http/bili/passport.routes.ts';
 import { registerBiliAuth } from './http/plugins/bili-auth.ts';
+import { webRoutes } from './http/web/web.routes.ts';
 import { ADMIN_PREFIX, registerErrorHandling } from './http/plugins/error-handler.ts';
 import type { Services } from './services/services.ts';
 
@@ -28,9 +29,14 @@ export async function buildApp({ config, services }: AppDeps): Promise<FastifyIn
     // Bilibili ids and flags are read from strings; repeated parameters arrive as arrays and fail validation.
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
     routerOptions: { ignoreTrailingSlash: true },
-    connectionTimeout: 60_000,
-    requestTimeout: 30_000,
+    // Idle keep-alive sockets are closed after 72 s; a request that trickles in slower than the limits
+    // below is cut off, so slow clients cannot hold connections (checked every second, not Node's 30 s).
+    keepAliveTimeout: 72_000,
+    connectionTimeout: 75_000,
+    requestTimeout: config.requestTimeoutMs,
+    http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: 1000 },
   });
+  app.server.maxConnections = config.maxConnections;
 
   registerErrorHandling(app);
   await app.register(formbody);
@@ -57,6 +63,7 @@ export async function buildApp({ config, services }: AppDeps): Promise<FastifyIn
   navRoutes(app, services, config);
   passportRoutes(app, services);
   await app.register(adminRoutes(services, config.adminToken), { prefix: `${ADMIN_PREFIX}/v1` });
+  await app.register(webRoutes);
 
   app.get('/static/noface.png', (_request, reply) =>
     reply.type('image/png').header('cache-control', 'public, max-age=86400').send(NOFACE),

@@ -21,6 +21,16 @@ export interface Config {
   readonly sessionCacheTtlMs: number;
   /** SQLite `synchronous` pragma: FULL survives power loss, NORMAL survives a killed process. */
   readonly sqliteSynchronous: 'FULL' | 'NORMAL';
+  /** Group commit of heartbeats and progress reports: most writes in one transaction. */
+  readonly batchMaxSize: number;
+  /** How long a gathered batch may wait for the previous one still being written, ms (0: never). */
+  readonly batchMaxWaitMs: number;
+  /** A client must finish sending its request headers within this time (slow-client protection). */
+  readonly headersTimeoutMs: number;
+  /** A client must finish sending its whole request within this time. */
+  readonly requestTimeoutMs: number;
+  /** Open connections beyond this are refused at accept time. */
+  readonly maxConnections: number;
 }
 
 export type ConfigInput = Partial<Record<keyof Config, string | number | boolean | undefined>>;
@@ -44,6 +54,11 @@ const ENV_NAMES: Record<keyof Config, string> = {
   bodyLimit: 'REPLAY_BODY_LIMIT',
   sessionCacheTtlMs: 'REPLAY_SESSION_CACHE_TTL_MS',
   sqliteSynchronous: 'REPLAY_SQLITE_SYNCHRONOUS',
+  batchMaxSize: 'REPLAY_BATCH_MAX_SIZE',
+  batchMaxWaitMs: 'REPLAY_BATCH_MAX_WAIT_MS',
+  headersTimeoutMs: 'REPLAY_HEADERS_TIMEOUT_MS',
+  requestTimeoutMs: 'REPLAY_REQUEST_TIMEOUT_MS',
+  maxConnections: 'REPLAY_MAX_CONNECTIONS',
 };
 
 const FLAG_NAMES: Partial<Record<keyof Config, string>> = {
@@ -102,6 +117,11 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     logLevel,
     bodyLimit: integer(raw('bodyLimit') ?? 256 * 1024, label('bodyLimit'), 1024, 64 * 1024 * 1024),
     sessionCacheTtlMs: integer(raw('sessionCacheTtlMs') ?? 5000, label('sessionCacheTtlMs'), 0, 3_600_000),
+    batchMaxSize: integer(raw('batchMaxSize') ?? 256, label('batchMaxSize'), 1, 10_000),
+    batchMaxWaitMs: integer(raw('batchMaxWaitMs') ?? 2, label('batchMaxWaitMs'), 0, 1000),
+    headersTimeoutMs: integer(raw('headersTimeoutMs') ?? 10_000, label('headersTimeoutMs'), 100, 600_000),
+    requestTimeoutMs: integer(raw('requestTimeoutMs') ?? 30_000, label('requestTimeoutMs'), 100, 600_000),
+    maxConnections: integer(raw('maxConnections') ?? 10_000, label('maxConnections'), 1, 1_000_000),
     sqliteSynchronous: oneOf(raw('sqliteSynchronous') ?? 'FULL', label('sqliteSynchronous'), [
       'FULL',
       'NORMAL',

@@ -4,7 +4,10 @@ import { CatalogService } from './catalog.service.ts';
 import type { Clock } from './clock.ts';
 import { systemClock } from './clock.ts';
 import { DemoService } from './demo.service.ts';
+import { EmoteService } from './emote.service.ts';
+import { LoginThrottle } from './login-throttle.service.ts';
 import { QrLoginService } from './qr-login.service.ts';
+import { SensitiveWordService } from './sensitive-word.service.ts';
 import { SessionService } from './session.service.ts';
 import { UserService } from './user.service.ts';
 import { WbiService } from './wbi.service.ts';
@@ -18,6 +21,8 @@ export interface Services {
   readonly wbi: WbiService;
   readonly catalog: CatalogService;
   readonly demo: DemoService;
+  readonly emotes: EmoteService;
+  readonly sensitiveWords: SensitiveWordService;
 }
 
 export async function createServices(
@@ -26,10 +31,13 @@ export async function createServices(
   clock: Clock = systemClock,
 ): Promise<Services> {
   const sessions = new SessionService(store, clock, config.sessionCacheTtlMs);
-  const users = new UserService(store, clock, (mid) => sessions.forgetUser(mid));
+  const users = new UserService(store, clock, new LoginThrottle(store.handle), (mid) => sessions.forgetUser(mid));
   const catalog = new CatalogService(store, clock);
   const wbi = new WbiService(store, clock);
   await wbi.init();
+  const emotes = new EmoteService(store, clock, config.publicUrl);
+  await emotes.init();
+  const sensitiveWords = new SensitiveWordService(store, clock);
   return {
     clock,
     users,
@@ -37,6 +45,8 @@ export async function createServices(
     qrLogin: new QrLoginService(store, sessions, clock),
     wbi,
     catalog,
+    emotes,
+    sensitiveWords,
     demo: new DemoService(store, users, catalog),
   };
 }

@@ -4,6 +4,7 @@ import { isUniqueViolation } from '../store/database.ts';
 import type { UserRow } from '../store/repositories/user.repository.ts';
 import type { Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
+import type { LoginThrottle } from './login-throttle.service.ts';
 import { nowSeconds } from './clock.ts';
 import { hashPassword, verifyPassword } from './crypto.ts';
 
@@ -42,6 +43,7 @@ export class UserService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    private readonly throttle: LoginThrottle,
     /** Called after a change that cached sessions must see at once (ban, rename). */
     private readonly onUserChanged: (mid: number) => void = () => undefined,
   ) {}
@@ -112,12 +114,19 @@ export class UserService {
     }
   }
 
-  /** Name + password sign-in; one answer (-629) for an unknown name and a wrong password alike. */
-  async authenticate(uname: string, password: string): Promise<UserRow> {
-    const user = await this.store.users.findByUname(uname);
-    if (!user?.password_hash || !(await verifyPassword(password, user.password_hash))) {
-      throw new BiliError(-629);
-    }
+  /**
+   * Name + password sign-in from a client address: one answer (-629) for an unknown name and a wrong
+   * password alike, -625 after too many failures, -102 for a banned account.
+   */
+  async signIn(uname: string, password: string, address: string): Promise<UserRow> {
+    const user = await this.throttle.attempt(uname, address, async () => {
+      const found = await this.store.users.findByUname(uname);
+      if (!found?.password_hash || !(await verifyPassword(password, found.password_hash))) {
+        throw new BiliError(-629);
+      }
+      return found;
+    });
+    if (user.banned) throw new BiliError(-102);
     return user;
   }
 }

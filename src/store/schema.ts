@@ -1,4 +1,12 @@
 import type { ArchivePagesTable, ArchivesTable, AreasTable } from './tables/catalog.tables.ts';
+import type { RepliesTable, ReplyReportsTable, ReplyVotesTable } from './tables/comment.tables.ts';
+import type {
+  ArchiveStatsTable,
+  HistoryPrefsTable,
+  HistoryTable,
+  PlayCountsTable,
+  WatchSessionsTable,
+} from './tables/history.tables.ts';
 import type {
   ChangeVersionsTable,
   EmoteImagesTable,
@@ -17,6 +25,14 @@ export interface Database {
   archives: ArchivesTable;
   archive_pages: ArchivePagesTable;
   areas: AreasTable;
+  replies: RepliesTable;
+  reply_votes: ReplyVotesTable;
+  reply_reports: ReplyReportsTable;
+  history: HistoryTable;
+  history_prefs: HistoryPrefsTable;
+  watch_sessions: WatchSessionsTable;
+  play_counts: PlayCountsTable;
+  archive_stats: ArchiveStatsTable;
   emote_packages: EmotePackagesTable;
   emotes: EmotesTable;
   emote_images: EmoteImagesTable;

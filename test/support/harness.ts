@@ -129,3 +129,48 @@ export async function startTestServer(dialect: Dialect, overrides: ConfigInput =
     },
   };
 }
+
+export interface TestCluster {
+  /** Base URLs of the nodes, all over the same database. */
+  urls: string[];
+  nodes: { app: FastifyInstance; services: Services; handle: DbHandle }[];
+  admin: AdminClient;
+  close(): Promise<void>;
+}
+
+/**
+ * `count` independent Replay nodes (each with its own services, caches and pool) over one fresh database:
+ * what cluster mode is. Migrated once, like a deployment that runs `replay migrate` before rolling nodes.
+ */
+export async function startTestCluster(dialect: Dialect, count: number, overrides: ConfigInput = {}): Promise<TestCluster> {
+  const database = await createTestDatabase(dialect);
+  const config = loadConfig(
+    { db: database.target, adminToken: ADMIN_TOKEN, logLevel: 'silent', port: 0, demo: false, ...overrides },
+    {},
+  );
+  const first = createDb(config.db, { sqliteSynchronous: 'NORMAL', poolSize: 5 });
+  await migrateToLatest(first.db);
+  const nodes: TestCluster['nodes'] = [];
+  const urls: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const handle = i === 0 ? first : createDb(config.db, { sqliteSynchronous: 'NORMAL', poolSize: 5 });
+    const services = await createServices(new Store(handle), config);
+    const app = await buildApp({ config, services });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    urls.push(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`);
+    nodes.push({ app, services, handle });
+  }
+  return {
+    urls,
+    nodes,
+    admin: createAdminClient({ baseUrl: urls[0]!, token: ADMIN_TOKEN }),
+    async close() {
+      for (const node of nodes) {
+        await node.app.close();
+        await node.handle.close();
+      }
+      await database.drop();
+    },
+  };
+}

@@ -77,8 +77,7 @@ export function passportRoutes(app: FastifyInstance, services: Services): void {
     },
     async (request) => {
       const { qrcode_key, username, password } = request.query as Record<string, string>;
-      const user = await services.users.authenticate(username!, password!);
-      if (user.banned) throw new BiliError(-102);
+      const user = await services.users.signIn(username!, password!, request.ip);
       if (!(await services.qrLogin.confirm(qrcode_key!, user.mid))) throw new BiliError(86038);
       return done();
     },
@@ -105,8 +104,7 @@ export function passportRoutes(app: FastifyInstance, services: Services): void {
     },
     async (request, reply) => {
       const { username, password, go_url } = request.query as Record<string, string | undefined>;
-      const user = await services.users.authenticate(username!, password!);
-      if (user.banned) throw new BiliError(-102);
+      const user = await services.users.signIn(username!, password!, request.ip);
       const session = await services.sessions.issueWeb(user.mid);
       setWebCookies(reply, session.cookies, session.expiresAt, isSecure(request.protocol));
       return ok({
@@ -119,10 +117,7 @@ export function passportRoutes(app: FastifyInstance, services: Services): void {
     },
   );
 
-  app.get('/login', (request, reply) => {
-    const goUrl = safeLocalPath((request.query as Record<string, unknown>)['go_url']);
-    return reply.type('text/html; charset=utf-8').send(passwordLoginPage(goUrl));
-  });
+  // GET /login is the web UI's sign-in page (src/http/web/web.routes.ts); it reads go_url itself.
 
   // Bilibili's cross-domain hop: sets the cookies carried in the query, then returns to `gourl`.
   app.get('/crossDomain', async (request, reply) => {

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 export interface ArchivesTable {
   aid: number;
   bvid: string;
@@ -30,4 +32,10 @@ export interface AreasTable {
   owner_mid: number;
   closed: number;
   created_at: number;
+  /** Visible level-1 comments (`page.count`); maintained by the comment writes. */
+  root_count: Generated<number>;
+  /** Every visible comment, replies included (`page.acount`, `/reply/count`, `stat.reply`). */
+  all_count: Generated<number>;
+  /** Level-1 comments ever posted: the floor counter of the area. */
+  root_floor: Generated<number>;
 }

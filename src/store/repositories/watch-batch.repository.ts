@@ -1,0 +1,306 @@
+import type SQLite from 'better-sqlite3';
+import type pg from 'pg';
+import type { DbHandle } from '../database.ts';
+
+/**
+ * The group-commit writes of the heartbeat and the progress report (DESIGN.md §5): one transaction per
+ * batch, raw SQL because this is the hottest path of the service. SQLite runs prepared statements in one
+ * synchronous transaction; PostgreSQL runs one `INSERT … SELECT FROM unnest(…) ON CONFLICT` per table.
+ */
+
+export interface HistoryUpsert {
+  mid: number;
+  business: string;
+  kid: number;
+  oid: number;
+  epid: number;
+  cid: number;
+  page: number;
+  progress: number;
+  dt: number;
+  view_at: number;
+}
+
+export interface SessionUpsert {
+  mid: number;
+  session_key: string;
+  aid: number;
+  cid: number;
+  start_ts: number;
+  played_time: number;
+  realtime: number;
+  real_played_time: number;
+  video_duration: number;
+  play_type: number;
+  at: number;
+}
+
+export interface PlayCount {
+  viewer: string;
+  aid: number;
+  at: number;
+}
+
+/** What one request contributes to a batch. History and session rows are skipped for paused users. */
+export interface WatchWrite {
+  history?: HistoryUpsert;
+  session?: SessionUpsert;
+  play?: PlayCount;
+}
+
+export interface WatchBatchWriter {
+  write(items: readonly WatchWrite[]): Promise<void> | void;
+}
+
+/** `playWindowSeconds`: a viewer's play of an archive counts again only this long after the last one. */
+export function createWatchBatchWriter(handle: DbHandle, playWindowSeconds: number): WatchBatchWriter {
+  if (handle.sqlite) return new SqliteWatchBatchWriter(handle.sqlite, playWindowSeconds);
+  if (handle.pool) return new PostgresWatchBatchWriter(handle.pool, playWindowSeconds);
+  throw new Error('database handle has neither a SQLite nor a PostgreSQL connection');
+}
+
+interface MergedSession extends SessionUpsert {
+  heartbeats: number;
+  first_at: number;
+}
+
+interface Merged {
+  history: HistoryUpsert[];
+  sessions: MergedSession[];
+  plays: PlayCount[];
+}
+
+/**
+ * One row per key, because PostgreSQL refuses to update a row twice in one statement: the last report of
+ * an entry wins, a session keeps its largest cumulative times, and a play counts once. Rows come out
+ * sorted by key so that concurrent batches lock rows in the same order and cannot deadlock.
+ */
+export function mergeBatch(items: readonly WatchWrite[]): Merged {
+  const history = new Map<string, HistoryUpsert>();
+  const sessions = new Map<string, MergedSession>();
+  const plays = new Map<string, PlayCount>();
+  for (const item of items) {
+    if (item.history) {
+      const h = item.history;
+      history.set(`${h.mid}\u0000${h.business}\u0000${h.kid}`, h);
+    }
+    if (item.session) {
+      const s = item.session;
+      const key = `${s.mid}\u0000${s.session_key}`;
+      const before = sessions.get(key);
+      sessions.set(
+        key,
+        before
+          ? {
+              ...s,
+              start_ts: before.start_ts,
+              realtime: Math.max(before.realtime, s.realtime),
+              real_played_time: Math.max(before.real_played_time, s.real_played_time),
+              heartbeats: before.heartbeats + 1,
+              first_at: before.first_at,
+            }
+          : { ...s, heartbeats: 1, first_at: s.at },
+      );
+    }
+    if (item.play) {
+      const p = item.play;
+      const key = `${p.viewer}\u0000${p.aid}`;
+      if (!plays.has(key)) plays.set(key, p);
+    }
+  }
+  const byMid = <T extends { mid: number }>(a: [string, T], b: [string, T]) =>
+    a[1].mid - b[1].mid || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+  const byKey = <T>(a: [string, T], b: [string, T]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+  return {
+    history: [...history].sort(byMid).map(([, v]) => v),
+    sessions: [...sessions].sort(byMid).map(([, v]) => v),
+    plays: [...plays].sort(byKey).map(([, v]) => v),
+  };
+}
+
+const HISTORY_UPDATE = `oid = excluded.oid, epid = excluded.epid, cid = excluded.cid, page = excluded.page,
+  progress = excluded.progress, dt = excluded.dt, view_at = excluded.view_at`;
+
+class SqliteWatchBatchWriter implements WatchBatchWriter {
+  private transaction: ((merged: Merged) => void) | null = null;
+
+  constructor(
+    private readonly db: SQLite.Database,
+    private readonly playWindowSeconds: number,
+  ) {}
+
+  write(items: readonly WatchWrite[]): void {
+    this.transaction ??= this.prepare();
+    this.transaction(mergeBatch(items));
+  }
+
+  // Prepared on first use, not in the constructor: services may be built before migrations have run.
+  private prepare(): (merged: Merged) => void {
+    const notPaused = 'WHERE NOT EXISTS (SELECT 1 FROM history_prefs WHERE mid = @mid AND paused = 1)';
+    const s = {
+      history: this.db.prepare(
+        `INSERT INTO history (mid, business, kid, oid, epid, cid, page, progress, dt, view_at)
+         SELECT @mid, @business, @kid, @oid, @epid, @cid, @page, @progress, @dt, @view_at ${notPaused}
+         ON CONFLICT (mid, business, kid) DO UPDATE SET ${HISTORY_UPDATE}`,
+      ),
+      session: this.db.prepare(
+        `INSERT INTO watch_sessions (mid, session_key, aid, cid, start_ts, played_time, realtime,
+           real_played_time, video_duration, play_type, heartbeats, first_at, last_at)
+         SELECT @mid, @session_key, @aid, @cid, @start_ts, @played_time, @realtime, @real_played_time,
+           @video_duration, @play_type, @heartbeats, @first_at, @at ${notPaused}
+         ON CONFLICT (mid, session_key) DO UPDATE SET aid = excluded.aid, cid = excluded.cid,
+           played_time = excluded.played_time,
+           realtime = MAX(watch_sessions.realtime, excluded.realtime),
+           real_played_time = MAX(watch_sessions.real_played_time, excluded.real_played_time),
+           video_duration = excluded.video_duration, play_type = excluded.play_type,
+           heartbeats = watch_sessions.heartbeats + excluded.heartbeats, last_at = excluded.last_at`,
+      ),
+      play: this.db.prepare(
+        `INSERT INTO play_counts (viewer, aid, counted_at) VALUES (@viewer, @aid, @at)
+         ON CONFLICT (viewer, aid) DO UPDATE SET counted_at = excluded.counted_at
+         WHERE play_counts.counted_at <= excluded.counted_at - @window`,
+      ),
+      view: this.db.prepare(
+        `INSERT INTO archive_stats (aid, view) VALUES (?, 1)
+         ON CONFLICT (aid) DO UPDATE SET view = archive_stats.view + 1`,
+      ),
+    };
+    const window = this.playWindowSeconds;
+    return this.db.transaction((merged: Merged) => {
+      for (const h of merged.history) s.history.run(h);
+      for (const session of merged.sessions) s.session.run(session);
+      for (const p of merged.plays) {
+        // changes = 0 when the conflict's WHERE kept the earlier count: a repeat within the window.
+        if (s.play.run({ viewer: p.viewer, aid: p.aid, at: p.at, window }).changes > 0) s.view.run(p.aid);
+      }
+    });
+  }
+}
+
+/** Serialization failures and deadlocks are transient; the batch is retried as a whole. */
+const RETRYABLE = new Set(['40001', '40P01']);
+const ATTEMPTS = 3;
+
+class PostgresWatchBatchWriter implements WatchBatchWriter {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly playWindowSeconds: number,
+  ) {}
+
+  async write(items: readonly WatchWrite[]): Promise<void> {
+    const merged = mergeBatch(items);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.writeOnce(merged);
+        return;
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (attempt >= ATTEMPTS || typeof code !== 'string' || !RETRYABLE.has(code)) throw error;
+      }
+    }
+  }
+
+  private async writeOnce(m: Merged): Promise<void> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      try {
+        if (m.history.length > 0) await client.query(HISTORY_SQL, historyColumns(m.history));
+        if (m.sessions.length > 0) await client.query(SESSION_SQL, sessionColumns(m.sessions));
+        if (m.plays.length > 0) {
+          await client.query(PLAY_SQL, [
+            m.plays.map((p) => p.viewer),
+            m.plays.map((p) => p.aid),
+            m.plays.map((p) => p.at),
+            this.playWindowSeconds,
+          ]);
+        }
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        });
+        throw error;
+      }
+    } finally {
+      // A connection whose rollback failed is in an unknown state: destroy it rather than reuse it.
+      client.release(broken);
+    }
+  }
+}
+
+const PG_NOT_PAUSED = 'WHERE NOT EXISTS (SELECT 1 FROM history_prefs p WHERE p.mid = t.mid AND p.paused = 1)';
+
+const HISTORY_SQL = `
+INSERT INTO history (mid, business, kid, oid, epid, cid, page, progress, dt, view_at)
+SELECT t.mid, t.business, t.kid, t.oid, t.epid, t.cid, t.page, t.progress, t.dt, t.view_at
+FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::int[],
+            $8::int[], $9::int[], $10::bigint[])
+  AS t(mid, business, kid, oid, epid, cid, page, progress, dt, view_at)
+${PG_NOT_PAUSED}
+ON CONFLICT (mid, business, kid) DO UPDATE SET ${HISTORY_UPDATE}`;
+
+function historyColumns(rows: readonly HistoryUpsert[]): unknown[] {
+  return [
+    rows.map((r) => r.mid),
+    rows.map((r) => r.business),
+    rows.map((r) => r.kid),
+    rows.map((r) => r.oid),
+    rows.map((r) => r.epid),
+    rows.map((r) => r.cid),
+    rows.map((r) => r.page),
+    rows.map((r) => r.progress),
+    rows.map((r) => r.dt),
+    rows.map((r) => r.view_at),
+  ];
+}
+
+const SESSION_SQL = `
+INSERT INTO watch_sessions AS w (mid, session_key, aid, cid, start_ts, played_time, realtime, real_played_time,
+  video_duration, play_type, heartbeats, first_at, last_at)
+SELECT t.mid, t.session_key, t.aid, t.cid, t.start_ts, t.played_time, t.realtime, t.real_played_time,
+  t.video_duration, t.play_type, t.heartbeats, t.first_at, t.last_at
+FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::int[], $7::int[],
+            $8::int[], $9::int[], $10::int[], $11::int[], $12::bigint[], $13::bigint[])
+  AS t(mid, session_key, aid, cid, start_ts, played_time, realtime, real_played_time, video_duration,
+       play_type, heartbeats, first_at, last_at)
+${PG_NOT_PAUSED}
+ON CONFLICT (mid, session_key) DO UPDATE SET aid = excluded.aid, cid = excluded.cid,
+  played_time = excluded.played_time,
+  realtime = GREATEST(w.realtime, excluded.realtime),
+  real_played_time = GREATEST(w.real_played_time, excluded.real_played_time),
+  video_duration = excluded.video_duration, play_type = excluded.play_type,
+  heartbeats = w.heartbeats + excluded.heartbeats, last_at = excluded.last_at`;
+
+function sessionColumns(rows: readonly MergedSession[]): unknown[] {
+  return [
+    rows.map((r) => r.mid),
+    rows.map((r) => r.session_key),
+    rows.map((r) => r.aid),
+    rows.map((r) => r.cid),
+    rows.map((r) => r.start_ts),
+    rows.map((r) => r.played_time),
+    rows.map((r) => r.realtime),
+    rows.map((r) => r.real_played_time),
+    rows.map((r) => r.video_duration),
+    rows.map((r) => r.play_type),
+    rows.map((r) => r.heartbeats),
+    rows.map((r) => r.first_at),
+    rows.map((r) => r.at),
+  ];
+}
+
+// The play counts that were not repeats within the window (the conflict's WHERE held) come back from
+// RETURNING and are added to the archive counters in the same statement.
+const PLAY_SQL = `
+WITH counted AS (
+  INSERT INTO play_counts AS c (viewer, aid, counted_at)
+  SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[])
+  ON CONFLICT (viewer, aid) DO UPDATE SET counted_at = excluded.counted_at
+  WHERE c.counted_at <= excluded.counted_at - $4::bigint
+  RETURNING aid
+)
+INSERT INTO archive_stats AS s (aid, view)
+SELECT aid, count(*) FROM counted GROUP BY aid ORDER BY aid
+ON CONFLICT (aid) DO UPDATE SET view = s.view + excluded.view`;

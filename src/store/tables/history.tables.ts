@@ -1,0 +1,60 @@
+/** Watch history and reporting (migration 2026-11-22-04-history). Times are Unix seconds. */
+
+export interface HistoryTable {
+  mid: number;
+  /** `archive` for every entry Replay records (its catalogue holds archives only). */
+  business: string;
+  /** The entry's target id: the avid for an archive. */
+  kid: number;
+  /** `history.oid` on the wire: the avid for an archive. */
+  oid: number;
+  epid: number;
+  /** Last part watched. */
+  cid: number;
+  page: number;
+  /** Seconds into that part; -1 = finished. */
+  progress: number;
+  /** Viewing platform code (CONTRACT.md §7.1 `dt`). */
+  dt: number;
+  view_at: number;
+}
+
+export interface HistoryPrefsTable {
+  mid: number;
+  /** 1 while history recording is paused ("shadow"). */
+  paused: number;
+  updated_at: number;
+}
+
+export interface WatchSessionsTable {
+  mid: number;
+  /** The heartbeat's `session`, or one derived from the archive, part and `start_ts` when it has none. */
+  session_key: string;
+  aid: number;
+  cid: number;
+  start_ts: number;
+  /** Last reported position, seconds (-1 finished). */
+  played_time: number;
+  /** Largest reported `realtime`: elapsed play time of the session, seconds. */
+  realtime: number;
+  /** Largest reported `real_played_time`: the session's watch time, seconds. */
+  real_played_time: number;
+  video_duration: number;
+  /** Last `play_type` (0 playing, 1 start, 2 pause, 3 resume, 4 end). */
+  play_type: number;
+  heartbeats: number;
+  first_at: number;
+  last_at: number;
+}
+
+export interface PlayCountsTable {
+  /** `m:<mid>` for a signed-in viewer, `b:<buvid3>` or `ip:<address>` for an anonymous one. */
+  viewer: string;
+  aid: number;
+  counted_at: number;
+}
+
+export interface ArchiveStatsTable {
+  aid: number;
+  view: number;
+}
