@@ -7,9 +7,17 @@ import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { adminRoutes } from './http/admin/admin.routes.ts';
+import { emoteAdminRoutes } from './http/admin/emote-admin.routes.ts';
+import { historyAdminRoutes } from './http/admin/history-admin.routes.ts';
+import { moderationRoutes } from './http/admin/moderation.routes.ts';
+import { emoteRoutes } from './http/bili/emote.routes.ts';
+import { historyRoutes } from './http/bili/history.routes.ts';
 import { navRoutes } from './http/bili/nav.routes.ts';
 import { passportRoutes } from './http/bili/passport.routes.ts';
+import { replyRoutes } from './http/bili/reply.routes.ts';
+import { videoRoutes } from './http/bili/video.routes.ts';
 import { registerBiliAuth } from './http/plugins/bili-auth.ts';
+import { registerGracefulClose } from './http/plugins/graceful-close.ts';
 import { webRoutes } from './http/web/web.routes.ts';
 import { ADMIN_PREFIX, registerErrorHandling } from './http/plugins/error-handler.ts';
 import type { Services } from './services/services.ts';
@@ -39,6 +47,7 @@ export async function buildApp({ config, services }: AppDeps): Promise<FastifyIn
   app.server.maxConnections = config.maxConnections;
 
   registerErrorHandling(app);
+  registerGracefulClose(app);
   await app.register(formbody);
   await app.register(cookie);
 
@@ -62,7 +71,14 @@ export async function buildApp({ config, services }: AppDeps): Promise<FastifyIn
   registerBiliAuth(app, services.sessions);
   navRoutes(app, services, config);
   passportRoutes(app, services);
+  replyRoutes(app, services, config);
+  emoteRoutes(app, services);
+  historyRoutes(app, services, config);
+  videoRoutes(app, services, config);
   await app.register(adminRoutes(services, config.adminToken), { prefix: `${ADMIN_PREFIX}/v1` });
+  await app.register(emoteAdminRoutes(services, config.adminToken), { prefix: `${ADMIN_PREFIX}/v1` });
+  await app.register(historyAdminRoutes(services, config.adminToken), { prefix: `${ADMIN_PREFIX}/v1` });
+  await app.register(moderationRoutes(services, config.adminToken), { prefix: `${ADMIN_PREFIX}/v1` });
   await app.register(webRoutes);
 
   app.get('/static/noface.png', (_request, reply) =>

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { accessSync, constants } from 'node:fs';
 
 /**
  * Runtime configuration: flags override environment variables, which override defaults. Every value is
@@ -21,6 +22,17 @@ export interface Config {
   readonly sessionCacheTtlMs: number;
   /** SQLite `synchronous` pragma: FULL survives power loss, NORMAL survives a killed process. */
   readonly sqliteSynchronous: 'FULL' | 'NORMAL';
+  /** A file of sensitive words (one per line) added to the list at start; '' for none. */
+  readonly sensitiveWordsFile: string;
+  /** Comments one user may post in `commentBurstSeconds` (-509 beyond); 0 = unlimited. */
+  readonly commentBurstLimit: number;
+  readonly commentBurstSeconds: number;
+  /** Comments one user may post per hour; 0 = unlimited. */
+  readonly commentHourlyLimit: number;
+  /** Reports one user may file per minute (12019 beyond); 0 = unlimited. */
+  readonly reportPerMinuteLimit: number;
+  /** Same author, text, area and parent within this many seconds → 12051; 0 = off. */
+  readonly duplicateWindowSeconds: number;
   /** Group commit of heartbeats and progress reports: most writes in one transaction. */
   readonly batchMaxSize: number;
   /** How long a gathered batch may wait for the previous one still being written, ms (0: never). */
@@ -54,6 +66,12 @@ const ENV_NAMES: Record<keyof Config, string> = {
   bodyLimit: 'REPLAY_BODY_LIMIT',
   sessionCacheTtlMs: 'REPLAY_SESSION_CACHE_TTL_MS',
   sqliteSynchronous: 'REPLAY_SQLITE_SYNCHRONOUS',
+  sensitiveWordsFile: 'REPLAY_SENSITIVE_WORDS_FILE',
+  commentBurstLimit: 'REPLAY_COMMENT_RATE_LIMIT_BURST',
+  commentBurstSeconds: 'REPLAY_COMMENT_RATE_LIMIT_BURST_SECONDS',
+  commentHourlyLimit: 'REPLAY_COMMENT_RATE_LIMIT_HOURLY',
+  reportPerMinuteLimit: 'REPLAY_REPORT_RATE_LIMIT_PER_MINUTE',
+  duplicateWindowSeconds: 'REPLAY_DUPLICATE_WINDOW_SECONDS',
   batchMaxSize: 'REPLAY_BATCH_MAX_SIZE',
   batchMaxWaitMs: 'REPLAY_BATCH_MAX_WAIT_MS',
   headersTimeoutMs: 'REPLAY_HEADERS_TIMEOUT_MS',
@@ -126,6 +144,17 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
       'FULL',
       'NORMAL',
     ] as const),
+    sensitiveWordsFile: readableFile(raw('sensitiveWordsFile') ?? '', label('sensitiveWordsFile')),
+    commentBurstLimit: integer(raw('commentBurstLimit') ?? 5, label('commentBurstLimit'), 0, 1e9),
+    commentBurstSeconds: integer(raw('commentBurstSeconds') ?? 10, label('commentBurstSeconds'), 1, 86400),
+    commentHourlyLimit: integer(raw('commentHourlyLimit') ?? 100, label('commentHourlyLimit'), 0, 1e9),
+    reportPerMinuteLimit: integer(raw('reportPerMinuteLimit') ?? 10, label('reportPerMinuteLimit'), 0, 1e9),
+    duplicateWindowSeconds: integer(
+      raw('duplicateWindowSeconds') ?? 300,
+      label('duplicateWindowSeconds'),
+      0,
+      30 * 86400,
+    ),
   });
 }
 
@@ -160,4 +189,15 @@ function oneOf<T extends string>(
   const found = allowed.find((a) => a.toLowerCase() === s.toLowerCase());
   if (!found) throw new ConfigError(setting, `expected one of ${allowed.join(', ')}, got "${s}"`);
   return found;
+}
+
+function readableFile(value: string | number | boolean, setting: string): string {
+  const path = String(value).trim();
+  if (path === '') return '';
+  try {
+    accessSync(path, constants.R_OK);
+  } catch {
+    throw new ConfigError(setting, `cannot read the file "${path}"`);
+  }
+  return path;
 }

@@ -12,6 +12,10 @@ export default defineConfig({
   root: here('.'),
   base: '/',
   publicDir: here('public'),
+  resolve: {
+    // The typed client signs with Wbi through node:crypto's md5; the browser gets an md5 of its own.
+    alias: { 'node:crypto': here('src/shims/node-crypto.ts') },
+  },
   build: {
     outDir: here('../dist/web'),
     emptyOutDir: true,
@@ -23,17 +27,17 @@ export default defineConfig({
       input: { index: here('index.html'), comments: here('src/embed.ts') },
       output: {
         // The embed keeps a stable address, since other pages refer to it with one <script> tag.
-        entryFileNames: (chunk) => (chunk.name === 'comments' ? 'embed/comments.js' : 'assets/[name]-[hash].js'),
+        entryFileNames: (chunk) =>
+          chunk.name === 'comments' ? 'embed/comments.js' : 'assets/[name]-[hash].js',
       },
     },
   },
   server: {
     fs: { allow: [here('..')] },
     proxy: Object.fromEntries(
-      ['/x', '/admin/api', '/login/exit', '/h5-app', '/crossDomain', '/static', '/media', '/bfs'].map((path) => [
-        path,
-        process.env['REPLAY_URL'] ?? 'http://127.0.0.1:8080',
-      ]),
+      ['/x', '/admin/api', '/login/exit', '/h5-app', '/crossDomain', '/static', '/media', '/bfs'].map(
+        (path) => [path, process.env['REPLAY_URL'] ?? 'http://127.0.0.1:8080'],
+      ),
     ),
   },
 });

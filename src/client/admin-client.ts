@@ -1,4 +1,7 @@
 import type { FetchLike } from './http.ts';
+import { EmoteAdminApi, SensitiveWordAdminApi } from './emote-admin-api.ts';
+import { HistoryAdminApi } from './history-admin-api.ts';
+import { ModerationAdminApi } from './moderation-admin-api.ts';
 
 export interface AdminUser {
   mid: number;
@@ -101,6 +104,10 @@ export interface AdminClientOptions {
 
 /** Typed client of Replay's admin API (/admin/api/v1). Non-2xx answers throw AdminApiError. */
 export class AdminClient {
+  readonly emotes = new EmoteAdminApi(this);
+  readonly sensitiveWords = new SensitiveWordAdminApi(this);
+  readonly history = new HistoryAdminApi(this);
+  readonly moderation = new ModerationAdminApi(this);
   private readonly baseUrl: string;
   private readonly fetchImpl: FetchLike;
 

@@ -1,5 +1,10 @@
 import type { BiliEnvelope, FetchLike, Params } from './http.ts';
 import { absorbSetCookies, cookieHeader, parseCookieHeader, toSearchParams } from './http.ts';
+import { EmoteApi } from './emote-api.ts';
+import { HistoryApi } from './history-api.ts';
+import { PlayerApi } from './player-api.ts';
+import { ReplyApi } from './reply-api.ts';
+import { VideoApi } from './video-api.ts';
 import type {
   NavData,
   NavLoggedOut,
@@ -32,6 +37,11 @@ export interface RawResponse<T> {
  * parameters are the contract's. Cookies set by responses (login) are kept, like a browser would.
  */
 export class BiliClient {
+  readonly emote = new EmoteApi(this);
+  readonly history = new HistoryApi(this);
+  readonly player = new PlayerApi(this);
+  readonly reply = new ReplyApi(this);
+  readonly video = new VideoApi(this);
   readonly baseUrl: string;
   readonly cookies: Record<string, string>;
   accessKey: string | undefined;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { escapeName, findEmoteEscapes, isEmoteEscape } from '../domain/emote-escape.ts';
 import { BiliError } from '../errors.ts';
 import { isUniqueViolation } from '../store/database.ts';
@@ -35,8 +36,11 @@ export interface EmoteViewer {
   vip: boolean;
 }
 
-/** An image for an emote or a package icon: a link, or bytes (base64) Replay stores and serves. */
-export type ImageInput = { url: string; data?: undefined } | { data: string; url?: undefined };
+/** An image for an emote or a package icon: a link, or bytes (base64) Replay stores and serves; one of them. */
+export interface ImageInput {
+  url?: string | undefined;
+  data?: string | undefined;
+}
 
 export interface NewEmotePackage {
   id?: number;
@@ -60,16 +64,23 @@ interface Snapshot {
   byId: ReadonlyMap<number, EmotePackage>;
   /** Escape text → wire object, for every non-kaomoji emote. */
   escapes: ReadonlyMap<string, EmoteWire>;
+  /** Stored images some package or emote refers to: the only uploads served. */
+  images: ReadonlySet<string>;
 }
 
 const IMAGE_TYPES: readonly { ext: string; type: string; test: (b: Buffer) => boolean }[] = [
-  { ext: 'png', type: 'image/png', test: (b) => b.subarray(0, 8).equals(Buffer.from('89504e470d0a1a0a', 'hex')) },
+  {
+    ext: 'png',
+    type: 'image/png',
+    test: (b) => b.subarray(0, 8).equals(Buffer.from('89504e470d0a1a0a', 'hex')),
+  },
   { ext: 'gif', type: 'image/gif', test: (b) => b.subarray(0, 4).toString('latin1') === 'GIF8' },
   { ext: 'jpg', type: 'image/jpeg', test: (b) => b.subarray(0, 3).equals(Buffer.from('ffd8ff', 'hex')) },
   {
     ext: 'webp',
     type: 'image/webp',
-    test: (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
+    test: (b) =>
+      b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
   },
 ];
 
@@ -83,6 +94,12 @@ const LOCAL_IMAGE = /^[0-9a-z_-]{1,80}\.(png|gif|jpg|webp)$/;
  */
 export class EmoteService {
   private readonly snapshot: VersionedCache<Snapshot>;
+  // Uploads are named by their content hash, so cached bytes are never stale; whether one is still in use
+  // is decided by the snapshot.
+  private readonly imageBytes = new LRUCache<string, { contentType: string; data: Buffer }>({
+    maxSize: 32 * 1024 * 1024,
+    sizeCalculation: (image) => image.data.length || 1,
+  });
 
   constructor(
     private readonly store: Store,
@@ -94,7 +111,8 @@ export class EmoteService {
 
   /** Seeds the shipped packages (an upsert that writes only when they differ) and loads the snapshot. */
   async init(): Promise<void> {
-    await this.store.transaction((tx) => this.seedBuiltins(tx));
+    // Nodes of a cluster starting together seed the same rows; the loser of a race retries and finds them.
+    await this.store.transactionRetryingUnique((tx) => this.seedBuiltins(tx));
     await this.snapshot.reload();
   }
 
@@ -152,11 +170,16 @@ export class EmoteService {
     return { row, emotes: await this.store.emotes.emotesOf(id) };
   }
 
-  /** An image uploaded through the admin API, by its file name; null when there is none. */
+  /** An image uploaded through the admin API, by its file name; null when none is in use. */
   async image(name: string): Promise<{ contentType: string; data: Buffer } | null> {
-    if (!LOCAL_IMAGE.test(name)) return null;
+    if (!(await this.snapshot.get()).images.has(name)) return null;
+    const cached = this.imageBytes.get(name);
+    if (cached) return cached;
     const row = await this.store.emotes.findImage(name);
-    return row ? { contentType: row.content_type, data: row.data } : null;
+    if (!row) return null;
+    const image = { contentType: row.content_type, data: row.data };
+    this.imageBytes.set(name, image);
+    return image;
   }
 
   async create(input: NewEmotePackage): Promise<EmotePackage> {
@@ -169,7 +192,10 @@ export class EmoteService {
     if (input.emotes.length === 0 || input.emotes.length > MAX_EMOTES_PER_PACKAGE)
       throw new BiliError(-400, `a package holds 1 to ${MAX_EMOTES_PER_PACKAGE} emotes`);
     if (input.id !== undefined && input.id < FIRST_ASSIGNED_PACKAGE_ID)
-      throw new BiliError(-400, `package ids below ${FIRST_ASSIGNED_PACKAGE_ID} are reserved for shipped packages`);
+      throw new BiliError(
+        -400,
+        `package ids below ${FIRST_ASSIGNED_PACKAGE_ID} are reserved for shipped packages`,
+      );
 
     const uploads = new Map<string, { contentType: string; data: Buffer }>();
     const imageRef = (image: ImageInput | undefined, what: string): string => {
@@ -185,7 +211,10 @@ export class EmoteService {
       if (texts.has(text)) throw new BiliError(-400, `emotes[${index}].text ${text} appears twice`);
       texts.add(text);
       if (e.id !== undefined && e.id < FIRST_ASSIGNED_EMOTE_ID)
-        throw new BiliError(-400, `emote ids below ${FIRST_ASSIGNED_EMOTE_ID} are reserved for shipped emotes`);
+        throw new BiliError(
+          -400,
+          `emote ids below ${FIRST_ASSIGNED_EMOTE_ID} are reserved for shipped emotes`,
+        );
       if (type === KAOMOJI_TYPE && e.image !== undefined)
         throw new BiliError(-400, `emotes[${index}].image: a kaomoji is its own text, it has no image`);
       if (type !== KAOMOJI_TYPE && e.image === undefined)
@@ -217,7 +246,12 @@ export class EmoteService {
           mtime: now,
         }));
         for (const [ref, upload] of uploads) {
-          await tx.emotes.insertImage({ name: ref, content_type: upload.contentType, data: upload.data, created_at: now });
+          await tx.emotes.insertImage({
+            name: ref,
+            content_type: upload.contentType,
+            data: upload.data,
+            created_at: now,
+          });
         }
         await tx.emotes.insertPackage(row, rows);
         await tx.changeVersions.bump(VERSION_KEY);
@@ -236,7 +270,8 @@ export class EmoteService {
     await this.store.transaction(async (tx) => {
       const pkg = await tx.emotes.findPackage(id);
       if (!pkg) throw new BiliError(-404, `emote package ${id}`);
-      if (pkg.builtin === 1) throw new BiliError(-409, `emote package ${id} ships with Replay and cannot be deleted`);
+      if (pkg.builtin === 1)
+        throw new BiliError(-409, `emote package ${id} ships with Replay and cannot be deleted`);
       const images = [pkg.icon, ...(await tx.emotes.emotesOf(id)).map((e) => e.image)].filter((ref) =>
         LOCAL_IMAGE.test(ref),
       );
@@ -261,7 +296,10 @@ export class EmoteService {
       if (pkg.row.type === KAOMOJI_TYPE) continue;
       for (const emote of pkg.emotes) escapes.set(emote.text, this.wire(pkg.row, emote));
     }
-    return { packages, byId: new Map(packages.map((p) => [p.row.id, p])), escapes };
+    const images = new Set(
+      [...rows.map((r) => r.icon), ...emoteRows.map((e) => e.image)].filter((ref) => LOCAL_IMAGE.test(ref)),
+    );
+    return { packages, byId: new Map(packages.map((p) => [p.row.id, p])), escapes, images };
   }
 
   private wire(pkg: EmotePackageRow, emote: EmoteRow): EmoteWire {
@@ -302,7 +340,9 @@ export class EmoteService {
       }
       const existing = new Map((await tx.emotes.emotesOf(pkg.id)).map((e) => [e.id, e]));
       // An operator's emote may already hold a text a later release adds; theirs wins, ours is skipped.
-      const owners = new Map((await tx.emotes.findByTexts(pkg.emotes.map((e) => e.text))).map((e) => [e.text, e.id]));
+      const owners = new Map(
+        (await tx.emotes.findByTexts(pkg.emotes.map((e) => e.text))).map((e) => [e.text, e.id]),
+      );
       const wanted = pkg.emotes.filter((e) => (owners.get(e.text) ?? e.id) === e.id);
       for (const [sort, e] of wanted.entries()) {
         const emote: EmoteRow = {
@@ -344,7 +384,10 @@ function emoteText(given: string, type: number, index: number): string {
   }
   const text = trimmed.startsWith('[') && trimmed.endsWith(']') ? trimmed : `[${trimmed}]`;
   if (!isEmoteEscape(text))
-    throw new BiliError(-400, `emotes[${index}].text must be a name of 1 to 64 characters without brackets or line breaks`);
+    throw new BiliError(
+      -400,
+      `emotes[${index}].text must be a name of 1 to 64 characters without brackets or line breaks`,
+    );
   return text;
 }
 

@@ -46,7 +46,8 @@ describe.each(dialects())('replay CLI (%s)', (dialect) => {
     expect((await replay(['--db', db.target, 'user', 'ban', '777', '--unban'])).stdout).toContain('unbanned mid=777');
     expect((await replay(['--db', db.target, 'seed', 'demo'])).stdout).toContain('demo fixture loaded');
     expect((await replay(['--db', db.target, 'seed', 'demo'])).stdout).toContain('demo fixture already present');
-  });
+    // Eleven separate processes, each loading TypeScript through tsx: slow on a loaded two-core machine.
+  }, 180_000);
 
   it('serve loads the demo into an empty database and prints a working Cookie header and curl line', async () => {
     const db = await createTestDatabase(dialect);

@@ -2,7 +2,6 @@ import { AdminApiError, AdminClient } from '../../src/client/admin-client.ts';
 import { BiliClient } from '../../src/client/bili-client.ts';
 import type { BiliEnvelope } from '../../src/client/http.ts';
 import { parseCookieHeader } from '../../src/client/http.ts';
-import type { NavData } from '../../src/client/types.ts';
 import { describeError } from './errors.ts';
 
 /**
@@ -92,7 +91,7 @@ export function me(): Promise<Me | null> {
     .then(
       (body) => {
         if (body.code !== 0 || !body.data?.isLogin) return null;
-        const d = body.data as NavData;
+        const d = body.data;
         return { mid: d.mid, uname: d.uname, face: d.face };
       },
       () => null,

@@ -115,7 +115,8 @@ export function confirmDialog(title: string, text: string, confirmLabel: string)
       resolve(dialog.returnValue === 'ok');
       dialog.remove();
     });
-    document.body.append(dialog);
+    // Inside the styled root, so the embed's and the pages' scoped styles reach it.
+    (document.querySelector('.rp-comments, .rp-app') ?? document.body).append(dialog);
     dialog.showModal();
   });
 }
@@ -163,6 +164,19 @@ export function formatTime(unixSeconds: number): string {
     hour: '2-digit',
     minute: '2-digit',
   });
+}
+
+const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+
+/** "3 minutes ago", "yesterday", …; a full date beyond a month. */
+export function relativeTime(unixSeconds: number, nowMs: number = Date.now()): string {
+  const seconds = Math.round(unixSeconds - nowMs / 1000);
+  const abs = Math.abs(seconds);
+  if (abs < 60) return relative.format(seconds, 'second');
+  if (abs < 3600) return relative.format(Math.round(seconds / 60), 'minute');
+  if (abs < 86400) return relative.format(Math.round(seconds / 3600), 'hour');
+  if (abs < 30 * 86400) return relative.format(Math.round(seconds / 86400), 'day');
+  return formatTime(unixSeconds);
 }
 
 const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });

@@ -8,6 +8,7 @@ const WORDS: Record<number, string> = {
   [-404]: 'Not found.',
   [-500]: 'The server had a problem. Try again later.',
   [-509]: 'Too frequent: you are doing this too fast. Wait a moment and try again.',
+  [-625]: 'Too many failed sign-ins for this name. Wait a while and try again.',
   [-629]: 'Wrong name or password.',
   [-626]: 'No such user.',
   [-652]: 'That name is already taken.',

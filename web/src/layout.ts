@@ -21,7 +21,12 @@ export function renderLayout(root: HTMLElement, section: Section): HTMLElement {
     h(
       'header',
       { class: 'topbar' },
-      h('a', { class: 'brand', href: '/', 'aria-label': 'Replay home' }, h('span', { class: 'logo' }), 'Replay'),
+      h(
+        'a',
+        { class: 'brand', href: '/', 'aria-label': 'Replay home' },
+        h('span', { class: 'logo' }),
+        'Replay',
+      ),
       h(
         'nav',
         { 'aria-label': 'Main' },
@@ -75,7 +80,12 @@ function renderAccount(el: HTMLElement, user: Me | null, section: Section): void
   });
   replace(
     el,
-    h('span', { class: 'me', 'data-mid': user.mid }, avatar(user.face, user.uname, 28), h('span', null, user.uname)),
+    h(
+      'span',
+      { class: 'me', 'data-mid': user.mid },
+      avatar(user.face, user.uname, 28),
+      h('span', null, user.uname),
+    ),
     out,
   );
 }

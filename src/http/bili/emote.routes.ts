@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { LRUCache } from 'lru-cache';
 import { membership } from '../../domain/account.ts';
 import { badParam } from '../../errors.ts';
 import type { EmoteViewer } from '../../services/emote.service.ts';
@@ -28,12 +27,6 @@ function loadShippedImages(): Map<string, Buffer> {
  */
 export function emoteRoutes(app: FastifyInstance, services: Services): void {
   const shipped = loadShippedImages();
-  // Uploaded images are named by their content hash, so a cached copy is never stale.
-  const uploads = new LRUCache<string, { contentType: string; data: Buffer }>({
-    maxSize: 32 * 1024 * 1024,
-    sizeCalculation: (image) => image.data.length || 1,
-    ttl: 10 * 60 * 1000,
-  });
 
   const viewerOf = (request: FastifyRequest): EmoteViewer | null => {
     const user = request.identity?.user;
@@ -76,11 +69,7 @@ export function emoteRoutes(app: FastifyInstance, services: Services): void {
     const { file } = request.params;
     const own = shipped.get(file);
     if (own) return sendImage(reply, 'image/png', own, 'public, max-age=86400');
-    let image = uploads.get(file);
-    if (!image) {
-      image = (await services.emotes.image(file)) ?? undefined;
-      if (image) uploads.set(file, image);
-    }
+    const image = await services.emotes.image(file);
     if (!image) return reply.callNotFound();
     return sendImage(reply, image.contentType, image.data, 'public, max-age=31536000, immutable');
   });

@@ -72,7 +72,7 @@ export async function webRoutes(app: FastifyInstance): Promise<void> {
     if (!existsSync(`${WEB_ROOT}index.html`)) {
       return reply.status(503).type('text/html; charset=utf-8').send(NOT_BUILT);
     }
-    return reply.sendFile('index.html', WEB_ROOT);
+    return reply.sendFile('index.html', WEB_ROOT, { cacheControl: false });
   };
   for (const path of UI_PAGES) app.get(path, (_request, reply) => shell(reply));
 

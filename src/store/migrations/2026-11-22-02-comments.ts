@@ -34,7 +34,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('message', 'text', (c) => c.notNull())
     .addColumn('plat', 'integer', (c) => c.notNull().defaultTo(1))
     .addColumn('mentions', 'text', (c) => c.notNull().defaultTo(''))
-    .addColumn('emotes', 'text', (c) => c.notNull().defaultTo(''))
     .addColumn('state', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('like_count', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('hate_count', 'integer', (c) => c.notNull().defaultTo(0))
@@ -49,7 +48,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // (area, root) prefix, so a page costs O(page) whatever the area size. Deleted rows sit outside the
   // `state = 0` prefix.
   await sql`CREATE INDEX replies_time ON replies (type, oid, root, state, floor)`.execute(db);
-  await sql`CREATE INDEX replies_heat ON replies (type, oid, root, state, like_count DESC, floor)`.execute(db);
+  await sql`CREATE INDEX replies_heat ON replies (type, oid, root, state, like_count DESC, floor)`.execute(
+    db,
+  );
   await sql`CREATE INDEX replies_busy ON replies (type, oid, root, state, rcount DESC, floor)`.execute(db);
   await sql`CREATE INDEX replies_dialog ON replies (dialog, state, floor)`.execute(db);
   await sql`CREATE INDEX replies_author ON replies (mid, ctime)`.execute(db);
@@ -89,7 +90,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('reply_reports')
     .columns(['status', 'created_at'])
     .execute();
-
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -22,9 +22,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('emotes')
     .addColumn('id', 'bigint', (c) => c.primaryKey())
-    .addColumn('package_id', 'bigint', (c) =>
-      c.notNull().references('emote_packages.id').onDelete('cascade'),
-    )
+    .addColumn('package_id', 'bigint', (c) => c.notNull().references('emote_packages.id').onDelete('cascade'))
     // One emote per escape text across all packages, or resolving `[name]` would be ambiguous.
     .addColumn('text', 'text', (c) => c.notNull().unique())
     .addColumn('alias', 'text')

@@ -99,7 +99,7 @@ export class EmoteRepository {
     await query.execute();
   }
 
-  /** Deletes the package and (by cascade, and explicitly for SQLite without foreign keys) its emotes. */
+  /** Deletes the package and its emotes (explicitly, not relying on the cascade being enabled). */
   async deletePackage(id: number): Promise<boolean> {
     await this.db.deleteFrom('emotes').where('package_id', '=', id).execute();
     const result = await this.db.deleteFrom('emote_packages').where('id', '=', id).executeTakeFirst();
@@ -141,13 +141,18 @@ export class EmoteRepository {
     await this.db
       .deleteFrom('emote_images')
       .where('name', 'in', [...new Set(names)])
-      .where(({ not, exists, selectFrom }) =>
-        not(exists(selectFrom('emotes').select('id').whereRef('emotes.image', '=', 'emote_images.name'))),
+      .where((eb) =>
+        eb.not(
+          eb.exists(eb.selectFrom('emotes').select('id').whereRef('emotes.image', '=', 'emote_images.name')),
+        ),
       )
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('emote_packages').select('id').whereRef('emote_packages.icon', '=', 'emote_images.name'),
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('emote_packages')
+              .select('id')
+              .whereRef('emote_packages.icon', '=', 'emote_images.name'),
           ),
         ),
       )

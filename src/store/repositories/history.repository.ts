@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { ARCHIVE_AREA_TYPE } from '../../domain/area-types.ts';
 import type { Database } from '../schema.ts';
 import type { HistoryTable, WatchSessionsTable } from '../tables/history.tables.ts';
 
@@ -7,8 +8,7 @@ export type WatchSessionRow = Selectable<WatchSessionsTable>;
 
 /** Where a cursor page starts: strictly after the last item seen, or at a view time (inclusive). */
 export type HistoryCursor =
-  | { kind: 'after'; viewAt: number; business: string; kid: number }
-  | { kind: 'at-or-before'; viewAt: number };
+  { kind: 'after'; viewAt: number; business: string; kid: number } | { kind: 'at-or-before'; viewAt: number };
 
 /**
  * Reads and management of watch history. The hot-path writes (heartbeat, report) go through
@@ -104,6 +104,18 @@ export class HistoryRepository {
       .where('aid', 'in', [...new Set(aids)])
       .execute();
     return new Map(rows.map((r) => [r.aid, Number(r.view)]));
+  }
+
+  /** `stat.reply` of archives: every visible comment of their comment areas (type 1, oid = aid). */
+  async replyCounts(aids: readonly number[]): Promise<Map<number, number>> {
+    if (aids.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('areas')
+      .select(['oid', 'all_count'])
+      .where('type', '=', ARCHIVE_AREA_TYPE)
+      .where('oid', 'in', [...new Set(aids)])
+      .execute();
+    return new Map(rows.map((r) => [r.oid, Number(r.all_count)]));
   }
 
   /** A user's play sessions, most recently active first. */

@@ -40,7 +40,12 @@ export class ReplyReportRepository {
         ]),
       );
     }
-    return q.orderBy('created_at', 'desc').orderBy('rpid', 'desc').orderBy('mid', 'desc').limit(query.limit).execute();
+    return q
+      .orderBy('created_at', 'desc')
+      .orderBy('rpid', 'desc')
+      .orderBy('mid', 'desc')
+      .limit(query.limit)
+      .execute();
   }
 
   /** Closes every pending report of a comment with `status`; returns how many. */

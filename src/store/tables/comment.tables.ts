@@ -28,8 +28,6 @@ export interface RepliesTable {
   plat: Generated<number>;
   /** JSON array of the @-mentioned mids, or '' for none. */
   mentions: Generated<string>;
-  /** JSON object escape → emote object, resolved when posted, or '' for none. */
-  emotes: Generated<string>;
   /** 0 visible, 1 deleted (by its author, the area owner, an operator, or with its root). */
   state: Generated<number>;
   like_count: Generated<number>;

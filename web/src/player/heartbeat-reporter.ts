@@ -59,7 +59,8 @@ export class HeartbeatReporter {
     this.intervalMs = Math.max(100, options.intervalMs ?? DEFAULT_HEARTBEAT_MS);
     this.nowMs = options.nowMs ?? (() => Date.now());
     this.setTimer = options.setInterval ?? ((fn, ms) => setInterval(fn, ms));
-    this.clearTimer = options.clearInterval ?? ((handle) => clearInterval(handle as ReturnType<typeof setInterval>));
+    this.clearTimer =
+      options.clearInterval ?? ((handle) => clearInterval(handle as ReturnType<typeof setInterval>));
   }
 
   /** The media element's `play` event. */

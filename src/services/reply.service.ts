@@ -1,0 +1,308 @@
+import { mentionCandidates, resolveMentions } from '../domain/mentions.ts';
+import { checkMessage } from '../domain/message-rules.ts';
+import { OTHER_REASON, otherReasonContentOk } from '../domain/report-reasons.ts';
+import type { Placement, ThreadNode } from '../domain/thread.ts';
+import { place, requestedThread, withReplyPrefix } from '../domain/thread.ts';
+import { BiliError, badParam } from '../errors.ts';
+import { isUniqueViolation } from '../store/database.ts';
+import type { AreaRow } from '../store/repositories/area.repository.ts';
+import { ReplyState, VoteValue } from '../store/repositories/reply.repository.ts';
+import type { ReplyRow } from '../store/repositories/reply.repository.ts';
+import type { UserRow } from '../store/repositories/user.repository.ts';
+import type { Repositories, Store } from '../store/store.ts';
+import type { CatalogService } from './catalog.service.ts';
+import type { Clock } from './clock.ts';
+import { nowSeconds } from './clock.ts';
+import type { CommentLimits } from './comment-limits.ts';
+
+/** What reply/add needs from the sensitive-word list (SensitiveWordService). */
+export interface SensitiveMatcher {
+  containsSensitive(message: string): Promise<boolean>;
+}
+
+export interface AreaAddress {
+  type: number;
+  oid: number;
+}
+
+export interface NewReplyInput extends AreaAddress {
+  /** 0 when absent. */
+  root: number;
+  /** 0 when absent. */
+  parent: number;
+  message: string;
+  plat: number;
+}
+
+export interface TargetInput extends AreaAddress {
+  rpid: number;
+}
+
+export interface ReportInput extends TargetInput {
+  reason: number;
+  content: string;
+}
+
+/** Who deletes: a signed-in user (author or area owner) or an operator through the admin API. */
+export type Deleter = { kind: 'user'; mid: number } | { kind: 'operator' };
+
+export interface ReplyWriteOptions {
+  duplicateWindowSeconds: number;
+}
+
+/**
+ * The six comment actions (CONTRACT.md §4, DESIGN.md §4). Each checks, in order: area (12009 / -404 /
+ * 12002), permission, the target, the rules; then writes the row and every counter it moves in ONE
+ * transaction.
+ */
+export class ReplyService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly catalog: CatalogService,
+    private readonly sensitive: SensitiveMatcher,
+    private readonly limits: CommentLimits,
+    private readonly options: ReplyWriteOptions,
+  ) {}
+
+  /**
+   * reply/add: returns the stored row and its area. Emote escapes are stored as typed and resolved when
+   * shown (ReplyQueryService), so an emote's URL follows the current public URL and package set.
+   */
+  async add(author: UserRow, input: NewReplyInput): Promise<{ row: ReplyRow; area: AreaRow }> {
+    const area = await this.writableArea(input);
+    const checked = checkMessage(input.message);
+    if (!checked.ok) {
+      throw checked.problem === 'empty' ? badParam('message', '不能为空') : new BiliError(12025);
+    }
+    const placement = await this.placement(area, input.root, input.parent);
+    let message = checked.message;
+    if (placement.level === 3) {
+      const target = await this.replyAuthorName(placement.parent);
+      message = withReplyPrefix(message, target);
+    }
+    // Only the author's own words are screened: the prefix carries another user's name.
+    if (await this.sensitive.containsSensitive(checked.message)) throw new BiliError(12016);
+
+    const now = nowSeconds(this.clock);
+    const window = this.options.duplicateWindowSeconds;
+    if (
+      window > 0 &&
+      (await this.store.replies.hasRecentDuplicate(area, author.mid, placement.parent, message, now - window))
+    ) {
+      throw new BiliError(12051);
+    }
+    if (!(await this.limits.allowComment(author.mid))) throw new BiliError(-509);
+
+    const mentions = await this.mentionedMids(message);
+    const byOwner = author.mid === area.owner_mid;
+    const row = await this.insertReply(async (tx) => {
+      const rpid = await tx.replies.nextRpid();
+      let floor: number;
+      let dialog = 0;
+      if (placement.level === 1) {
+        floor = await tx.replies.countNewRoot(area);
+      } else {
+        const counted = await tx.replies.countNewReply(area, placement.root, byOwner);
+        if (counted === null) throw new BiliError(12006);
+        floor = counted;
+        if (placement.level === 2) dialog = rpid;
+        else {
+          dialog = placement.dialog;
+          if (byOwner) await tx.replies.markUpReply(placement.parent);
+        }
+      }
+      return tx.replies.insert({
+        rpid,
+        type: area.type,
+        oid: area.oid,
+        mid: author.mid,
+        root: placement.root,
+        parent: placement.parent,
+        dialog,
+        floor,
+        message,
+        plat: input.plat,
+        mentions: mentions.length > 0 ? JSON.stringify(mentions) : '',
+        ctime: now,
+      });
+    });
+    return { row, area };
+  }
+
+  /** reply/action (`kind` like) and reply/hate (`kind` hate): mutually exclusive per user and comment. */
+  async vote(voter: UserRow, input: TargetInput & { action: number }, kind: 'like' | 'hate'): Promise<void> {
+    const area = await this.writableArea(input);
+    if (input.action !== 0 && input.action !== 1) throw new BiliError(12011);
+    await this.visibleReply(area, input.rpid);
+    const mine = kind === 'like' ? VoteValue.Like : VoteValue.Hate;
+    const other = kind === 'like' ? VoteValue.Hate : VoteValue.Like;
+    const isOwner = voter.mid === area.owner_mid;
+    const now = nowSeconds(this.clock);
+    await this.store.transaction(async (tx) => {
+      // Each step is one conditional statement, so two racing requests of the same user can never count
+      // a vote twice: the primary key of reply_votes decides which one took effect.
+      const removedMine = input.action === 0 && (await tx.replies.removeVote(input.rpid, voter.mid, mine));
+      const removedOther = input.action === 1 && (await tx.replies.removeVote(input.rpid, voter.mid, other));
+      const added = input.action === 1 && (await tx.replies.addVote(input.rpid, voter.mid, mine, now));
+      const delta = (added ? 1 : 0) - (removedMine ? 1 : 0);
+      const otherDelta = removedOther ? -1 : 0;
+      let upLike: boolean | undefined;
+      if (isOwner) {
+        if (kind === 'like' && input.action === 1) upLike = true;
+        else if ((kind === 'like' && removedMine) || (kind === 'hate' && removedOther)) upLike = false;
+      }
+      await tx.replies.adjustVotes(
+        input.rpid,
+        kind === 'like' ? delta : otherDelta,
+        kind === 'like' ? otherDelta : delta,
+        upLike,
+      );
+    });
+  }
+
+  /** reply/del, and the operator's delete. Deleting a root hides its whole thread. */
+  async delete(by: Deleter, input: TargetInput): Promise<void> {
+    const area =
+      by.kind === 'operator'
+        ? await this.catalog.getArea(input.type, input.oid)
+        : await this.writableArea(input);
+    const row = await this.store.replies.find(input.rpid);
+    if (!row || row.type !== area.type || row.oid !== area.oid) throw new BiliError(-404);
+    if (by.kind === 'user' && by.mid !== row.mid && by.mid !== area.owner_mid) throw new BiliError(-403);
+    if (row.state !== ReplyState.Visible) throw new BiliError(12022);
+    await this.store.transaction(async (tx) => {
+      if (!(await tx.replies.markDeleted(row.rpid))) throw new BiliError(12022);
+      if (row.root === 0) {
+        const hidden = await tx.replies.markThreadDeleted(area, row.rpid);
+        await tx.replies.adjustAreaCounts(area, -1, -(1 + hidden));
+      } else {
+        await tx.replies.adjustRcount(row.root, -1);
+        await tx.replies.adjustAreaCounts(area, 0, -1);
+      }
+    });
+  }
+
+  /** reply/top: the area owner pins (action 1) or unpins (0) a level-1 comment; one pin per area. */
+  async pin(actor: UserRow, input: TargetInput & { action: number }): Promise<void> {
+    const area = await this.writableArea(input);
+    if (actor.mid !== area.owner_mid) throw new BiliError(-403);
+    const row = await this.visibleReply(area, input.rpid);
+    if (row.root !== 0) throw new BiliError(12030);
+    if (input.action === 0) {
+      if (row.pinned) await this.store.replies.setPinned(row.rpid, false);
+      return;
+    }
+    const current = await this.store.replies.findPinned(area);
+    if (current?.rpid === row.rpid) return;
+    if (current) throw new BiliError(12029);
+    try {
+      await this.store.replies.setPinned(row.rpid, true);
+    } catch (error) {
+      // Another node pinned a comment between the check and the write; the unique index refused ours.
+      if (isUniqueViolation(error)) throw new BiliError(12029);
+      throw error;
+    }
+  }
+
+  /** reply/report: kept for moderation; one report per user and comment. */
+  async report(reporter: UserRow, input: ReportInput): Promise<void> {
+    const area = await this.writableArea(input);
+    await this.visibleReply(area, input.rpid);
+    const content = input.content.trim();
+    if (input.reason === OTHER_REASON && !otherReasonContentOk(content)) throw new BiliError(12077);
+    if (!(await this.limits.allowReport(reporter.mid))) throw new BiliError(12019);
+    try {
+      await this.store.replyReports.insert({
+        rpid: input.rpid,
+        mid: reporter.mid,
+        type: area.type,
+        oid: area.oid,
+        reason: input.reason,
+        content: input.reason === OTHER_REASON ? content : '',
+        created_at: nowSeconds(this.clock),
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new BiliError(12008);
+      throw error;
+    }
+  }
+
+  // --- helpers -------------------------------------------------------------------------------------
+
+  /** The area of a write: 12009 / -404 / 12002 (closed). */
+  private async writableArea(address: AreaAddress): Promise<AreaRow> {
+    const area = await this.catalog.getArea(address.type, address.oid);
+    if (area.closed) throw new BiliError(12002);
+    return area;
+  }
+
+  /** A visible comment of this area, or 12006. */
+  private async visibleReply(area: AreaRow, rpid: number): Promise<ReplyRow> {
+    const row = await this.store.replies.find(rpid);
+    if (!row || row.state !== ReplyState.Visible || row.type !== area.type || row.oid !== area.oid) {
+      throw new BiliError(12006);
+    }
+    return row;
+  }
+
+  private async placement(area: AreaRow, root: number, parent: number): Promise<Placement> {
+    const requested = requestedThread(root, parent);
+    if (!requested) return { level: 1, root: 0, parent: 0 };
+    const rows = await this.store.replies.findMany(
+      [requested.root, requested.parent].filter((rpid) => rpid > 0),
+    );
+    const parentRow = rows.get(requested.parent);
+    // Only `parent` was sent: its root is needed too.
+    if (requested.root === 0 && parentRow && parentRow.root !== 0 && !rows.has(parentRow.root)) {
+      const rootRow = await this.store.replies.find(parentRow.root);
+      if (rootRow) rows.set(rootRow.rpid, rootRow);
+    }
+    const rootRpid = requested.root || parentRow?.root || requested.parent;
+    const placed = place(area, requested, node(rows.get(rootRpid)), node(parentRow));
+    if (!placed) throw new BiliError(12006);
+    return placed;
+  }
+
+  private async replyAuthorName(rpid: number): Promise<string> {
+    const row = await this.store.replies.find(rpid);
+    const user = row ? await this.store.users.findByMid(row.mid) : undefined;
+    return user?.uname ?? '';
+  }
+
+  private async mentionedMids(message: string): Promise<number[]> {
+    const candidates = mentionCandidates(message);
+    if (candidates.length === 0) return [];
+    const users = await this.store.users.findByUnames(candidates);
+    const byName = new Map(users.map((u) => [u.uname, u.mid]));
+    return resolveMentions(message, new Set(byName.keys())).map((name) => byName.get(name)!);
+  }
+
+  /**
+   * Runs the insert transaction; on an rpid collision (another SQLite process, or rows imported with
+   * explicit ids behind PostgreSQL's sequence) moves the allocator on and tries again.
+   */
+  private async insertReply(work: (tx: Repositories) => Promise<ReplyRow>): Promise<ReplyRow> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.store.transaction(work);
+      } catch (error) {
+        if (!isUniqueViolation(error) || attempt >= 5) throw error;
+        await this.store.replies.resyncRpidSequence();
+      }
+    }
+  }
+}
+
+function node(row: ReplyRow | undefined): ThreadNode | undefined {
+  return row
+    ? {
+        rpid: row.rpid,
+        type: row.type,
+        oid: row.oid,
+        root: row.root,
+        dialog: row.dialog,
+        visible: row.state === ReplyState.Visible,
+      }
+    : undefined;
+}

@@ -1,0 +1,40 @@
+import baseCss from './styles/base.css?inline';
+import commentsCss from './styles/comments.css?inline';
+import { setApiBase } from './api.ts';
+import { mountComments } from './comments/comment-section.ts';
+
+/**
+ * The embeddable comment section: one element and one script tag on any page served from Replay's origin.
+ *
+ *   <div data-replay-comments data-type="1" data-oid="2"></div>
+ *   <script type="module" src="https://replay.example/embed/comments.js"></script>
+ *
+ * The API is the server the script came from. Its styles are scoped to the section (.rp-comments).
+ */
+setApiBase(new URL(import.meta.url).origin);
+
+if (!document.getElementById('replay-comments-style')) {
+  const style = document.createElement('style');
+  style.id = 'replay-comments-style';
+  style.textContent = `${baseCss}\n${commentsCss}`;
+  document.head.append(style);
+}
+
+function mountAll(): void {
+  for (const el of document.querySelectorAll<HTMLElement>('[data-replay-comments]')) {
+    if (el.dataset['replayMounted']) continue;
+    const type = Number(el.dataset['type']);
+    const oid = Number(el.dataset['oid']);
+    el.dataset['replayMounted'] = 'true';
+    if (!Number.isSafeInteger(type) || !Number.isSafeInteger(oid) || type <= 0 || oid <= 0) {
+      el.textContent =
+        'Replay comments: set data-type and data-oid to the comment area (for a video: 1 and its aid).';
+      continue;
+    }
+    mountComments(el, { type, oid, embedded: true });
+  }
+}
+
+if (document.readyState === 'loading')
+  document.addEventListener('DOMContentLoaded', mountAll, { once: true });
+else mountAll();

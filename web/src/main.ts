@@ -1,0 +1,52 @@
+import './styles/base.css';
+import './styles/app.css';
+import './styles/comments.css';
+import { errorText } from './api.ts';
+import { alertBanner, renderLayout, setTitle } from './layout.ts';
+import type { Section } from './layout.ts';
+import { h, replace } from './dom.ts';
+import { applyTheme } from './theme.ts';
+import { renderAdminPage } from './pages/admin.page.ts';
+import { renderHistoryPage } from './pages/history.page.ts';
+import { renderHomePage } from './pages/home.page.ts';
+import { renderLoginPage } from './pages/login.page.ts';
+import { renderWatchPage } from './pages/watch.page.ts';
+
+/** One shell serves every page (src/http/web/web.routes.ts); the path picks what to render. */
+interface Route {
+  pattern: RegExp;
+  section: Section;
+  render(main: HTMLElement, match: RegExpMatchArray): void | Promise<void>;
+}
+
+const ROUTES: Route[] = [
+  { pattern: /^\/$/, section: 'home', render: (main) => renderHomePage(main) },
+  {
+    pattern: /^\/video\/([^/]+)$/,
+    section: 'video',
+    render: (main, m) => renderWatchPage(main, decodeURIComponent(m[1]!)),
+  },
+  { pattern: /^\/history$/, section: 'history', render: (main) => renderHistoryPage(main) },
+  { pattern: /^\/login$/, section: 'login', render: (main) => renderLoginPage(main) },
+  { pattern: /^\/admin$/, section: 'admin', render: (main) => renderAdminPage(main) },
+];
+
+applyTheme();
+const root = document.getElementById('app')!;
+root.classList.add('rp-app');
+const path = location.pathname.replace(/\/+$/, '') || '/';
+const route = ROUTES.map((r) => ({ r, m: path.match(r.pattern) })).find((x) => x.m);
+if (route) {
+  const main = renderLayout(root, route.r.section);
+  Promise.resolve()
+    .then(() => route.r.render(main, route.m!))
+    .catch((error: unknown) => alertBanner(errorText(error)));
+} else {
+  const main = renderLayout(root, 'none');
+  setTitle('Not found');
+  replace(
+    main,
+    h('h1', null, 'Page not found'),
+    h('p', null, h('a', { href: '/' }, 'Back to the home page')),
+  );
+}

@@ -1,0 +1,260 @@
+import type { VideoPage, VideoViewData } from '../../../src/client/video-api.ts';
+import { ApiError, bili, biliKeepalive, errorText, me, unwrap } from '../api.ts';
+import type { Me } from '../api.ts';
+import { mountComments } from '../comments/comment-section.ts';
+import { avatar, formatCount, formatDuration, formatTime, h, replace } from '../dom.ts';
+import { setTitle } from '../layout.ts';
+import { DEFAULT_HEARTBEAT_MS, HeartbeatReporter } from '../player/heartbeat-reporter.ts';
+import type { Heartbeat } from '../player/heartbeat-reporter.ts';
+import { queryParam } from '../urls.ts';
+import { parseVideoRef } from './home.page.ts';
+
+/**
+ * Replay keeps no media: every part plays the project's own test video (assets/media, made by
+ * scripts/make-demo-video.sh), so the reporting can be watched end to end without third-party media.
+ */
+const MEDIA_URL = '/media/replay-demo.webm';
+
+/** Tests shorten Bilibili's 15 s heartbeat through this key; nothing else sets it. */
+const HEARTBEAT_OVERRIDE_KEY = 'replay.heartbeatIntervalMs';
+
+/** A resume point this close to the end starts over instead, as on Bilibili. */
+const RESUME_END_MARGIN_S = 5;
+
+const PLAYER_VERSION = 'replay-web-1';
+
+export async function renderWatchPage(main: HTMLElement, id: string): Promise<void> {
+  const bvid = parseVideoRef(id);
+  if (!bvid) return notFound(main, 'That is not a video address.');
+  setTitle('Video');
+  replace(main, h('p', { class: 'muted', role: 'status' }, 'Loading the video…'));
+
+  let view: VideoViewData;
+  try {
+    view = unwrap(await bili().video.view({ bvid }));
+  } catch (error) {
+    if (error instanceof ApiError && error.code === -404) return notFound(main, 'This video does not exist.');
+    throw error;
+  }
+  const user = await me();
+  const requested = Number(queryParam('p'));
+  let page = view.pages.find((p) => p.page === requested);
+  const probe = page ?? view.pages[0];
+  if (!probe) return notFound(main, 'This video has no parts.');
+
+  // The player endpoint says where this viewer stopped (ms) and in which part (CONTRACT.md §8).
+  const player = unwrap(await bili().player.info({ aid: view.aid, cid: probe.cid }));
+  if (!page) {
+    page = view.pages.find((p) => p.cid === player.last_play_cid) ?? probe;
+    if (page.page > 1) history.replaceState(null, '', `?p=${page.page}`);
+  }
+  const resumeAt = player.last_play_cid === page.cid ? Math.max(0, player.last_play_time) / 1000 : 0;
+
+  setTitle(view.title);
+  renderWatch(main, view, page, resumeAt, user);
+}
+
+function renderWatch(
+  main: HTMLElement,
+  view: VideoViewData,
+  page: VideoPage,
+  resumeAt: number,
+  user: Me | null,
+) {
+  const multi = view.pages.length > 1;
+  const video = h('video', {
+    controls: true,
+    preload: 'metadata',
+    playsinline: true,
+    src: MEDIA_URL,
+    'aria-label': `Video player: ${view.title}${multi ? `, part ${page.page}` : ''}`,
+    'data-aid': view.aid,
+    'data-cid': page.cid,
+  });
+  const playerBox = h('div', { class: 'player' }, video);
+  const comments = h('section', { class: 'comments-host', 'aria-label': 'Comments' });
+
+  replace(
+    main,
+    h(
+      'div',
+      { class: 'watch' },
+      h(
+        'div',
+        { class: 'watch-main' },
+        h('h1', null, view.title),
+        h(
+          'dl',
+          { class: 'video-meta' },
+          h('dt', null, 'Views'),
+          h(
+            'dd',
+            { class: 'views', 'data-views': view.stat.view },
+            `${formatCount(view.stat.view)} ${view.stat.view === 1 ? 'view' : 'views'}`,
+          ),
+          h('dt', null, 'Published'),
+          h('dd', null, formatTime(view.pubdate)),
+          h('dt', null, 'Id'),
+          h('dd', null, `${view.bvid} · av${view.aid}`),
+          multi ? [h('dt', null, 'Part'), h('dd', null, `Part ${page.page}: ${page.part}`)] : null,
+        ),
+        playerBox,
+        view.desc ? h('p', { class: 'description' }, view.desc) : null,
+      ),
+      h(
+        'aside',
+        { class: 'watch-side', 'aria-label': 'About this video' },
+        h(
+          'div',
+          { class: 'card owner-card' },
+          avatar(view.owner.face, view.owner.name || '?', 48),
+          h('div', null, h('strong', null, view.owner.name), h('span', { class: 'muted' }, 'Uploader')),
+        ),
+        multi ? partsList(view, page) : null,
+      ),
+      comments,
+    ),
+  );
+
+  attachPlayer(video, playerBox, view, page, resumeAt, user);
+  mountComments(comments, { type: 1, oid: view.aid, ownerHint: view.owner.mid });
+}
+
+function partsList(view: VideoViewData, current: VideoPage): HTMLElement {
+  return h(
+    'nav',
+    { class: 'card parts', 'aria-labelledby': 'parts-title' },
+    h('h2', { id: 'parts-title' }, `Parts (${current.page}/${view.pages.length})`),
+    h(
+      'ol',
+      null,
+      view.pages.map((p) =>
+        h(
+          'li',
+          null,
+          h(
+            'a',
+            {
+              href: `/video/${view.bvid}?p=${p.page}`,
+              'aria-current': p.cid === current.cid ? 'true' : undefined,
+            },
+            h('span', null, h('span', { class: 'muted' }, `P${p.page} `), p.part),
+            h('span', { class: 'muted' }, formatDuration(p.duration)),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/** Wires the <video> to Bilibili's reporting: heartbeats, the play count, the leave report, and resume. */
+function attachPlayer(
+  video: HTMLVideoElement,
+  box: HTMLElement,
+  view: VideoViewData,
+  page: VideoPage,
+  resumeAt: number,
+  user: Me | null,
+): void {
+  const session = crypto.randomUUID().replaceAll('-', '');
+  const override = Number(localStorage.getItem(HEARTBEAT_OVERRIDE_KEY));
+  const intervalMs = override > 0 ? override : DEFAULT_HEARTBEAT_MS;
+  let counted = false;
+
+  const send = (beat: Heartbeat) => {
+    bili()
+      .history.heartbeat(
+        {
+          aid: view.aid,
+          bvid: view.bvid,
+          cid: page.cid,
+          ...(user ? { mid: user.mid } : {}),
+          ...beat,
+          type: 3,
+          sub_type: 0,
+          dt: 2,
+          outer: 0,
+          quality: 0,
+          refer_url: document.referrer,
+          spmid: '333.788.0.0',
+          from_spmid: '',
+          session,
+          extra: { player_version: PLAYER_VERSION },
+        },
+        { signed: true },
+      )
+      .then((body) => {
+        if (body.code !== 0) console.warn('heartbeat refused', body.code, body.message);
+      })
+      .catch((error: unknown) => console.warn('heartbeat failed', errorText(error)));
+    if (!counted && beat.play_type === 1) {
+      // The web player counts a play when playback first starts on the page.
+      counted = true;
+      bili()
+        .history.click({
+          aid: view.aid,
+          cid: page.cid,
+          part: page.page,
+          type: 3,
+          sub_type: 0,
+          outer: 0,
+          session,
+        })
+        .catch((error: unknown) => console.warn('play count failed', errorText(error)));
+    }
+  };
+
+  const reporter = new HeartbeatReporter(video, { send, intervalMs });
+  video.addEventListener('play', () => reporter.onPlay());
+  video.addEventListener('pause', () => reporter.onPause());
+  video.addEventListener('ended', () => reporter.onEnded());
+
+  // Leaving the page (closing, reloading, following a link) reports the position, like Bilibili's page.
+  let reported = false;
+  window.addEventListener('pagehide', () => {
+    if (reported) return;
+    const progress = reporter.leave();
+    if (progress === null || !user) return;
+    reported = true;
+    biliKeepalive()
+      .history.report({ aid: view.aid, cid: page.cid, progress, platform: 'web' })
+      .catch(() => undefined);
+  });
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted) reported = false;
+  });
+
+  video.addEventListener(
+    'loadedmetadata',
+    () => {
+      const duration = Number.isFinite(video.duration) ? video.duration : 0;
+      if (resumeAt <= 0 || resumeAt >= duration - RESUME_END_MARGIN_S) return;
+      video.currentTime = resumeAt;
+      const again = h('button', { type: 'button', class: 'button small' }, 'Start over');
+      const toast = h(
+        'div',
+        { class: 'resume-toast', role: 'status' },
+        h('span', null, `Resumed at ${formatDuration(resumeAt)}`),
+        again,
+      );
+      again.addEventListener('click', () => {
+        video.currentTime = 0;
+        toast.remove();
+        video.focus();
+      });
+      box.append(toast);
+      setTimeout(() => toast.remove(), 8000);
+    },
+    { once: true },
+  );
+}
+
+function notFound(main: HTMLElement, text: string): void {
+  setTitle('Video not found');
+  replace(
+    main,
+    h('h1', null, 'Video not found'),
+    h('p', null, text),
+    h('p', null, h('a', { href: '/' }, 'Back to the home page')),
+  );
+}

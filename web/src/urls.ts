@@ -1,0 +1,14 @@
+/** Only same-site paths are followed after sign-in, so the page cannot be used as an open redirect. */
+export function safeLocalPath(value: string | null | undefined, fallback = '/'): string {
+  return typeof value === 'string' &&
+    value.startsWith('/') &&
+    !value.startsWith('//') &&
+    !value.includes('\\')
+    ? value
+    : fallback;
+}
+
+/** `?name=` of the current page. */
+export function queryParam(name: string): string | null {
+  return new URLSearchParams(location.search).get(name);
+}
