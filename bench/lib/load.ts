@@ -16,6 +16,8 @@ export interface RequestSpec {
 
 export interface LoadResult {
   requests: number;
+  /** Average size of an answer on the wire, headers included. */
+  bytesPerAnswer: number;
   durationS: number;
   rps: number;
   p50Ms: number;
@@ -145,8 +147,8 @@ function done(summary, latency, requests)
   end
   local e = summary.errors
   io.write(string.format(
-    '\\nRESULT {"requests":%d,"duration_us":%d,"p50_us":%d,"p99_us":%d,"failures":%d,"socket_errors":%d,"first_failure":%s}\\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), bad,
+    '\\nRESULT {"requests":%d,"bytes":%d,"duration_us":%d,"p50_us":%d,"p99_us":%d,"failures":%d,"socket_errors":%d,"first_failure":%s}\\n',
+    summary.requests, summary.bytes, summary.duration, latency:percentile(50), latency:percentile(99), bad,
     e.connect + e.read + e.write + e.timeout, jsonString(first)))
 end
 `;
@@ -185,6 +187,7 @@ export async function runLoad(wrk: string, options: LoadOptions): Promise<LoadRe
   if (!line) throw new Error(`wrk gave no result:\n${output}`);
   const raw = JSON.parse(line[1]!) as {
     requests: number;
+    bytes: number;
     duration_us: number;
     p50_us: number;
     p99_us: number;
@@ -195,6 +198,7 @@ export async function runLoad(wrk: string, options: LoadOptions): Promise<LoadRe
   const durationS = raw.duration_us / 1e6;
   return {
     requests: raw.requests,
+    bytesPerAnswer: raw.requests ? raw.bytes / raw.requests : 0,
     durationS,
     rps: raw.requests / durationS,
     p50Ms: raw.p50_us / 1000,

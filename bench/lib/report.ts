@@ -6,6 +6,7 @@ export interface Measurement {
   p50Ms: number;
   p99Ms: number;
   rssMb: number;
+  bytesPerAnswer: number;
   /** Share of the server core other processes of the machine took during the run (0–1). */
   foreign: number;
   requests: number;
@@ -77,6 +78,7 @@ export interface Summary {
   p99Ms: number;
   rssMb: number;
   foreign: number;
+  kbPerAnswer: number;
   failures: number;
   requests: number;
 }
@@ -89,6 +91,7 @@ export function summarise(result: ScenarioResult): Summary | null {
     p99Ms: median(result.runs.map((r) => r.p99Ms)),
     rssMb: Math.max(...result.runs.map((r) => r.rssMb)),
     foreign: median(result.runs.map((r) => r.foreign)),
+    kbPerAnswer: median(result.runs.map((r) => r.bytesPerAnswer)) / 1024,
     failures: result.runs.reduce((s, r) => s + r.failures, 0),
     requests: result.runs.reduce((s, r) => s + r.requests, 0),
   };
@@ -143,8 +146,8 @@ export function renderReport(
   push(
     '## Results',
     '',
-    '| scenario | request | req/s | p50 ms | p99 ms | peak RSS MB | errors | × hello | × peer | other load |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| scenario | request | req/s | p50 ms | p99 ms | peak RSS MB | KB/answer | errors | × hello | × peer | other load |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   );
   for (const result of input.results) {
     const s = result.scenario;
@@ -157,7 +160,7 @@ export function renderReport(
     }
     const peers = (ratioRefs.get(s.id) ?? []).map((p) => `${ratio(sum.rps / p.rps)} (${p.label})`).join(', ');
     push(
-      `| ${s.id} | \`${s.request}\` | ${int(sum.rps)} | ${ms(sum.p50Ms)} | ${ms(sum.p99Ms)} | ${int(sum.rssMb)} | ${sum.failures ? `**${int(sum.failures)}**` : '0'} | ${s.system === 'hello' ? '1' : ratio(sum.rps / helloRps)} | ${peers || ''} | ${Math.round(sum.foreign * 100)} % |`,
+      `| ${s.id} | \`${s.request}\` | ${int(sum.rps)} | ${ms(sum.p50Ms)} | ${ms(sum.p99Ms)} | ${int(sum.rssMb)} | ${sum.kbPerAnswer.toFixed(1)} | ${sum.failures ? `**${int(sum.failures)}**` : '0'} | ${s.system === 'hello' ? '1' : ratio(sum.rps / helloRps)} | ${peers || ''} | ${Math.round(sum.foreign * 100)} % |`,
     );
   }
   push('', 'What each scenario does:', '');

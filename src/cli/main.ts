@@ -142,6 +142,17 @@ export async function runCli(argv: string[]): Promise<void> {
       console.error(`replay: ${error.message}`);
       process.exit(2);
     }
+    // Start-up failures an operator can act on get one line, not a stack trace.
+    const code = (error as { code?: unknown }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      const { address, port } = error as { address?: string; port?: number };
+      console.error(`replay: cannot listen on ${address ?? '?'}:${port ?? '?'}: ${code}`);
+      process.exit(1);
+    }
+    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === '28P01' || code === '3D000') {
+      console.error(`replay: cannot open the database: ${(error as Error).message}`);
+      process.exit(1);
+    }
     throw error;
   }
 }

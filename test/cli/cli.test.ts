@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -28,24 +29,60 @@ describe.each(dialects())('replay CLI (%s)', (dialect) => {
     expect(migrated.stdout).toMatch(/applied: 2026-11-22-01-foundation/);
     expect((await replay(['--db', db.target, 'migrate'])).stdout).toContain('schema is up to date');
 
-    const added = await replay(['--db', db.target, 'user', 'add', '--uname', 'cliuser', '--password', 'cli-pass', '--mid', '777']);
+    const added = await replay([
+      '--db',
+      db.target,
+      'user',
+      'add',
+      '--uname',
+      'cliuser',
+      '--password',
+      'cli-pass',
+      '--mid',
+      '777',
+    ]);
     expect(added.stdout).toContain('created user mid=777 uname=cliuser');
-    await expect(replay(['--db', db.target, 'user', 'add', '--uname', 'cliuser'])).rejects.toMatchObject({ code: 2 });
+    await expect(replay(['--db', db.target, 'user', 'add', '--uname', 'cliuser'])).rejects.toMatchObject({
+      code: 2,
+    });
 
-    const archive = await replay(['--db', db.target, 'archive', 'add', '--title', 'CLI video', '--owner', '777', '--aid', '170001', '--part', 'Intro:30', '--part', 'Main:90']);
+    const archive = await replay([
+      '--db',
+      db.target,
+      'archive',
+      'add',
+      '--title',
+      'CLI video',
+      '--owner',
+      '777',
+      '--aid',
+      '170001',
+      '--part',
+      'Intro:30',
+      '--part',
+      'Main:90',
+    ]);
     expect(archive.stdout).toContain('created av170001 BV17x411w7KC "CLI video"');
     expect(archive.stdout).toMatch(/P1 cid=\d+ 30s Intro/);
     expect(archive.stdout).toMatch(/P2 cid=\d+ 90s Main/);
 
     const issued = await replay(['--db', db.target, 'session', 'issue', '777']);
     const cookieLine = /^Cookie: (.+)$/m.exec(issued.stdout)![1]!;
-    expect(cookieLine).toMatch(/SESSDATA=.+; bili_jct=[0-9a-f]{32}; DedeUserID=777; DedeUserID__ckMd5=[0-9a-f]{16}; sid=\w{8}/);
+    expect(cookieLine).toMatch(
+      /SESSDATA=.+; bili_jct=[0-9a-f]{32}; DedeUserID=777; DedeUserID__ckMd5=[0-9a-f]{16}; sid=\w{8}/,
+    );
     expect(issued.stdout).toMatch(/^access_key: [0-9a-f]{32}$/m);
 
-    expect((await replay(['--db', db.target, 'user', 'ban', '777'])).stdout).toContain('banned mid=777 (cliuser)');
-    expect((await replay(['--db', db.target, 'user', 'ban', '777', '--unban'])).stdout).toContain('unbanned mid=777');
+    expect((await replay(['--db', db.target, 'user', 'ban', '777'])).stdout).toContain(
+      'banned mid=777 (cliuser)',
+    );
+    expect((await replay(['--db', db.target, 'user', 'ban', '777', '--unban'])).stdout).toContain(
+      'unbanned mid=777',
+    );
     expect((await replay(['--db', db.target, 'seed', 'demo'])).stdout).toContain('demo fixture loaded');
-    expect((await replay(['--db', db.target, 'seed', 'demo'])).stdout).toContain('demo fixture already present');
+    expect((await replay(['--db', db.target, 'seed', 'demo'])).stdout).toContain(
+      'demo fixture already present',
+    );
     // Eleven separate processes, each loading TypeScript through tsx: slow on a loaded two-core machine.
   }, 180_000);
 
@@ -53,12 +90,15 @@ describe.each(dialects())('replay CLI (%s)', (dialect) => {
     const db = await createTestDatabase(dialect);
     cleanups.push(db.drop);
     const port = await freePort();
-    const child = spawn(process.execPath, [BIN, 'serve', '--db', db.target, '--port', String(port)], { env: ENV });
+    const child = spawn(process.execPath, [BIN, 'serve', '--db', db.target, '--port', String(port)], {
+      env: ENV,
+    });
     try {
       let out = '';
       child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
       const deadline = Date.now() + 20_000;
-      while (!out.includes('Sign in in a browser') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      while (!out.includes('Sign in in a browser') && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
       expect(out).toContain(`Replay listening on http://127.0.0.1:${port}`);
       expect(out).toContain('Demo data loaded: uploader "bishi"');
       const header = /Cookie: (SESSDATA=[^\n]+)/.exec(out)![1]!;
@@ -66,8 +106,14 @@ describe.each(dialects())('replay CLI (%s)', (dialect) => {
       const nav = await createClient({ baseUrl: `http://127.0.0.1:${port}`, cookies: header }).nav();
       expect(nav.code).toBe(0);
       expect((nav.data as NavData).uname).toBe('viewer');
-      const admin = await fetch(`http://127.0.0.1:${port}/admin/api/v1/archives/2`, { headers: { authorization: `Bearer ${ENV.REPLAY_ADMIN_TOKEN}` } });
-      expect(await admin.json()).toMatchObject({ aid: 2, bvid: 'BV1xx411c7mD', pages: [{ cid: 62131, page: 1 }] });
+      const admin = await fetch(`http://127.0.0.1:${port}/admin/api/v1/archives/2`, {
+        headers: { authorization: `Bearer ${ENV.REPLAY_ADMIN_TOKEN}` },
+      });
+      expect(await admin.json()).toMatchObject({
+        aid: 2,
+        bvid: 'BV1xx411c7mD',
+        pages: [{ cid: 62131, page: 1 }],
+      });
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
@@ -80,14 +126,21 @@ describe.each(dialects())('replay CLI (%s)', (dialect) => {
     const db = await createTestDatabase(dialect);
     cleanups.push(db.drop);
     const port = await freePort();
-    const child = spawn(process.execPath, [BIN, 'serve', '--db', db.target, '--port', String(port), '--no-demo'], { env: ENV });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'serve', '--db', db.target, '--port', String(port), '--no-demo'],
+      { env: ENV },
+    );
     try {
       let out = '';
       child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
       const deadline = Date.now() + 20_000;
-      while (!out.includes('Admin API docs') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      while (!out.includes('Admin API docs') && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
       expect(out).not.toContain('Demo data loaded');
-      const res = await fetch(`http://127.0.0.1:${port}/admin/api/v1/users/2`, { headers: { authorization: `Bearer ${ENV.REPLAY_ADMIN_TOKEN}` } });
+      const res = await fetch(`http://127.0.0.1:${port}/admin/api/v1/users/2`, {
+        headers: { authorization: `Bearer ${ENV.REPLAY_ADMIN_TOKEN}` },
+      });
       expect(res.status).toBe(404);
     } finally {
       child.kill('SIGKILL');
@@ -103,5 +156,27 @@ describe('replay CLI configuration errors', () => {
     const failure = (await replay(args).catch((e: unknown) => e)) as { code: number; stderr: string };
     expect(failure.code).toBe(2);
     expect(failure.stderr).toMatch(pattern);
+  });
+
+  it('a taken port or an unreachable database is one line, exit 1, no stack trace', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const address = blocker.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      const taken = (await replay(['serve', '--db', ':memory:', '--port', String(port), '--no-demo']).catch(
+        (e: unknown) => e,
+      )) as { code: number; stderr: string };
+      expect(taken.code).toBe(1);
+      expect(taken.stderr.trim()).toBe(`replay: cannot listen on 127.0.0.1:${port}: EADDRINUSE`);
+    } finally {
+      blocker.close();
+    }
+    const unreachable = (await replay(['--db', 'postgres://nobody@127.0.0.1:1/none', 'migrate']).catch(
+      (e: unknown) => e,
+    )) as { code: number; stderr: string };
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toMatch(/^replay: cannot open the database: .*ECONNREFUSED/);
+    expect(unreachable.stderr).not.toMatch(/\n\s+at /);
   });
 });

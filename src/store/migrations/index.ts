@@ -25,9 +25,12 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
+    const reason = error instanceof Error ? error.message : JSON.stringify(error);
     throw new Error(
-      `migration ${failed?.migrationName ?? '?'} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`,
-      { cause: error },
+      failed ? `migration ${failed.migrationName} failed: ${reason}` : `cannot migrate: ${reason}`,
+      {
+        cause: error,
+      },
     );
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -465,7 +465,11 @@ class CommentSection {
           h('label', null, h('input', { type: 'radio', name, value: reason, required: true }), label),
         ),
       ),
-      h('label', { for: otherId, class: 'rp-other-label' }, 'For “other”: what is wrong (2 to 200 characters)'),
+      h(
+        'label',
+        { for: otherId, class: 'rp-other-label' },
+        'For “other”: what is wrong (2 to 200 characters)',
+      ),
       other,
       error,
       h('div', { class: 'actions' }, cancel, submit),
