@@ -18,8 +18,11 @@ import { replyRoutes } from './http/bili/reply.routes.ts';
 import { videoRoutes } from './http/bili/video.routes.ts';
 import { registerBiliAuth } from './http/plugins/bili-auth.ts';
 import { registerGracefulClose } from './http/plugins/graceful-close.ts';
+import { clientErrorHandler, frameworkErrors } from './http/plugins/protocol-errors.ts';
 import { webRoutes } from './http/web/web.routes.ts';
 import { ADMIN_PREFIX, registerErrorHandling } from './http/plugins/error-handler.ts';
+import { registerSecurityHeaders } from './http/plugins/security-headers.ts';
+import { LOGIN_PAGES_CSP } from './http/pages/login.pages.ts';
 import type { Services } from './services/services.ts';
 
 export interface AppDeps {
@@ -43,10 +46,14 @@ export async function buildApp({ config, services }: AppDeps): Promise<FastifyIn
     connectionTimeout: 75_000,
     requestTimeout: config.requestTimeoutMs,
     http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: 1000 },
+    // Requests refused before routing (parser errors, undecodable URLs) still answer in the envelope.
+    clientErrorHandler,
+    frameworkErrors,
   });
   app.server.maxConnections = config.maxConnections;
 
   registerErrorHandling(app);
+  registerSecurityHeaders(app, LOGIN_PAGES_CSP);
   registerGracefulClose(app);
   await app.register(formbody);
   await app.register(cookie);

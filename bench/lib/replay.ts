@@ -33,14 +33,23 @@ export async function startBenchPostgres(): Promise<{ cluster: PgCluster; postma
   const cluster = await startPgCluster(bin);
   // The postmaster is the parent of every backend; pinning it (and what it has forked so far) puts the
   // database on the same core as the Replay node: the system under test gets one core in total.
-  const client = new pg.Client({ connectionString: cluster.url });
-  await client.connect();
-  const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-  await client.end();
-  const stat = readFileSync(`/proc/${rows[0]!.pid}/stat`, 'utf8');
-  const postmaster = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  for (const pid of processTree(postmaster)) pinPid(pid, SERVER_CORE);
-  return { cluster, postmaster };
+  try {
+    const client = new pg.Client({ connectionString: cluster.url });
+    await client.connect();
+    let stat: string;
+    try {
+      const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      stat = readFileSync(`/proc/${rows[0]!.pid}/stat`, 'utf8');
+    } finally {
+      await client.end();
+    }
+    const postmaster = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    for (const pid of processTree(postmaster)) pinPid(pid, SERVER_CORE);
+    return { cluster, postmaster };
+  } catch (error) {
+    cluster.stop();
+    throw error;
+  }
 }
 
 export interface BenchDatabase {

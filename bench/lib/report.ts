@@ -154,7 +154,7 @@ export function renderReport(
     const sum = summarise(result);
     if (!sum) {
       push(
-        `| ${s.id} | \`${s.request}\` | – | – | – | – | – | – | skipped: ${result.skipped ?? 'no data'} | – |`,
+        `| ${s.id} | \`${s.request}\` | – | – | – | – | – | – | – | skipped: ${result.skipped ?? 'no data'} | – |`,
       );
       continue;
     }

@@ -16,10 +16,10 @@ export function withStatementCache(db: SQLite.Database, max = 512): SqliteDataba
     prepare(sql: string): SqliteStatement {
       const cached = cache.get(sql);
       // A statement still iterating (Kysely's streamQuery) cannot run again until it is done.
-      if (cached && !cached.busy) return cached as unknown as SqliteStatement;
+      if (cached && !cached.busy) return cached;
       const statement = db.prepare(sql);
       if (!cached) cache.set(sql, statement);
-      return statement as unknown as SqliteStatement;
+      return statement;
     },
   };
 }

@@ -1,17 +1,16 @@
+import { createHash } from 'node:crypto';
+
 /** Minimal server-rendered pages (sign-in and QR confirmation). Everything user-given is escaped. */
 
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-export function page(title: string, body: string, script = ''): string {
-  return `<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} · Replay</title>
-<style>
+/**
+ * The pages' one stylesheet and their scripts are inline, so the Content-Security-Policy names them by
+ * hash (`pageCsp`): an injected inline script or style would not match and would not run.
+ */
+const PAGE_STYLE = `
   :root { color-scheme: light dark; font-family: system-ui, sans-serif; }
   body { max-width: 26rem; margin: 3rem auto; padding: 0 1rem; }
   h1 { font-size: 1.4rem; }
@@ -21,7 +20,35 @@ export function page(title: string, body: string, script = ''): string {
   button:focus-visible, input:focus-visible { outline: 3px solid #00a1d6; }
   .status { margin-top: 1rem; min-height: 1.5em; }
   .error { color: #d03050; }
-</style>
+`;
+
+function cspHash(source: string): string {
+  return `'sha256-${createHash('sha256').update(source).digest('base64')}'`;
+}
+
+/** The policy for pages built by `page()` whose only scripts are `scripts` (constants, never user data). */
+export function pageCsp(scripts: readonly string[]): string {
+  return [
+    "default-src 'self'",
+    "img-src 'self' data:",
+    `style-src 'self' ${cspHash(PAGE_STYLE)}`,
+    `script-src 'self' ${scripts.map(cspHash).join(' ')}`.trim(),
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'self'",
+  ].join('; ');
+}
+
+/** `script` must be a constant listed in the page's `pageCsp`; data reaches it through escaped attributes. */
+export function page(title: string, body: string, script = ''): string {
+  return `<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)} · Replay</title>
+<style>${PAGE_STYLE}</style>
 </head>
 <body>
 <main>
@@ -30,14 +57,6 @@ ${body}
 ${script ? `<script>${script}</script>` : ''}
 </body>
 </html>`;
-}
-
-/** A JavaScript string literal that is safe inside an inline <script> (no `</script>` break-out). */
-export function jsString(value: string): string {
-  return JSON.stringify(value)
-    .replace(/</g, '\\u003c')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
 }
 
 /** Only same-site paths are followed after sign-in, so the page cannot be used as an open redirect. */

@@ -1,0 +1,720 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERROR_MESSAGES } from '../../src/errors.ts';
+import { dialects, startTestServer, ADMIN_TOKEN } from '../support/harness.ts';
+import type { TestServer } from '../support/harness.ts';
+import { fingerprint } from './db-fingerprint.ts';
+import type { Fingerprint } from './db-fingerprint.ts';
+import { listRoutes, rawRequest } from './routes.ts';
+
+/**
+ * Property-based fuzzing of every endpoint with hostile input: wrong types, huge, negative and ≥ 2^53
+ * numbers, NaN, empty and 1 MiB strings, invalid UTF-8 and broken percent-encoding, repeated and odd
+ * parameter names, malformed cookies, wrong content types and oversized bodies.
+ *
+ * Each request must answer within REQUEST_TIMEOUT_MS, never with a 5xx, and on the Bilibili surface always
+ * in the envelope with a code the endpoint documents (CONTRACT.md §12–§13, DESIGN.md §4). A request that
+ * is rejected (any code but 0, any admin 4xx) must change nothing: the database is fingerprinted (every
+ * table but the rate limiters' counters) after every request and compared with the state before it.
+ *
+ * Bounded by default (fixed seed, FUZZ_RUNS runs per endpoint); REPLAY_LONG_TESTS=1 runs ten times as many
+ * with a seed of the moment (printed, so a failure can be replayed with REPLAY_FUZZ_SEED).
+ */
+
+const LONG = process.env['REPLAY_LONG_TESTS'] === '1';
+const FUZZ_RUNS = LONG ? 150 : 15;
+const SEED = Number(process.env['REPLAY_FUZZ_SEED'] ?? (LONG ? Date.now() % 2 ** 31 : 20261122));
+const REQUEST_TIMEOUT_MS = 10_000;
+const MIB = 1024 * 1024;
+const BIG = 'x'.repeat(MIB);
+
+// --- hostile values ---------------------------------------------------------------------------------
+
+/** `text` is percent-encoded when sent; `raw` goes on the wire as it is; `json` is a JSON token. */
+type Val = { kind: 'text' | 'raw' | 'json'; v: string };
+const text = (v: string): Val => ({ kind: 'text', v });
+
+const NUMERIC_EDGES = [
+  '0',
+  '-0',
+  '-1',
+  '1',
+  '2',
+  '255',
+  '2147483647',
+  '2147483648',
+  '4294967296',
+  '9007199254740991',
+  '9007199254740992',
+  '9007199254740993',
+  '18446744073709551616',
+  '-9007199254740993',
+  '1e400',
+  '-1e400',
+  '1e3',
+  '1.5',
+  '0x10',
+  '0b1',
+  '1_000',
+  '+1',
+  ' 1 ',
+  '١٢٣',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  'undefined',
+  'null',
+  'true',
+  'false',
+];
+const STRING_EDGES = [
+  '',
+  ' ',
+  '\t\n',
+  '\u0000',
+  '\u0000abc',
+  '\uD800',
+  '\uDFFF',
+  '\uFEFF',
+  '\u202E',
+  '𝟘𝟙',
+  '<script>alert(1)</script>',
+  '"><img src=x onerror=alert(1)>',
+  "1' OR '1'='1",
+  '1; DROP TABLE replies; --',
+  '../../../../etc/passwd',
+  '{"a":1}',
+  '[1,2]',
+  '__proto__',
+  'archive_1',
+  'archive_9007199254740993',
+  'y'.repeat(5000),
+];
+const RAW_EDGES = ['%', '%zz', '%E0%A4%A', '%FF%FE', '%C0%AF', '%00', '%u0041', '%%', '%2', '&&', '==', 'a=b=c', '+'];
+const JSON_EDGES = ['[1,2]', '{"$gt":0}', 'null', 'true', '1e400', '-0', '9007199254740993', '[]', '{}', '""'];
+
+const hostileValue: fc.Arbitrary<Val> = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...NUMERIC_EDGES).map(text) },
+  { weight: 3, arbitrary: fc.constantFrom(...STRING_EDGES).map(text) },
+  { weight: 2, arbitrary: fc.bigInt({ min: -(2n ** 80n), max: 2n ** 80n }).map((n) => text(String(n))) },
+  { weight: 2, arbitrary: fc.double().map((n) => text(String(n))) },
+  { weight: 3, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }).map(text) },
+  { weight: 2, arbitrary: fc.constantFrom(...RAW_EDGES).map((v): Val => ({ kind: 'raw', v })) },
+  { weight: 1, arbitrary: fc.constantFrom(...JSON_EDGES).map((v): Val => ({ kind: 'json', v })) },
+  { weight: 1, arbitrary: fc.constant(text(BIG)) },
+);
+
+const ODD_NAMES = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'access_key',
+  'csrf',
+  'w_rid',
+  'wts',
+  'a[b]',
+  'a.b',
+  '',
+  ' ',
+  '%',
+  'SESSDATA',
+  'mid',
+];
+
+interface Mutation {
+  op: 'set' | 'delete' | 'repeat' | 'extra';
+  pick: number;
+  value: Val;
+  second: Val;
+  name: string;
+}
+
+const mutation: fc.Arbitrary<Mutation> = fc.record({
+  op: fc.constantFrom('set', 'set', 'set', 'delete', 'repeat', 'extra'),
+  pick: fc.nat(),
+  value: hostileValue,
+  second: hostileValue,
+  name: fc.oneof(fc.constantFrom(...ODD_NAMES), fc.string({ unit: 'binary-ascii', maxLength: 12 })),
+});
+
+type AuthChoice = 'cookie' | 'app' | 'none' | 'wrong-csrf' | 'garbage-sessdata' | 'malformed-cookie' | 'duplicate';
+type BodyType = 'form' | 'json' | 'text' | 'multipart' | 'none' | 'garbage' | 'form-latin1';
+
+interface Plan {
+  mutations: Mutation[];
+  placement: 'query' | 'body' | 'split';
+  bodyType: BodyType;
+  auth: AuthChoice;
+  invalidUtf8: boolean;
+  cookieNoise: string;
+}
+
+const plan: fc.Arbitrary<Plan> = fc.record({
+  mutations: fc.array(mutation, { minLength: 1, maxLength: 3 }),
+  placement: fc.constantFrom('query', 'body', 'body', 'split'),
+  bodyType: fc.constantFrom('form', 'form', 'form', 'form', 'json', 'text', 'multipart', 'none', 'garbage', 'form-latin1'),
+  auth: fc.constantFrom('cookie', 'cookie', 'cookie', 'app', 'none', 'wrong-csrf', 'garbage-sessdata', 'malformed-cookie', 'duplicate'),
+  invalidUtf8: fc.boolean(),
+  cookieNoise: fc.string({ unit: 'binary-ascii', maxLength: 30 }).map((s) => s.replace(/[^\x20-\x7e]/g, '')),
+});
+
+// --- building a request ----------------------------------------------------------------------------
+
+type Pairs = [string, Val][];
+
+function applyMutations(base: Record<string, string>, mutations: Mutation[]): Pairs {
+  let pairs: Pairs = Object.entries(base).map(([k, v]) => [k, text(v)]);
+  for (const m of mutations) {
+    const keys = [...new Set(pairs.map(([k]) => k))];
+    const key = keys.length > 0 ? keys[m.pick % keys.length]! : m.name;
+    switch (m.op) {
+      case 'set':
+        pairs = pairs.filter(([k]) => k !== key);
+        pairs.push([key, m.value]);
+        break;
+      case 'delete':
+        pairs = pairs.filter(([k]) => k !== key);
+        break;
+      case 'repeat':
+        pairs.push([key, m.value], [key, m.second]);
+        break;
+      case 'extra':
+        pairs.push([m.name, m.value]);
+        break;
+    }
+  }
+  return pairs;
+}
+
+function encodePairs(pairs: Pairs): string {
+  return pairs
+    .map(([k, val]) => `${encodeURIComponent(k)}=${val.kind === 'raw' ? val.v : encodeURIComponent(val.v)}`)
+    .join('&');
+}
+
+function jsonBody(pairs: Pairs): string {
+  const fields = pairs.map(([k, val]) => `${JSON.stringify(k)}:${val.kind === 'json' ? val.v : JSON.stringify(val.v)}`);
+  return `{${fields.join(',')}}`;
+}
+
+interface Session {
+  cookies: Record<string, string>;
+  accessKey: string;
+}
+
+interface Built {
+  url: string;
+  init: RequestInit;
+  /** Over Node's 16 KiB header limit: the server may close the connection before the client finishes. */
+  oversizedHead: boolean;
+}
+
+function buildRequest(
+  base: string,
+  method: 'GET' | 'POST',
+  path: string,
+  params: Record<string, string>,
+  p: Plan,
+  session: Session,
+  authModes: { cookie: boolean; app: boolean; csrfName: string },
+): Built {
+  const withAuth: Record<string, string> = { ...params };
+  const headers: Record<string, string> = {};
+  const jar = (cookies: Record<string, string>) =>
+    Object.entries(cookies)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('; ');
+  switch (p.auth) {
+    case 'cookie':
+      headers['cookie'] = jar(session.cookies);
+      if (authModes.cookie) withAuth[authModes.csrfName] = session.cookies['bili_jct']!;
+      break;
+    case 'app':
+      withAuth['access_key'] = session.accessKey;
+      break;
+    case 'wrong-csrf':
+      headers['cookie'] = jar(session.cookies);
+      withAuth[authModes.csrfName] = 'not-the-csrf-token';
+      break;
+    case 'garbage-sessdata':
+      headers['cookie'] = `SESSDATA=${encodeURIComponent(p.cookieNoise)}%E0%A4%A; bili_jct=${p.cookieNoise.length}`;
+      withAuth[authModes.csrfName] = String(p.cookieNoise.length);
+      break;
+    case 'malformed-cookie':
+      headers['cookie'] = `${p.cookieNoise};;=;SESSDATA;=x; bili_jct="${p.cookieNoise}`;
+      break;
+    case 'duplicate':
+      headers['cookie'] = `SESSDATA=forged; ${jar(session.cookies)}; SESSDATA=${session.cookies['SESSDATA']}x`;
+      withAuth[authModes.csrfName] = session.cookies['bili_jct']!;
+      break;
+    case 'none':
+      break;
+  }
+  const pairs = applyMutations(withAuth, p.mutations);
+  const placement = method === 'GET' ? 'query' : p.placement;
+  const inQuery = placement === 'query' ? pairs : placement === 'split' ? pairs.filter((_, i) => i % 2 === 0) : [];
+  const inBody = placement === 'query' ? [] : placement === 'split' ? pairs.filter((_, i) => i % 2 === 1) : pairs;
+  const query = encodePairs(inQuery);
+  const url = `${base}${path}${query ? `?${query}` : ''}`;
+  const init: RequestInit = { method, headers, redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) };
+  if (method === 'POST') {
+    let body: string | Buffer = '';
+    switch (p.bodyType) {
+      case 'form':
+        headers['content-type'] = 'application/x-www-form-urlencoded';
+        body = encodePairs(inBody);
+        break;
+      case 'form-latin1':
+        headers['content-type'] = 'application/x-www-form-urlencoded; charset=ISO-8859-1';
+        body = encodePairs(inBody);
+        break;
+      case 'json':
+        headers['content-type'] = 'application/json';
+        body = jsonBody(inBody);
+        break;
+      case 'text':
+        headers['content-type'] = 'text/plain';
+        body = encodePairs(inBody);
+        break;
+      case 'multipart':
+        headers['content-type'] = 'multipart/form-data; boundary=zzz';
+        body = `--zzz\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--zzz--\r\n`;
+        break;
+      case 'garbage':
+        headers['content-type'] = '\\/;;=';
+        body = encodePairs(inBody);
+        break;
+      case 'none':
+        body = encodePairs(inBody);
+        break;
+    }
+    if (p.invalidUtf8 && p.bodyType !== 'multipart') {
+      body = Buffer.concat([Buffer.from(body), Buffer.from([0x26, 0x78, 0x3d, 0xff, 0xfe, 0xc3, 0x28, 0xed, 0xa0, 0x80])]);
+    }
+    init.body = body;
+  }
+  const headSize = url.length + (headers['cookie']?.length ?? 0);
+  return { url, init, oversizedHead: headSize > 15 * 1024 };
+}
+
+interface Outcome {
+  status: number;
+  type: string;
+  body: string;
+  location: string | null;
+}
+
+async function send(built: Built): Promise<Outcome | 'connection-closed'> {
+  try {
+    const res = await fetch(built.url, built.init);
+    return {
+      status: res.status,
+      type: res.headers.get('content-type') ?? '',
+      body: await res.text(),
+      location: res.headers.get('location'),
+    };
+  } catch (error) {
+    // The only acceptable transport failure: the server refused an oversized request head and closed the
+    // connection while the client was still sending it. A timeout (hang) is never acceptable.
+    if (built.oversizedHead && !(error instanceof DOMException && error.name === 'TimeoutError')) {
+      return 'connection-closed';
+    }
+    throw error;
+  }
+}
+
+// --- checking an answer ------------------------------------------------------------------------------
+
+interface EnvelopeBody {
+  code: number;
+  message: string;
+  ttl: number;
+}
+
+/** The Bilibili envelope with one of `codes`; returns whether the request was accepted (code 0). */
+function expectEnvelope(o: Outcome, codes: readonly number[], what: string): boolean {
+  expect(o.type, what).toContain('application/json');
+  const body = JSON.parse(o.body) as EnvelopeBody;
+  expect(codes, `${what}\nanswered ${o.body.slice(0, 300)}`).toContain(body.code);
+  expect(body.ttl, what).toBe(1);
+  if (body.code === 0) {
+    expect(body.message, what).toBe('0');
+  } else {
+    const text = ERROR_MESSAGES[body.code as keyof typeof ERROR_MESSAGES];
+    expect(body.message.startsWith(text), `${what}\nmessage ${body.message}`).toBe(true);
+    expect(body.message, what).not.toMatch(/\bat .+\.(ts|js):\d+/);
+  }
+  // Success and business errors are HTTP 200; only what never reached a route keeps a 4xx status.
+  if (o.status !== 200) {
+    expect(body.code, what).toBe(-400);
+    expect([400, 408, 413, 414, 431], what).toContain(o.status);
+  }
+  return body.code === 0;
+}
+
+function describePlan(method: string, path: string, built: Built, p: Plan): string {
+  const body = built.init.body;
+  const shown = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('latin1') : '';
+  return `${method} ${path}\nurl ${built.url.slice(0, 400)}\nbody ${shown.slice(0, 400)}\nplan ${JSON.stringify({ ...p, mutations: p.mutations.map((m) => ({ ...m, value: { ...m.value, v: m.value.v.slice(0, 60) }, second: { ...m.second, v: m.second.v.slice(0, 60) } })) })}`;
+}
+
+// --- the endpoints -----------------------------------------------------------------------------------
+
+interface Fixture {
+  aid: number;
+  bvid: string;
+  cid: number;
+  cid2: number;
+  root: number;
+  reply: number;
+  qrKey: string;
+  loginName: string;
+}
+
+type Kind = 'envelope' | 'logout' | 'html' | 'redirect' | 'image' | 'static';
+
+interface Endpoint {
+  method: 'GET' | 'POST';
+  path: string;
+  /** The route pattern it exercises, when the path fills in parameters. */
+  route?: string;
+  params: (f: Fixture) => Record<string, string>;
+  codes: readonly number[];
+  kind?: Kind;
+  /** The name under which Cookie callers echo bili_jct (logout: biliCSRF). */
+  csrfName?: string;
+  /** Accepted requests of this endpoint change the database even when... they are accepted. */
+}
+
+const AUTH = [-101, -102, -111];
+const AREA = [-404, 12009];
+const area = (f: Fixture) => ({ type: '1', oid: String(f.aid) });
+
+const ENDPOINTS: Endpoint[] = [
+  { method: 'GET', path: '/x/web-interface/nav', params: () => ({}), codes: [0, -101] },
+  {
+    method: 'GET',
+    path: '/x/web-interface/history/cursor',
+    params: () => ({ max: '0', view_at: '0', business: 'archive', ps: '20', type: 'archive' }),
+    codes: [0, -101, -400],
+  },
+  { method: 'GET', path: '/x/web-interface/view', params: (f) => ({ aid: String(f.aid) }), codes: [0, -400, -404] },
+  { method: 'GET', path: '/x/web-interface/wbi/view', params: (f) => ({ bvid: f.bvid }), codes: [0, -400, -404] },
+  { method: 'GET', path: '/x/passport-login/web/qrcode/generate', params: () => ({}), codes: [0] },
+  {
+    method: 'GET',
+    path: '/x/passport-login/web/qrcode/poll',
+    params: (f) => ({ qrcode_key: f.qrKey }),
+    codes: [0, -400],
+  },
+  {
+    method: 'POST',
+    path: '/x/passport-login/web/qrcode/confirm',
+    params: (f) => ({ qrcode_key: f.qrKey, username: f.loginName, password: 'fuzz-pass-1' }),
+    codes: [0, -400, -629, -625, -102, 86038],
+  },
+  {
+    method: 'POST',
+    path: '/x/passport-login/web/login',
+    params: (f) => ({ username: f.loginName, password: 'fuzz-pass-1', go_url: '/history' }),
+    codes: [0, -400, -629, -625, -102],
+  },
+  ...['/x/player/v2', '/x/player/wbi/v2'].map(
+    (path): Endpoint => ({
+      method: 'GET',
+      path,
+      params: (f) => ({ aid: String(f.aid), cid: String(f.cid) }),
+      codes: [0, -400, -404, -352],
+    }),
+  ),
+  {
+    method: 'GET',
+    path: '/x/v2/reply',
+    params: (f) => ({ ...area(f), pn: '1', ps: '20', sort: '1' }),
+    codes: [0, -400, ...AREA],
+  },
+  ...['/x/v2/reply/main', '/x/v2/reply/wbi/main'].map(
+    (path): Endpoint => ({
+      method: 'GET',
+      path,
+      params: (f) => ({ ...area(f), mode: '3', next: '0', ps: '20' }),
+      codes: [0, -400, -403, ...AREA],
+    }),
+  ),
+  {
+    method: 'GET',
+    path: '/x/v2/reply/reply',
+    params: (f) => ({ ...area(f), root: String(f.root), pn: '1', ps: '20' }),
+    codes: [0, -400, 12006, ...AREA],
+  },
+  {
+    method: 'GET',
+    path: '/x/v2/reply/dialog/cursor',
+    params: (f) => ({ ...area(f), root: String(f.root), dialog: String(f.reply), size: '20' }),
+    codes: [0, -400, 12006, ...AREA],
+  },
+  {
+    method: 'GET',
+    path: '/x/v2/reply/hot',
+    params: (f) => ({ ...area(f), root: '0', pn: '1', ps: '20' }),
+    codes: [0, -400, 12006, ...AREA],
+  },
+  {
+    method: 'GET',
+    path: '/x/v2/reply/info',
+    params: (f) => ({ rpid: String(f.root) }),
+    codes: [0, -400, 12006, ...AREA],
+  },
+  { method: 'GET', path: '/x/v2/reply/count', params: (f) => area(f), codes: [0, -400, ...AREA] },
+  {
+    method: 'POST',
+    path: '/x/v2/reply/add',
+    params: (f) => ({ ...area(f), root: String(f.root), parent: String(f.root), message: 'fuzz [doge]', plat: '1' }),
+    codes: [0, -400, ...AUTH, ...AREA, -509, 12002, 12006, 12016, 12025, 12051],
+  },
+  ...['/x/v2/reply/action', '/x/v2/reply/hate'].map(
+    (path): Endpoint => ({
+      method: 'POST',
+      path,
+      params: (f) => ({ ...area(f), rpid: String(f.root), action: '1' }),
+      codes: [0, -400, ...AUTH, ...AREA, 12002, 12006, 12011],
+    }),
+  ),
+  {
+    method: 'POST',
+    path: '/x/v2/reply/del',
+    params: (f) => ({ ...area(f), rpid: String(f.reply) }),
+    codes: [0, -400, ...AUTH, ...AREA, -403, 12002, 12022],
+  },
+  {
+    method: 'POST',
+    path: '/x/v2/reply/top',
+    params: (f) => ({ ...area(f), rpid: String(f.root), action: '1' }),
+    codes: [0, -400, ...AUTH, ...AREA, -403, 12002, 12006, 12029, 12030],
+  },
+  {
+    method: 'POST',
+    path: '/x/v2/reply/report',
+    params: (f) => ({ ...area(f), rpid: String(f.root), reason: '0', content: '理由理由' }),
+    codes: [0, -400, ...AUTH, ...AREA, 12002, 12006, 12008, 12019, 12077],
+  },
+  { method: 'GET', path: '/x/v2/history', params: () => ({ pn: '1', ps: '20' }), codes: [0, -101, -400] },
+  {
+    method: 'POST',
+    path: '/x/v2/history/report',
+    params: (f) => ({ aid: String(f.aid), cid: String(f.cid2), progress: '42', platform: 'android' }),
+    codes: [0, -400, -404, ...AUTH],
+  },
+  {
+    method: 'POST',
+    path: '/x/v2/history/delete',
+    params: (f) => ({ kid: `archive_${f.aid}` }),
+    codes: [0, -400, ...AUTH],
+  },
+  { method: 'POST', path: '/x/v2/history/clear', params: () => ({}), codes: [0, ...AUTH] },
+  { method: 'GET', path: '/x/v2/history/shadow', params: () => ({}), codes: [0, -101] },
+  {
+    method: 'POST',
+    path: '/x/v2/history/shadow/set',
+    params: () => ({ switch: 'false' }),
+    codes: [0, -400, ...AUTH],
+  },
+  {
+    method: 'GET',
+    path: '/x/emote/user/panel/web',
+    params: () => ({ business: 'reply' }),
+    codes: [0, -400],
+  },
+  {
+    method: 'GET',
+    path: '/x/emote/package',
+    params: () => ({ business: 'reply', ids: '1,4' }),
+    codes: [0, -400],
+  },
+  {
+    method: 'POST',
+    path: '/x/click-interface/web/heartbeat',
+    params: (f) => ({
+      aid: String(f.aid),
+      cid: String(f.cid),
+      played_time: '30',
+      realtime: '30',
+      start_ts: '1700000000',
+      type: '3',
+      dt: '2',
+      play_type: '0',
+      extra: '{"player_version":"4.8.36"}',
+    }),
+    codes: [0, -400, -404, -102, -111, -352],
+  },
+  {
+    method: 'POST',
+    path: '/x/click-interface/click/web/h5',
+    params: (f) => ({ aid: String(f.aid), cid: String(f.cid), part: '1', ftime: '1700000000', stime: '1700000001' }),
+    codes: [0, -400, -404, -102, -111, -352],
+  },
+  {
+    method: 'POST',
+    path: '/login/exit/v2',
+    params: () => ({ gourl: '/' }),
+    codes: [0, 2202, -400],
+    kind: 'logout',
+    csrfName: 'biliCSRF',
+  },
+  {
+    method: 'GET',
+    path: '/h5-app/passport/login/scan',
+    params: (f) => ({ navhide: '1', qrcode_key: f.qrKey, from: '' }),
+    codes: [-400],
+    kind: 'html',
+  },
+  {
+    method: 'GET',
+    path: '/crossDomain',
+    params: () => ({ SESSDATA: 'x', bili_jct: 'y', gourl: '/history' }),
+    codes: [-400],
+    kind: 'redirect',
+  },
+  ...['/', '/history', '/login', '/admin'].map(
+    (path): Endpoint => ({ method: 'GET', path, params: () => ({ go_url: '/' }), codes: [-400], kind: 'html' }),
+  ),
+  { method: 'GET', path: '/video/BV1xx411c7mD', route: '/video/:id', params: () => ({ p: '1' }), codes: [-400], kind: 'html' },
+  { method: 'GET', path: '/bfs/emote/1.png', route: '/bfs/emote/:file', params: () => ({}), codes: [-400, -404], kind: 'image' },
+  { method: 'GET', path: '/favicon.svg', params: () => ({}), codes: [-400, -404], kind: 'static' },
+  { method: 'GET', path: '/static/noface.png', params: () => ({}), codes: [-400, -404], kind: 'static' },
+  { method: 'GET', path: '/media/../../package.json', route: '/*', params: () => ({}), codes: [-400, -404], kind: 'static' },
+];
+
+/** Hostile path segments for the routes with a parameter in the path. */
+const PATH_SEGMENTS = ['%E0%A4%A', '%zz', '..%2f..%2fpackage.json', '%00', 'a'.repeat(2000), '%2e%2e', '-1', '9007199254740993', ''];
+
+/** Checks one answer of a non-admin endpoint; returns whether it may have changed the database. */
+function checkAnswer(e: Endpoint, o: Outcome, what: string): boolean {
+  expect(o.status, what).toBeLessThan(500);
+  const json = o.type.includes('application/json');
+  switch (e.kind ?? 'envelope') {
+    case 'envelope':
+      return expectEnvelope(o, e.codes, what);
+    case 'logout': {
+      if (o.type.startsWith('text/html')) {
+        expect(o.status, what).toBe(200);
+        return false;
+      }
+      const body = JSON.parse(o.body) as { code: number; status?: boolean; ts?: number; ttl?: number };
+      if ('ttl' in body) return expectEnvelope(o, e.codes, what);
+      expect([0, 2202], what).toContain(body.code);
+      expect(typeof body.ts, what).toBe('number');
+      expect(body.status, what).toBe(body.code === 0);
+      return body.code === 0;
+    }
+    case 'html':
+      if (json) return expectEnvelope(o, e.codes, what);
+      expect(o.status, what).toBe(200);
+      expect(o.type, what).toMatch(/^text\/html/);
+      // Opening the QR page marks the key scanned: a state change of an accepted request.
+      return true;
+    case 'redirect':
+      if (json) return expectEnvelope(o, e.codes, what);
+      expect(o.status, what).toBe(302);
+      // Never an open redirect: only a path on this site.
+      expect(o.location, what).toMatch(/^\/(?![/\\])/);
+      return false;
+    case 'image':
+    case 'static':
+      if (json) {
+        expect([200, 404], what).toContain(o.status);
+        return expectEnvelope({ ...o, status: 200 }, e.codes, what);
+      }
+      expect([200, 206, 304], what).toContain(o.status);
+      return false;
+  }
+}
+
+describe.each(dialects())('hostile input on every endpoint (%s)', { timeout: LONG ? 1_800_000 : 120_000 }, (dialect) => {
+  let s: TestServer;
+  let f: Fixture;
+  let viewer: Session;
+  let current: Fingerprint;
+
+  beforeAll(async () => {
+    s = await startTestServer(dialect, { commentBurstLimit: 0, commentHourlyLimit: 0, reportPerMinuteLimit: 0 });
+    const owner = await s.signedIn('fuzz-owner');
+    const v = await s.signedIn('fuzz-viewer');
+    viewer = { cookies: v.client.cookies, accessKey: v.accessKey };
+    await s.admin.createUser({ uname: 'fuzz-login', password: 'fuzz-pass-1' });
+    const archive = await s.admin.createArchive({
+      aid: 880001,
+      title: 'fuzz target',
+      owner_mid: owner.mid,
+      pages: [
+        { cid: 8800011, part: 'one', duration: 300 },
+        { cid: 8800012, part: 'two', duration: 300 },
+      ],
+    });
+    const root = await owner.client.reply.add({ type: 1, oid: archive.aid, message: 'root comment' });
+    const reply = await v.client.reply.add({
+      type: 1,
+      oid: archive.aid,
+      root: root.data!.rpid,
+      parent: root.data!.rpid,
+      message: 'a reply',
+    });
+    await v.client.history.report({ aid: archive.aid, cid: 8800011, progress: 12 });
+    const qr = await s.anonymous().get<{ qrcode_key: string }>('/x/passport-login/web/qrcode/generate');
+    f = {
+      aid: archive.aid,
+      bvid: archive.bvid,
+      cid: 8800011,
+      cid2: 8800012,
+      root: root.data!.rpid,
+      reply: reply.data!.rpid,
+      qrKey: qr.data!.qrcode_key,
+      loginName: 'fuzz-login',
+    };
+    current = await fingerprint(s.handle);
+  });
+  afterAll(async () => s?.close());
+
+  it('the catalogue covers every route the application registers', () => {
+    const covered = new Set(ENDPOINTS.map((e) => `${e.method} ${e.route ?? e.path}`));
+    const missing = listRoutes(s.app).filter(
+      (r) =>
+        !r.path.startsWith('/admin/api/') &&
+        !covered.has(`${r.method} ${r.path}`) &&
+        // @fastify/static's wildcard serves /assets/, /embed/ and /media/; covered by the /* entry.
+        !(r.path === '/*' && covered.has('GET /*')),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  for (const e of ENDPOINTS) {
+    it(`${e.method} ${e.route ?? e.path}: envelope with a documented code, no 5xx, no hang, rejected → no change`, async () => {
+      // A logout that succeeds ends the session it was sent with: each run gets a session of its own.
+      const sessionFor = async (): Promise<Session> => {
+        if (e.kind !== 'logout') return viewer;
+        const issued = await s.admin.issueSession((await s.admin.getUserByName?.('fuzz-viewer'))?.mid ?? 0);
+        return { cookies: issued.cookies as unknown as Record<string, string>, accessKey: issued.access_key };
+      };
+      const hasPathParam = e.route !== undefined && e.route.includes(':');
+      await fc.assert(
+        fc.asyncProperty(plan, fc.constantFrom(...PATH_SEGMENTS), fc.boolean(), async (p, segment, mutatePath) => {
+          const path = hasPathParam && mutatePath ? e.path.replace(/[^/]+$/, segment) : e.path;
+          const built = buildRequest(s.url, e.method, path, e.params(f), p, await sessionFor(), {
+            cookie: true,
+            app: true,
+            csrfName: e.csrfName ?? 'csrf',
+          });
+          const what = describePlan(e.method, path, built, p);
+          const outcome = await send(built);
+          const after = await fingerprint(s.handle);
+          const mayChange = outcome === 'connection-closed' ? false : checkAnswer(e, outcome, what);
+          if (!mayChange) expect(after, `a rejected request changed the database\n${what}`).toEqual(current);
+          current = after;
+        }),
+        { numRuns: FUZZ_RUNS, seed: SEED, endOnFailure: true },
+      );
+    });
+  }
+});
