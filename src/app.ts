@@ -18,6 +18,7 @@ import { replyRoutes } from './http/bili/reply.routes.ts';
 import { videoRoutes } from './http/bili/video.routes.ts';
 import { registerBiliAuth } from './http/plugins/bili-auth.ts';
 import { registerGracefulClose } from './http/plugins/graceful-close.ts';
+import { registerMetrics } from './http/plugins/metrics.ts';
 import { clientErrorHandler, frameworkErrors } from './http/plugins/protocol-errors.ts';
 import { webRoutes } from './http/web/web.routes.ts';
 import { ADMIN_PREFIX, registerErrorHandling } from './http/plugins/error-handler.ts';
@@ -38,7 +39,7 @@ export async function buildApp({ config, services }: AppDeps): Promise<FastifyIn
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     bodyLimit: config.bodyLimit,
     // Bilibili ids and flags are read from strings; repeated parameters arrive as arrays and fail validation.
-    ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
+    ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false, strictNumbers: true } },
     routerOptions: { ignoreTrailingSlash: true },
     // Idle keep-alive sockets are closed after 72 s; a request that trickles in slower than the limits
     // below is cut off, so slow clients cannot hold connections (checked every second, not Node's 30 s).
@@ -55,6 +56,7 @@ export async function buildApp({ config, services }: AppDeps): Promise<FastifyIn
   registerErrorHandling(app);
   registerSecurityHeaders(app, LOGIN_PAGES_CSP);
   registerGracefulClose(app);
+  await registerMetrics(app, config.adminToken);
   await app.register(formbody);
   await app.register(cookie);
 

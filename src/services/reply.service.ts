@@ -172,12 +172,14 @@ export class ReplyService {
     if (by.kind === 'user' && by.mid !== row.mid && by.mid !== area.owner_mid) throw new BiliError(-403);
     if (row.state !== ReplyState.Visible) throw new BiliError(12022);
     await this.store.transaction(async (tx) => {
+      // A reply's root row is locked before the reply's own: the order in which deleting the root locks
+      // them (root, then its thread), else the two at once deadlock on PostgreSQL.
+      if (row.root !== 0) await tx.replies.adjustRcount(row.root, -1);
       if (!(await tx.replies.markDeleted(row.rpid))) throw new BiliError(12022);
       if (row.root === 0) {
         const hidden = await tx.replies.markThreadDeleted(area, row.rpid);
         await tx.replies.adjustAreaCounts(area, -1, -(1 + hidden));
       } else {
-        await tx.replies.adjustRcount(row.root, -1);
         await tx.replies.adjustAreaCounts(area, 0, -1);
       }
     });

@@ -16,6 +16,7 @@ const DAY_MS = 24 * 3600 * 1000;
  */
 export class WbiService {
   private secret: string | null = null;
+  private readonly derived = new Map<number, WbiKeys>();
 
   constructor(
     private readonly store: Store,
@@ -24,6 +25,7 @@ export class WbiService {
 
   async init(): Promise<void> {
     this.secret = await this.store.settings.getOrInit('wbi_secret', randomBytes(32).toString('hex'));
+    this.derived.clear();
   }
 
   keys(): WbiKeys {
@@ -45,8 +47,15 @@ export class WbiService {
 
   private keysForDay(day: number): WbiKeys {
     if (this.secret === null) throw new Error('WbiService.init() was not awaited');
+    // nav hands the keys out and every signed request checks two days' worth: deriving them (two HMACs a
+    // day) on each call was 8 % of the server's CPU under nav load (bench/findings.md).
+    const known = this.derived.get(day);
+    if (known) return known;
     const derive = (label: string) =>
       createHmac('sha256', this.secret!).update(`${label}:${day}`).digest('hex').slice(0, 32);
-    return { imgKey: derive('img'), subKey: derive('sub') };
+    const keys = { imgKey: derive('img'), subKey: derive('sub') };
+    if (this.derived.size >= 4) this.derived.clear();
+    this.derived.set(day, keys);
+    return keys;
   }
 }

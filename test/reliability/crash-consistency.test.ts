@@ -113,7 +113,8 @@ describe.each(dialects())('crash consistency: SIGKILL under a mixed load (%s)', 
 
         expect(load.unexpected.slice(0, 20), `seed ${seed}`).toEqual([]);
         // The load did what it is for: every kind of write was acknowledged, and kills cut requests off.
-        for (const kind of WRITE_KINDS) expect({ kind, acked: load.acked[kind] > 0 }).toEqual({ kind, acked: true });
+        for (const kind of WRITE_KINDS)
+          expect({ kind, acked: load.acked[kind] > 0 }).toEqual({ kind, acked: true });
         expect(kills.filter((k) => k.acknowledged > 0)).toHaveLength(KILLS);
         expect(load.unanswered).toBeGreaterThan(0);
         console.log(

@@ -19,7 +19,9 @@ export async function fingerprint(handle: DbHandle): Promise<Fingerprint> {
   if (handle.sqlite) {
     const db = handle.sqlite;
     const tables = db
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+      )
       .pluck()
       .all() as string[];
     const out: Fingerprint = {};

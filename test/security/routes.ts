@@ -27,6 +27,16 @@ export function listRoutes(app: FastifyInstance): RouteEntry[] {
   return out;
 }
 
+/** The admin API and the metrics: what needs the admin bearer token (tested in their own suites). */
+export function isTokenProtected(path: string): boolean {
+  return path.startsWith('/admin/api/v1/') || path === '/metrics';
+}
+
+/** The admin API's OpenAPI document and its UI: public documentation, no data. */
+export function isAdminDocs(path: string): boolean {
+  return path.startsWith('/admin/api/docs');
+}
+
 export interface RawResponse {
   status: number;
   headers: string;

@@ -66,7 +66,16 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-export const WRITE_KINDS = ['root', 'reply', 'vote', 'report', 'delete', 'pin', 'heartbeat', 'history'] as const;
+export const WRITE_KINDS = [
+  'root',
+  'reply',
+  'vote',
+  'report',
+  'delete',
+  'pin',
+  'heartbeat',
+  'history',
+] as const;
 export type WriteKind = (typeof WRITE_KINDS)[number];
 
 /** How often each actor picks each write; the owner alone pins. */
@@ -177,7 +186,8 @@ export class CrashLoad {
           createClient({
             baseUrl,
             cookies: actor.cookie,
-            fetch: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }),
+            fetch: (input, init) =>
+              fetch(input, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }),
           }),
         );
         while (!stopped()) {
@@ -278,7 +288,12 @@ export class CrashLoad {
     this.reportsSent.add(key);
     const what = `report ${target.rpid} by ${actor.mid}`;
     const body = await this.call(what, () =>
-      client.reply.report({ type: 1, oid: target.oid, rpid: target.rpid, reason: 1 + Math.floor(rng() * 17) }),
+      client.reply.report({
+        type: 1,
+        oid: target.oid,
+        rpid: target.rpid,
+        reason: 1 + Math.floor(rng() * 17),
+      }),
     );
     if (!body) return false;
     // Each report is sent once, so 12008 (already reported) would mean a write appeared from nowhere.
@@ -382,7 +397,10 @@ export class CrashLoad {
 
   // --- plumbing ------------------------------------------------------------------------------------
 
-  private async call<T>(what: string, request: () => Promise<BiliEnvelope<T>>): Promise<BiliEnvelope<T> | null> {
+  private async call<T>(
+    what: string,
+    request: () => Promise<BiliEnvelope<T>>,
+  ): Promise<BiliEnvelope<T> | null> {
     try {
       return await request();
     } catch (error) {
@@ -431,7 +449,12 @@ export class CrashLoad {
       }
       if (seen.has(token)) problems.push(`${token} stored twice: ${seen.get(token)} and ${row.rpid}`);
       seen.set(token, row.rpid);
-      if (row.mid !== sent.mid || row.oid !== sent.oid || row.root !== sent.root || row.parent !== sent.parent) {
+      if (
+        row.mid !== sent.mid ||
+        row.oid !== sent.oid ||
+        row.root !== sent.root ||
+        row.parent !== sent.parent
+      ) {
         problems.push(
           `${token} (${row.rpid}) stored as mid ${row.mid} oid ${row.oid} root ${row.root} parent ${row.parent}, sent as ${sent.mid}/${sent.oid}/${sent.root}/${sent.parent}`,
         );
@@ -443,7 +466,8 @@ export class CrashLoad {
       const mustBeDeleted = this.deleteAcked.has(row.rpid) || this.deleteAcked.has(root);
       const mayBeDeleted = mustBeDeleted || this.deleteSent.has(row.rpid) || this.deleteSent.has(root);
       if (mustBeDeleted && row.state !== 1) problems.push(`${token} (${row.rpid}): acknowledged delete lost`);
-      if (!mayBeDeleted && row.state !== 0) problems.push(`${token} (${row.rpid}): deleted, but no delete was sent`);
+      if (!mayBeDeleted && row.state !== 0)
+        problems.push(`${token} (${row.rpid}): deleted, but no delete was sent`);
     }
     for (const sent of this.comments.values()) {
       if (!sent.acked) continue;
@@ -459,7 +483,8 @@ export class CrashLoad {
     for (const [key, value] of stored) {
       const possible = this.votes.get(key);
       if (!possible) problems.push(`vote ${key} = ${value} was never sent`);
-      else if (!possible.has(value)) problems.push(`vote ${key} = ${value}, expected one of ${[...possible].join('/')}`);
+      else if (!possible.has(value))
+        problems.push(`vote ${key} = ${value}, expected one of ${[...possible].join('/')}`);
     }
     for (const [key, possible] of this.votes) {
       if (!stored.has(key) && !possible.has(VOTE_NONE)) {
@@ -473,17 +498,20 @@ export class CrashLoad {
       const possible = this.pins.get(aid) ?? new Set([0]);
       const pinned = s.replies.filter((r) => r.oid === aid && r.pinned === 1).map((r) => r.rpid);
       for (const rpid of pinned) {
-        if (!possible.has(rpid)) problems.push(`area ${aid}: ${rpid} pinned, expected one of ${[...possible].join('/')}`);
+        if (!possible.has(rpid))
+          problems.push(`area ${aid}: ${rpid} pinned, expected one of ${[...possible].join('/')}`);
       }
       if (pinned.length === 0 && !possible.has(0)) {
         const stillVisible = [...possible].filter((rpid) => byRpid.get(rpid)?.state === 0);
-        if (stillVisible.length > 0) problems.push(`area ${aid}: acknowledged pin of ${stillVisible.join('/')} lost`);
+        if (stillVisible.length > 0)
+          problems.push(`area ${aid}: acknowledged pin of ${stillVisible.join('/')} lost`);
       }
     }
 
     // Reports: acknowledged ones are stored; stored ones were sent.
     const reports = new Set(s.reports.map((r) => `${r.mid}:${r.rpid}`));
-    for (const key of this.reportsAcked) if (!reports.has(key)) problems.push(`acknowledged report ${key} lost`);
+    for (const key of this.reportsAcked)
+      if (!reports.has(key)) problems.push(`acknowledged report ${key} lost`);
     for (const key of reports) if (!this.reportsSent.has(key)) problems.push(`report ${key} was never sent`);
 
     // History: the stored position is at least the last acknowledged one, is one that was sent, and has
@@ -501,10 +529,14 @@ export class CrashLoad {
       }
       const cid = progress.sent.get(row.progress);
       if (cid === undefined) problems.push(`history ${key}: progress ${row.progress} was never sent`);
-      else if (row.cid !== cid) problems.push(`history ${key}: progress ${row.progress} stored with cid ${row.cid}, sent with ${cid}`);
+      else if (row.cid !== cid)
+        problems.push(
+          `history ${key}: progress ${row.progress} stored with cid ${row.cid}, sent with ${cid}`,
+        );
     }
     for (const [key, progress] of this.progress) {
-      if (progress.acked > 0 && !history.has(key)) problems.push(`history ${key}: acknowledged entry missing`);
+      if (progress.acked > 0 && !history.has(key))
+        problems.push(`history ${key}: acknowledged entry missing`);
     }
 
     // Play sessions: between the acknowledged and the sent number of heartbeats.
@@ -519,7 +551,8 @@ export class CrashLoad {
       }
     }
     for (const [key, counts] of this.sessions) {
-      if (counts.acked > 0 && !sessions.has(key)) problems.push(`play session ${key.replace('\u0000', ' ')} missing`);
+      if (counts.acked > 0 && !sessions.has(key))
+        problems.push(`play session ${key.replace('\u0000', ' ')} missing`);
     }
     const plays = new Set(s.plays.map((p) => `${p.viewer}:${p.aid}`));
     for (const key of this.playsAcked) {

@@ -99,7 +99,9 @@ export function invariantViolations(s: StoreSnapshot, options: InvariantOptions)
       problems.push(`${tag}: hate_count ${r.hate_count} but ${hates.get(r.rpid) ?? 0} dislike rows`);
     }
     if ((r.up_like === 1) !== ownerLikes.has(r.rpid)) {
-      problems.push(`${tag}: up_like ${r.up_like} but the area owner's like row is ${ownerLikes.has(r.rpid) ? 'present' : 'absent'}`);
+      problems.push(
+        `${tag}: up_like ${r.up_like} but the area owner's like row is ${ownerLikes.has(r.rpid) ? 'present' : 'absent'}`,
+      );
     }
     if (r.state !== 0 && r.state !== 1) problems.push(`${tag}: state ${r.state}`);
     if (!areas.has(areaKey(r.type, r.oid))) problems.push(`${tag}: area ${r.type}/${r.oid} does not exist`);
@@ -108,7 +110,8 @@ export function invariantViolations(s: StoreSnapshot, options: InvariantOptions)
     }
 
     if (r.root === 0) {
-      if (r.parent !== 0 || r.dialog !== 0) problems.push(`${tag}: level-1 with parent ${r.parent} dialog ${r.dialog}`);
+      if (r.parent !== 0 || r.dialog !== 0)
+        problems.push(`${tag}: level-1 with parent ${r.parent} dialog ${r.dialog}`);
       const kids = children.get(r.rpid) ?? [];
       if (r.reply_total !== kids.length) {
         problems.push(`${tag}: count (reply_total) ${r.reply_total} but ${kids.length} replies`);
@@ -118,8 +121,15 @@ export function invariantViolations(s: StoreSnapshot, options: InvariantOptions)
       if (r.state === 0 && r.rcount !== visibleKids) {
         problems.push(`${tag}: rcount ${r.rcount} but ${visibleKids} visible replies`);
       }
-      if (r.state === 1 && visibleKids > 0) problems.push(`${tag}: deleted root with ${visibleKids} visible replies`);
-      problems.push(...floorGaps(`replies of ${r.rpid}`, kids.map((k) => k.floor), r.reply_total));
+      if (r.state === 1 && visibleKids > 0)
+        problems.push(`${tag}: deleted root with ${visibleKids} visible replies`);
+      problems.push(
+        ...floorGaps(
+          `replies of ${r.rpid}`,
+          kids.map((k) => k.floor),
+          r.reply_total,
+        ),
+      );
       continue;
     }
 
@@ -158,7 +168,9 @@ export function invariantViolations(s: StoreSnapshot, options: InvariantOptions)
     const visible = rows.filter((r) => r.state === 0).length;
     const tag = `area ${areaKey(a.type, a.oid)}`;
     if (a.root_count !== visibleRoots) {
-      problems.push(`${tag}: root_count (page.count) ${a.root_count} but ${visibleRoots} visible level-1 comments`);
+      problems.push(
+        `${tag}: root_count (page.count) ${a.root_count} but ${visibleRoots} visible level-1 comments`,
+      );
     }
     if (a.all_count !== visible) {
       problems.push(`${tag}: all_count (acount) ${a.all_count} but ${visible} visible comments`);
@@ -166,7 +178,13 @@ export function invariantViolations(s: StoreSnapshot, options: InvariantOptions)
     if (a.root_floor !== roots.length) {
       problems.push(`${tag}: root_floor ${a.root_floor} but ${roots.length} level-1 comments ever`);
     }
-    problems.push(...floorGaps(`level-1 comments of ${tag}`, roots.map((r) => r.floor), a.root_floor));
+    problems.push(
+      ...floorGaps(
+        `level-1 comments of ${tag}`,
+        roots.map((r) => r.floor),
+        a.root_floor,
+      ),
+    );
   }
 
   for (const report of s.reports) {
