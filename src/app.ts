@@ -23,6 +23,7 @@ import { clientErrorHandler, frameworkErrors } from './http/plugins/protocol-err
 import { webRoutes } from './http/web/web.routes.ts';
 import { ADMIN_PREFIX, registerErrorHandling } from './http/plugins/error-handler.ts';
 import { registerSecurityHeaders } from './http/plugins/security-headers.ts';
+import { registerParamGuards } from './http/plugins/param-guards.ts';
 import { LOGIN_PAGES_CSP } from './http/pages/login.pages.ts';
 import type { Services } from './services/services.ts';
 
@@ -39,7 +40,10 @@ export async function buildApp({ config, services }: AppDeps): Promise<FastifyIn
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     bodyLimit: config.bodyLimit,
     // Bilibili ids and flags are read from strings; repeated parameters arrive as arrays and fail validation.
-    ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false, strictNumbers: true } },
+    // strictNumbers: a JSON number that is not finite (1e400) fails the type check (see param-guards.ts).
+    ajv: {
+      customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false, strictNumbers: true },
+    },
     routerOptions: { ignoreTrailingSlash: true },
     // Idle keep-alive sockets are closed after 72 s; a request that trickles in slower than the limits
     // below is cut off, so slow clients cannot hold connections (checked every second, not Node's 30 s).
@@ -50,11 +54,15 @@ export async function buildApp({ config, services }: AppDeps): Promise<FastifyIn
     // Requests refused before routing (parser errors, undecodable URLs) still answer in the envelope.
     clientErrorHandler,
     frameworkErrors,
+    // Behind a reverse proxy, request.ip / protocol / host come from its X-Forwarded-* headers, only when
+    // the proxy is named (REPLAY_TRUST_PROXY); otherwise any client could claim any address.
+    trustProxy: config.trustProxy === '' ? false : config.trustProxy,
   });
   app.server.maxConnections = config.maxConnections;
 
   registerErrorHandling(app);
   registerSecurityHeaders(app, LOGIN_PAGES_CSP);
+  registerParamGuards(app);
   registerGracefulClose(app);
   await registerMetrics(app, config.adminToken);
   await app.register(formbody);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants } from 'node:fs';
+import { isIP } from 'node:net';
 
 /**
  * Runtime configuration: flags override environment variables, which override defaults. Every value is
@@ -43,6 +44,11 @@ export interface Config {
   readonly requestTimeoutMs: number;
   /** Open connections beyond this are refused at accept time. */
   readonly maxConnections: number;
+  /**
+   * Reverse proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For / -Proto / -Host are
+   * believed; '' believes none, so a client cannot pick its own address for the per-address limits.
+   */
+  readonly trustProxy: string;
 }
 
 export type ConfigInput = Partial<Record<keyof Config, string | number | boolean | undefined>>;
@@ -77,6 +83,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   headersTimeoutMs: 'REPLAY_HEADERS_TIMEOUT_MS',
   requestTimeoutMs: 'REPLAY_REQUEST_TIMEOUT_MS',
   maxConnections: 'REPLAY_MAX_CONNECTIONS',
+  trustProxy: 'REPLAY_TRUST_PROXY',
 };
 
 const FLAG_NAMES: Partial<Record<keyof Config, string>> = {
@@ -140,6 +147,7 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     headersTimeoutMs: integer(raw('headersTimeoutMs') ?? 10_000, label('headersTimeoutMs'), 100, 600_000),
     requestTimeoutMs: integer(raw('requestTimeoutMs') ?? 30_000, label('requestTimeoutMs'), 100, 600_000),
     maxConnections: integer(raw('maxConnections') ?? 10_000, label('maxConnections'), 1, 1_000_000),
+    trustProxy: proxyList(raw('trustProxy') ?? '', label('trustProxy')),
     sqliteSynchronous: oneOf(raw('sqliteSynchronous') ?? 'FULL', label('sqliteSynchronous'), [
       'FULL',
       'NORMAL',
@@ -189,6 +197,24 @@ function oneOf<T extends string>(
   const found = allowed.find((a) => a.toLowerCase() === s.toLowerCase());
   if (!found) throw new ConfigError(setting, `expected one of ${allowed.join(', ')}, got "${s}"`);
   return found;
+}
+
+/** `127.0.0.1, 10.0.0.0/8, ::1` → `127.0.0.1,10.0.0.0/8,::1`; each entry an IP address or a CIDR range. */
+function proxyList(value: string | number | boolean, setting: string): string {
+  const entries = String(value)
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
+  for (const entry of entries) {
+    const [address = '', prefix, ...rest] = entry.split('/');
+    const family = isIP(address);
+    const bits = family === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits);
+    if (family === 0 || !prefixOk || rest.length > 0) {
+      throw new ConfigError(setting, `expected IP addresses or CIDR ranges, got "${entry}"`);
+    }
+  }
+  return entries.join(',');
 }
 
 function readableFile(value: string | number | boolean, setting: string): string {

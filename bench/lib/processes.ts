@@ -192,7 +192,7 @@ export class PeakRss {
 }
 
 /** CPU time (user + system, clock ticks) a process tree has used so far. */
-function treeTicks(pids: readonly number[]): number {
+export function treeTicks(pids: readonly number[]): number {
   let ticks = 0;
   for (const pid of pids.flatMap((p) => processTree(p))) {
     try {
@@ -205,6 +205,10 @@ function treeTicks(pids: readonly number[]): number {
   }
   return ticks;
 }
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ). */
+export const CLOCK_TICKS =
+  Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
 /** Busy and total ticks of one core from /proc/stat. */
 function coreTicks(core: number): { busy: number; total: number } {

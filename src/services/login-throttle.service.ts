@@ -1,7 +1,7 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { BiliError } from '../errors.ts';
 import type { DbHandle } from '../store/database.ts';
-import { createRateLimiter, isExhausted } from './rate-limiter.factory.ts';
+import { createRateLimiter, tryConsume } from './rate-limiter.factory.ts';
 
 export interface LoginThrottleLimits {
   /** Failed sign-ins allowed per account name in the window. */
@@ -11,7 +11,11 @@ export interface LoginThrottleLimits {
   windowSeconds: number;
 }
 
-export const DEFAULT_LOGIN_LIMITS: LoginThrottleLimits = { perAccount: 10, perAddress: 50, windowSeconds: 15 * 60 };
+export const DEFAULT_LOGIN_LIMITS: LoginThrottleLimits = {
+  perAccount: 10,
+  perAddress: 50,
+  windowSeconds: 15 * 60,
+};
 
 /**
  * Brute-force protection of password sign-in: after too many failures for one name or from one address,
@@ -37,20 +41,24 @@ export class LoginThrottle {
   /** Runs one sign-in attempt under the throttle. */
   async attempt<T>(uname: string, address: string, signIn: () => Promise<T>): Promise<T> {
     const name = uname.toLowerCase();
-    if ((await isExhausted(this.byAccount, name)) || (await isExhausted(this.byAddress, address))) {
+    // Every attempt takes its point atomically BEFORE the password is checked. Checking for exhaustion and
+    // counting the failure afterwards let a burst of parallel attempts all be checked before any counted.
+    const [nameOk, addressOk] = await Promise.all([
+      tryConsume(this.byAccount, name),
+      tryConsume(this.byAddress, address),
+    ]);
+    // Only failed sign-ins count: a refused, successful or otherwise failed attempt gives its points back.
+    const giveBack = () => Promise.all([this.byAccount.reward(name, 1), this.byAddress.reward(address, 1)]);
+    if (!nameOk || !addressOk) {
+      await giveBack();
       throw new BiliError(-625);
     }
     try {
       const result = await signIn();
-      await this.byAccount.delete(name);
+      await Promise.all([this.byAccount.delete(name), this.byAddress.reward(address, 1)]);
       return result;
     } catch (error) {
-      if (error instanceof BiliError && error.code === -629) {
-        await Promise.all([
-          this.byAccount.penalty(name, 1),
-          this.byAddress.penalty(address, 1),
-        ]);
-      }
+      if (!(error instanceof BiliError && error.code === -629)) await giveBack();
       throw error;
     }
   }

@@ -199,7 +199,8 @@ export class ReplyService {
     if (current?.rpid === row.rpid) return;
     if (current) throw new BiliError(12029);
     try {
-      await this.store.replies.setPinned(row.rpid, true);
+      // Deleted since it was read: the delete won the race.
+      if (!(await this.store.replies.setPinned(row.rpid, true))) throw new BiliError(12006);
     } catch (error) {
       // Another node pinned a comment between the check and the write; the unique index refused ours.
       if (isUniqueViolation(error)) throw new BiliError(12029);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { SEXES } from '../domain/account.ts';
 import { BiliError } from '../errors.ts';
 import { isUniqueViolation } from '../store/database.ts';
@@ -121,9 +122,11 @@ export class UserService {
   async signIn(uname: string, password: string, address: string): Promise<UserRow> {
     const user = await this.throttle.attempt(uname, address, async () => {
       const found = await this.store.users.findByUname(uname);
-      if (!found?.password_hash || !(await verifyPassword(password, found.password_hash))) {
-        throw new BiliError(-629);
-      }
+      // An unknown name (or one without a password) costs the same scrypt as a wrong password, so the
+      // answer time does not tell which names exist.
+      const stored = found?.password_hash ?? (await unknownUserHash());
+      const matches = await verifyPassword(password, stored);
+      if (!found?.password_hash || !matches) throw new BiliError(-629);
       return found;
     });
     if (user.banned) throw new BiliError(-102);
@@ -143,4 +146,12 @@ function validateProfile(p: { uname?: string; password?: string; sex?: string; l
     throw new BiliError(-400, `sex must be one of ${SEXES.join(', ')}`);
   }
   if (p.level !== undefined && (p.level < 0 || p.level > 6)) throw new BiliError(-400, 'level must be 0–6');
+}
+
+let unknownHash: Promise<string> | undefined;
+
+/** A scrypt hash of a random password nobody knows, made once, to verify against for unknown names. */
+function unknownUserHash(): Promise<string> {
+  unknownHash ??= hashPassword(randomBytes(16).toString('hex'));
+  return unknownHash;
 }

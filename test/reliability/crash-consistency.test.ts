@@ -23,8 +23,8 @@ import type { StoreSnapshot } from '../support/store-invariants.ts';
 
 const LONG = process.env['REPLAY_LONG_TESTS'] === '1';
 const KILLS = LONG ? 24 : 3;
-/** Load before each kill: a random duration in this range, ms. */
-const LOAD_MS: [number, number] = LONG ? [100, 3000] : [600, 2500];
+/** Load before each kill, counted from its first acknowledged write: a random duration in this range, ms. */
+const LOAD_MS: [number, number] = LONG ? [0, 3000] : [300, 2500];
 const ACTORS = 7;
 const ARCHIVES = 3;
 /** Limits are off: the load is one user posting far faster than a person, on purpose. */
@@ -72,6 +72,10 @@ describe.each(dialects())('crash consistency: SIGKILL under a mixed load (%s)', 
           const ackedBefore = load.ackedTotal;
           const unansweredBefore = load.unanswered;
           const phase = load.runPhase([server.url], () => stopped);
+          // The random moment is counted from the first acknowledged write of the phase, so that every
+          // kill lands in a running load even when a loaded machine is slow to get it going.
+          const waitStart = Date.now();
+          while (load.ackedTotal === ackedBefore && Date.now() - waitStart < 30_000) await sleep(5);
           const loadMs = LOAD_MS[0] + Math.floor(rng() * (LOAD_MS[1] - LOAD_MS[0]));
           await sleep(loadMs);
           server.proc.kill('SIGKILL');
@@ -94,13 +98,18 @@ describe.each(dialects())('crash consistency: SIGKILL under a mixed load (%s)', 
           await expectApiAgrees(server.url, fixture, snapshot);
         }
 
-        // The last restart takes load too, then stops gracefully: the drain loses nothing either.
+        // The last restart takes load too and is stopped with SIGTERM in the middle of it: what the drain
+        // answers is stored, and the process exits 0.
         let stopped = false;
+        const ackedBefore = load.ackedTotal;
         const phase = load.runPhase([server.url], () => stopped);
-        await sleep(LOAD_MS[0]);
+        const waitStart = Date.now();
+        while (load.ackedTotal === ackedBefore && Date.now() - waitStart < 30_000) await sleep(5);
+        await sleep(500);
+        const stopping = stopReplay(server);
         stopped = true;
+        await stopping;
         await phase;
-        await stopReplay(server);
         expect(server.proc.exitCode, server.output()).toBe(0);
         const snapshot = await readSnapshot(database.target);
         expect(

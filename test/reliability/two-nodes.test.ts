@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../src/client/index.ts';
 import type { BiliClient, BiliEnvelope } from '../../src/client/index.ts';
@@ -105,6 +106,24 @@ describe.runIf(dialects().includes('postgres'))('two nodes, one PostgreSQL', () 
         expect(unpin.code).toBe(0);
         expect(await pinnedInArea()).toEqual([]);
       }
+    });
+
+    it('pin racing the author deleting the same comment: a deleted comment is never left pinned', async () => {
+      const author = people[0]!;
+      for (let round = 0; round < 20; round++) {
+        const rpid = await comment(author, 0, `pinned and deleted ${round}`);
+        const [pin, del] = await Promise.all([
+          owner.on[round % 2 === 0 ? 0 : 1].reply.top({ type: 1, oid, rpid, action: 1 }),
+          author.on[round % 2 === 0 ? 1 : 0].reply.del({ type: 1, oid, rpid }),
+        ]);
+        expect(del.code).toBe(0);
+        expect([0, 12006]).toContain(pin.code);
+        expect({ round, pinned: await pinnedInArea() }).toEqual({ round, pinned: [] });
+      }
+      // The area can still be pinned.
+      const next = await comment(owner, 1, 'pinned after the races');
+      expect((await owner.on[0].reply.top({ type: 1, oid, rpid: next, action: 1 })).code).toBe(0);
+      expect((await owner.on[1].reply.top({ type: 1, oid, rpid: next, action: 0 })).code).toBe(0);
     });
 
     it('vote: the same like sent four times at once (two per node) by eight users counts once per user', async () => {
@@ -268,6 +287,13 @@ describe.runIf(dialects().includes('postgres'))('two nodes, one PostgreSQL', () 
         .where('mid', '=', p.mid)
         .execute();
       expect(stored).toHaveLength(BURST);
+      // The counter itself is a row of the shared rate_limits table (rate-limiter-flexible's PostgreSQL store).
+      const { rows } = await sql<{
+        points: number;
+      }>`SELECT points FROM rate_limits WHERE key = ${`comment_burst:${p.mid}`}`.execute(
+        cluster.nodes[1]!.handle.db,
+      );
+      expect(rows).toEqual([{ points: 12 }]);
     });
 
     it('12019: the report limit is shared the same way', async () => {
@@ -300,6 +326,21 @@ describe.runIf(dialects().includes('postgres'))('two nodes, one PostgreSQL', () 
         expect((await nodes[0]!.passwordLogin(uname, 'right-password')).code).toBe(-625);
         expect((await nodes[1]!.passwordLogin(uname, 'right-password')).code).toBe(-625);
       }
+    });
+
+    it('-625: 24 wrong passwords at once, twelve per node: only ten are checked, fourteen are refused', async () => {
+      await cluster.admin.createUser({ uname: 'throttle_parallel', password: 'right-password' });
+      const nodes = cluster.urls.map((baseUrl) => createClient({ baseUrl }));
+      const bodies = await Promise.all(
+        Array.from({ length: 24 }, (_, i) =>
+          nodes[i % 2]!.passwordLogin('throttle_parallel', 'wrong-password'),
+        ),
+      );
+      expect(codes(bodies).sort((a, b) => a - b)).toEqual([
+        ...Array<number>(10).fill(-629),
+        ...Array<number>(14).fill(-625),
+      ]);
+      expect((await nodes[1]!.passwordLogin('throttle_parallel', 'right-password')).code).toBe(-625);
     });
   });
 

@@ -1,10 +1,25 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BiliClient } from '../../src/client/index.ts';
 import { ERROR_MESSAGES } from '../../src/errors.ts';
 import { dialects, startTestServer, ADMIN_TOKEN } from '../support/harness.ts';
 import type { TestServer } from '../support/harness.ts';
 import { fingerprint } from './db-fingerprint.ts';
 import type { Fingerprint } from './db-fingerprint.ts';
+import {
+  BIG,
+  FUZZ_RUNS,
+  LONG,
+  KEY_VALUES,
+  REQUEST_TIMEOUT_MS,
+  SEED,
+  applyMutations,
+  encodePairs,
+  jsonBody,
+  mutation,
+  text,
+} from './hostile.ts';
+import type { Mutation, Pairs, Val } from './hostile.ts';
 import { isAdminDocs, isTokenProtected, listRoutes, rawRequest } from './routes.ts';
 
 /**
@@ -16,153 +31,8 @@ import { isAdminDocs, isTokenProtected, listRoutes, rawRequest } from './routes.
  * in the envelope with a code the endpoint documents (CONTRACT.md §12–§13, DESIGN.md §4). A request that
  * is rejected (any code but 0, any admin 4xx) must change nothing: the database is fingerprinted (every
  * table but the rate limiters' counters) after every request and compared with the state before it.
- *
- * Bounded by default (fixed seed, FUZZ_RUNS runs per endpoint); REPLAY_LONG_TESTS=1 runs ten times as many
- * with a seed of the moment (printed, so a failure can be replayed with REPLAY_FUZZ_SEED).
+ * Bounded by default; see hostile.ts for the long variant.
  */
-
-const LONG = process.env['REPLAY_LONG_TESTS'] === '1';
-const FUZZ_RUNS = LONG ? 150 : 15;
-const SEED = Number(process.env['REPLAY_FUZZ_SEED'] ?? (LONG ? Date.now() % 2 ** 31 : 20261122));
-const REQUEST_TIMEOUT_MS = 10_000;
-const MIB = 1024 * 1024;
-const BIG = 'x'.repeat(MIB);
-
-// --- hostile values ---------------------------------------------------------------------------------
-
-/** `text` is percent-encoded when sent; `raw` goes on the wire as it is; `json` is a JSON token. */
-type Val = { kind: 'text' | 'raw' | 'json'; v: string };
-const text = (v: string): Val => ({ kind: 'text', v });
-
-const NUMERIC_EDGES = [
-  '0',
-  '-0',
-  '-1',
-  '1',
-  '2',
-  '255',
-  '2147483647',
-  '2147483648',
-  '4294967296',
-  '9007199254740991',
-  '9007199254740992',
-  '9007199254740993',
-  '18446744073709551616',
-  '-9007199254740993',
-  '1e400',
-  '-1e400',
-  '1e3',
-  '1.5',
-  '0x10',
-  '0b1',
-  '1_000',
-  '+1',
-  ' 1 ',
-  '١٢٣',
-  'NaN',
-  'Infinity',
-  '-Infinity',
-  'undefined',
-  'null',
-  'true',
-  'false',
-];
-const STRING_EDGES = [
-  '',
-  ' ',
-  '\t\n',
-  '\u0000',
-  '\u0000abc',
-  '\uD800',
-  '\uDFFF',
-  '\uFEFF',
-  '\u202E',
-  '𝟘𝟙',
-  '<script>alert(1)</script>',
-  '"><img src=x onerror=alert(1)>',
-  "1' OR '1'='1",
-  '1; DROP TABLE replies; --',
-  '../../../../etc/passwd',
-  '{"a":1}',
-  '[1,2]',
-  '__proto__',
-  'archive_1',
-  'archive_9007199254740993',
-  'y'.repeat(5000),
-];
-const RAW_EDGES = [
-  '%',
-  '%zz',
-  '%E0%A4%A',
-  '%FF%FE',
-  '%C0%AF',
-  '%00',
-  '%u0041',
-  '%%',
-  '%2',
-  '&&',
-  '==',
-  'a=b=c',
-  '+',
-];
-const JSON_EDGES = [
-  '[1,2]',
-  '{"$gt":0}',
-  'null',
-  'true',
-  '1e400',
-  '-0',
-  '9007199254740993',
-  '[]',
-  '{}',
-  '""',
-];
-
-const hostileValue: fc.Arbitrary<Val> = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom(...NUMERIC_EDGES).map(text) },
-  { weight: 3, arbitrary: fc.constantFrom(...STRING_EDGES).map(text) },
-  { weight: 2, arbitrary: fc.bigInt({ min: -(2n ** 80n), max: 2n ** 80n }).map((n) => text(String(n))) },
-  { weight: 2, arbitrary: fc.double().map((n) => text(String(n))) },
-  { weight: 3, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }).map(text) },
-  { weight: 2, arbitrary: fc.constantFrom(...RAW_EDGES).map((v): Val => ({ kind: 'raw', v })) },
-  { weight: 1, arbitrary: fc.constantFrom(...JSON_EDGES).map((v): Val => ({ kind: 'json', v })) },
-  { weight: 1, arbitrary: fc.constant(text(BIG)) },
-);
-
-const ODD_NAMES = [
-  '__proto__',
-  'constructor',
-  'prototype',
-  'toString',
-  'hasOwnProperty',
-  'access_key',
-  'csrf',
-  'w_rid',
-  'wts',
-  'a[b]',
-  'a.b',
-  '',
-  ' ',
-  '%',
-  'SESSDATA',
-  'mid',
-];
-
-interface Mutation {
-  op: 'set' | 'delete' | 'repeat' | 'extra';
-  pick: number;
-  value: Val;
-  second: Val;
-  name: string;
-}
-
-const mutation: fc.Arbitrary<Mutation> = fc.record({
-  op: fc.constantFrom('set', 'set', 'set', 'delete', 'repeat', 'extra'),
-  pick: fc.nat(),
-  value: hostileValue,
-  second: hostileValue,
-  name: fc.oneof(fc.constantFrom(...ODD_NAMES), fc.string({ unit: 'binary-ascii', maxLength: 12 })),
-});
 
 type AuthChoice =
   'cookie' | 'app' | 'none' | 'wrong-csrf' | 'garbage-sessdata' | 'malformed-cookie' | 'duplicate';
@@ -207,26 +77,7 @@ const plan: fc.Arbitrary<Plan> = fc.record({
   cookieNoise: fc.string({ unit: 'binary-ascii', maxLength: 30 }).map((s) => s.replace(/[^\x20-\x7e]/g, '')),
 });
 
-/**
- * Every endpoint also gets each hostile category at least once, whatever the random runs draw: one key at
- * a time set to each of these (rotating through the endpoint's parameters), then each way of breaking the
- * request around the parameters.
- */
-const KEY_VALUES: Val[] = [
-  text(BIG),
-  text('9007199254740992'),
-  text('9007199254740993'),
-  text('-1'),
-  text('NaN'),
-  text('1e400'),
-  text(''),
-  text('\uD800'),
-  { kind: 'raw', v: '%E0%A4%A' },
-  { kind: 'raw', v: '%FF%FE' },
-  { kind: 'json', v: '[1,2]' },
-  { kind: 'json', v: '{"$gt":0}' },
-];
-
+/** The fixed runs of every endpoint: each KEY_VALUES entry, then each way of breaking the request around it. */
 function examples(): Plan[] {
   const base: Plan = {
     mutations: [],
@@ -272,53 +123,6 @@ function examples(): Plan[] {
 
 // --- building a request ----------------------------------------------------------------------------
 
-type Pairs = [string, Val][];
-
-function applyMutations(base: Record<string, string>, mutations: Mutation[]): Pairs {
-  let pairs: Pairs = Object.entries(base).map(([k, v]) => [k, text(v)]);
-  for (const m of mutations) {
-    const keys = [...new Set(pairs.map(([k]) => k))];
-    const key = keys.length > 0 ? keys[m.pick % keys.length]! : m.name;
-    switch (m.op) {
-      case 'set':
-        pairs = pairs.filter(([k]) => k !== key);
-        pairs.push([key, m.value]);
-        break;
-      case 'delete':
-        pairs = pairs.filter(([k]) => k !== key);
-        break;
-      case 'repeat':
-        pairs.push([key, m.value], [key, m.second]);
-        break;
-      case 'extra':
-        pairs.push([m.name, m.value]);
-        break;
-    }
-  }
-  return pairs;
-}
-
-/** Lone surrogates cannot be UTF-8 encoded; a client sends U+FFFD in their place, as URLSearchParams does. */
-function wellFormed(value: string): string {
-  return value.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
-}
-
-function encodePairs(pairs: Pairs): string {
-  return pairs
-    .map(
-      ([k, val]) =>
-        `${encodeURIComponent(wellFormed(k))}=${val.kind === 'raw' ? val.v : encodeURIComponent(wellFormed(val.v))}`,
-    )
-    .join('&');
-}
-
-function jsonBody(pairs: Pairs): string {
-  const fields = pairs.map(
-    ([k, val]) => `${JSON.stringify(k)}:${val.kind === 'json' ? val.v : JSON.stringify(val.v)}`,
-  );
-  return `{${fields.join(',')}}`;
-}
-
 interface Session {
   cookies: Record<string, string>;
   accessKey: string;
@@ -340,7 +144,7 @@ function buildRequest(
   session: Session,
   authModes: { cookie: boolean; app: boolean; csrfName: string },
 ): Built {
-  const withAuth: Record<string, string> = { ...params };
+  const withAuth: Record<string, string> = {};
   const headers: Record<string, string> = {};
   const jar = (cookies: Record<string, string>) =>
     Object.entries(cookies)
@@ -374,7 +178,10 @@ function buildRequest(
     case 'none':
       break;
   }
-  const pairs = applyMutations(withAuth, p.mutations);
+  const pairs: Pairs = [
+    ...applyMutations(params, p.mutations),
+    ...Object.entries(withAuth).map(([k, v]): [string, Val] => [k, text(v)]),
+  ];
   const placement = method === 'GET' ? 'query' : p.placement;
   const inQuery =
     placement === 'query' ? pairs : placement === 'split' ? pairs.filter((_, i) => i % 2 === 0) : [];
@@ -500,15 +307,29 @@ function describePlan(method: string, path: string, built: Built, p: Plan): stri
 
 // --- the endpoints -----------------------------------------------------------------------------------
 
+/**
+ * What the valid requests point at. The fuzzing user (`viewer`) owns the area, so pin and delete reach
+ * their business rules; `root` is another user's comment. `target`, `reply` and `qrKey` are renewed before
+ * each run of the endpoints that use them up (see `prepare`).
+ */
 interface Fixture {
   aid: number;
   bvid: string;
   cid: number;
   cid2: number;
   root: number;
+  /** A fresh root comment by another user: reported, voted on and pinned. */
+  target: number;
+  /** A fresh reply by the viewer: deleted. */
   reply: number;
   qrKey: string;
   loginName: string;
+}
+
+interface Actors {
+  viewer: BiliClient;
+  author: BiliClient;
+  viewerMid: number;
 }
 
 type Kind = 'envelope' | 'logout' | 'html' | 'redirect' | 'image' | 'static';
@@ -525,7 +346,40 @@ interface Endpoint {
   csrfName?: string;
   /** An HTML page whose serving is itself a write (opening the QR page marks the key scanned). */
   pageWrites?: boolean;
+  /** Renews what a successful run uses up, so every run finds something to act on. */
+  prepare?: (f: Fixture, a: Actors, s: TestServer) => Promise<void>;
 }
+
+let messageCounter = 0;
+
+const freshTarget = async (f: Fixture, a: Actors) => {
+  const added = await a.author.reply.add({ type: 1, oid: f.aid, message: `target ${++messageCounter}` });
+  f.target = added.data!.rpid;
+};
+const freshReply = async (f: Fixture, a: Actors) => {
+  const added = await a.viewer.reply.add({
+    type: 1,
+    oid: f.aid,
+    root: f.root,
+    parent: f.root,
+    message: `reply ${++messageCounter}`,
+  });
+  f.reply = added.data!.rpid;
+};
+const unpinned = async (f: Fixture, a: Actors) => {
+  await freshTarget(f, a);
+  const main = await a.viewer.reply.list({ type: 1, oid: f.aid });
+  const pinned = main.data?.upper.top?.rpid;
+  if (pinned) await a.viewer.reply.top({ type: 1, oid: f.aid, rpid: pinned, action: 0 });
+};
+const watched = async (f: Fixture, a: Actors, s: TestServer) => {
+  await s.services.history.setPaused(a.viewerMid, false);
+  await a.viewer.history.report({ aid: f.aid, cid: f.cid, progress: 12 });
+};
+const freshQrKey = async (f: Fixture, a: Actors) => {
+  const qr = await a.author.get<{ data?: { qrcode_key: string } }>('/x/passport-login/web/qrcode/generate');
+  f.qrKey = qr.data!.qrcode_key;
+};
 
 const AUTH = [-101, -102, -111];
 const AREA = [-404, 12009];
@@ -557,12 +411,14 @@ const ENDPOINTS: Endpoint[] = [
     path: '/x/passport-login/web/qrcode/poll',
     params: (f) => ({ qrcode_key: f.qrKey }),
     codes: [0, -400],
+    prepare: freshQrKey,
   },
   {
     method: 'POST',
     path: '/x/passport-login/web/qrcode/confirm',
     params: (f) => ({ qrcode_key: f.qrKey, username: f.loginName, password: 'fuzz-pass-1' }),
     codes: [0, -400, -629, -625, -102, 86038],
+    prepare: freshQrKey,
   },
   {
     method: 'POST',
@@ -628,26 +484,30 @@ const ENDPOINTS: Endpoint[] = [
   ...['/x/v2/reply/action', '/x/v2/reply/hate'].map((path): Endpoint => ({
     method: 'POST',
     path,
-    params: (f) => ({ ...area(f), rpid: String(f.root), action: '1' }),
+    params: (f) => ({ ...area(f), rpid: String(f.target), action: '1' }),
     codes: [0, -400, ...AUTH, ...AREA, 12002, 12006, 12011],
+    prepare: freshTarget,
   })),
   {
     method: 'POST',
     path: '/x/v2/reply/del',
     params: (f) => ({ ...area(f), rpid: String(f.reply) }),
     codes: [0, -400, ...AUTH, ...AREA, -403, 12002, 12022],
+    prepare: freshReply,
   },
   {
     method: 'POST',
     path: '/x/v2/reply/top',
-    params: (f) => ({ ...area(f), rpid: String(f.root), action: '1' }),
+    params: (f) => ({ ...area(f), rpid: String(f.target), action: '1' }),
     codes: [0, -400, ...AUTH, ...AREA, -403, 12002, 12006, 12029, 12030],
+    prepare: unpinned,
   },
   {
     method: 'POST',
     path: '/x/v2/reply/report',
-    params: (f) => ({ ...area(f), rpid: String(f.root), reason: '0', content: '理由理由' }),
+    params: (f) => ({ ...area(f), rpid: String(f.target), reason: '0', content: '理由理由' }),
     codes: [0, -400, ...AUTH, ...AREA, 12002, 12006, 12008, 12019, 12077],
+    prepare: freshTarget,
   },
   { method: 'GET', path: '/x/v2/history', params: () => ({ pn: '1', ps: '20' }), codes: [0, -101, -400] },
   {
@@ -661,8 +521,15 @@ const ENDPOINTS: Endpoint[] = [
     path: '/x/v2/history/delete',
     params: (f) => ({ kid: `archive_${f.aid}` }),
     codes: [0, -400, ...AUTH],
+    prepare: watched,
   },
-  { method: 'POST', path: '/x/v2/history/clear', params: () => ({}), codes: [0, -400, ...AUTH] },
+  {
+    method: 'POST',
+    path: '/x/v2/history/clear',
+    params: () => ({}),
+    codes: [0, -400, ...AUTH],
+    prepare: watched,
+  },
   { method: 'GET', path: '/x/v2/history/shadow', params: () => ({}), codes: [0, -101] },
   {
     method: 'POST',
@@ -725,6 +592,7 @@ const ENDPOINTS: Endpoint[] = [
     codes: [-400],
     kind: 'html',
     pageWrites: true,
+    prepare: freshQrKey,
   },
   {
     method: 'GET',
@@ -825,6 +693,7 @@ describe.each(dialects())('hostile input on every endpoint (%s)', (dialect) => {
   let f: Fixture;
   let viewer: Session;
   let viewerMid: number;
+  let actors: Actors;
   let current: Fingerprint;
 
   beforeAll(async () => {
@@ -833,42 +702,36 @@ describe.each(dialects())('hostile input on every endpoint (%s)', (dialect) => {
       commentHourlyLimit: 0,
       reportPerMinuteLimit: 0,
     });
-    const owner = await s.signedIn('fuzz-owner');
+    const author = await s.signedIn('fuzz-author');
     const v = await s.signedIn('fuzz-viewer');
     viewer = { cookies: v.client.cookies, accessKey: v.accessKey };
     viewerMid = v.mid;
+    actors = { viewer: v.client, author: author.client, viewerMid: v.mid };
     await s.admin.createUser({ uname: 'fuzz-login', password: 'fuzz-pass-1' });
     const archive = await s.admin.createArchive({
       aid: 880001,
       title: 'fuzz target',
-      owner_mid: owner.mid,
+      owner_mid: v.mid,
       pages: [
         { cid: 8800011, part: 'one', duration: 300 },
         { cid: 8800012, part: 'two', duration: 300 },
       ],
     });
-    const root = await owner.client.reply.add({ type: 1, oid: archive.aid, message: 'root comment' });
-    const reply = await v.client.reply.add({
-      type: 1,
-      oid: archive.aid,
-      root: root.data!.rpid,
-      parent: root.data!.rpid,
-      message: 'a reply',
-    });
-    await v.client.history.report({ aid: archive.aid, cid: 8800011, progress: 12 });
-    const qr = await s
-      .anonymous()
-      .get<{ data?: { qrcode_key: string } }>('/x/passport-login/web/qrcode/generate');
+    const root = await author.client.reply.add({ type: 1, oid: archive.aid, message: 'root comment' });
     f = {
       aid: archive.aid,
       bvid: archive.bvid,
       cid: 8800011,
       cid2: 8800012,
       root: root.data!.rpid,
-      reply: reply.data!.rpid,
-      qrKey: qr.data!.qrcode_key,
+      target: root.data!.rpid,
+      reply: 0,
+      qrKey: '',
       loginName: 'fuzz-login',
     };
+    await freshReply(f, actors);
+    await freshQrKey(f, actors);
+    await watched(f, actors, s);
     current = await fingerprint(s.handle);
   });
   afterAll(async () => s?.close());
@@ -898,8 +761,9 @@ describe.each(dialects())('hostile input on every endpoint (%s)', (dialect) => {
                 // A logout that succeeds ends the session it was sent with: each run signs out a fresh one.
                 const issued = await s.admin.issueSession(viewerMid);
                 session = { cookies: { ...issued.cookies }, accessKey: issued.access_key };
-                current = await fingerprint(s.handle);
               }
+              if (e.prepare) await e.prepare(f, actors, s);
+              if (e.prepare || e.kind === 'logout') current = await fingerprint(s.handle);
               const path = hasPathParam && mutatePath ? e.path.replace(/[^/]+$/, segment) : e.path;
               const built = buildRequest(s.url, e.method, path, e.params(f), p, session, {
                 cookie: true,
@@ -916,7 +780,8 @@ describe.each(dialects())('hostile input on every endpoint (%s)', (dialect) => {
             },
           ),
           {
-            numRuns: FUZZ_RUNS,
+            // The examples count toward numRuns: FUZZ_RUNS random runs come after them.
+            numRuns: examples().length + FUZZ_RUNS,
             // Each endpoint draws its own sequence, reproducible from SEED.
             seed: SEED + index,
             endOnFailure: true,
@@ -929,5 +794,153 @@ describe.each(dialects())('hostile input on every endpoint (%s)', (dialect) => {
         );
       },
     );
+  });
+});
+
+/**
+ * What Node's HTTP parser or Fastify's router refuses before any route runs: answered in the envelope
+ * (src/http/plugins/protocol-errors.ts), never Fastify's own error shape, and nothing stored.
+ */
+describe.each(dialects())('requests that never reach a handler (%s)', (dialect) => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer(dialect);
+  });
+  afterAll(async () => s?.close());
+
+  const head = (line: string, headers = '') =>
+    `${line}\r\nHost: replay\r\n${headers}Connection: close\r\n\r\n`;
+  const CASES: [string, string | Buffer, number][] = [
+    ['a path whose percent-encoding does not decode', head('GET /x/v2/reply/%E0%A4%A HTTP/1.1'), 200],
+    ['a path parameter that does not decode', head('GET /bfs/emote/%zz HTTP/1.1'), 200],
+    ['headers over 16 KiB', head(`GET /x/v2/reply?type=1&oid=${'1'.repeat(20_000)} HTTP/1.1`), 431],
+    ['a malformed request line', 'GARBAGE\r\n\r\n', 400],
+    [
+      'a control character in a header name',
+      head('GET /x/web-interface/nav HTTP/1.1', 'X\u0001Y: z\r\n'),
+      400,
+    ],
+    [
+      'two different Content-Length headers',
+      'POST /x/v2/reply/add HTTP/1.1\r\nHost: replay\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd',
+      400,
+    ],
+    [
+      'raw invalid UTF-8 in the request target',
+      Buffer.concat([
+        Buffer.from('GET /x/v2/reply?type=1&oid='),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from(' HTTP/1.1\r\nHost: replay\r\nConnection: close\r\n\r\n'),
+      ]),
+      400,
+    ],
+  ];
+
+  for (const [name, bytes, status] of CASES) {
+    it(`${name} → HTTP ${status}, -400 in the envelope, nothing stored`, async () => {
+      const before = await fingerprint(s.handle);
+      const res = await rawRequest(s.url, bytes);
+      expect(res.status).toBe(status);
+      expect(res.headers).toMatch(/content-type: application\/json/i);
+      const body = JSON.parse(res.body) as { code: number; message: string; ttl: number };
+      expect(body).toMatchObject({ code: -400, ttl: 1 });
+      expect(body.message).toMatch(/^请求错误: /);
+      expect(await fingerprint(s.handle)).toEqual(before);
+    });
+  }
+
+  it('an undecodable admin path is a JSON 400 of the admin API', async () => {
+    const res = await rawRequest(s.url, head('GET /admin/api/v1/users/%zz HTTP/1.1'));
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body)).toEqual({ statusCode: 400, code: -400, message: '请求错误: URL 编码无效' });
+  });
+
+  it('a path that climbs out of the static folders finds nothing', async () => {
+    for (const target of [
+      '/assets/..%2f..%2fpackage.json',
+      '/media/../../package.json',
+      '/embed/%2e%2e/%2e%2e/package.json',
+      '/assets/%2e%2e%2f%2e%2e%2fsrc/config.ts',
+      '/bfs/emote/..%2f..%2fpackage.json',
+    ]) {
+      const res = await rawRequest(s.url, head(`GET ${target} HTTP/1.1`));
+      expect([200, 403, 404], target).toContain(res.status);
+      expect(res.body, target).not.toContain('"name": "replay"');
+      expect(res.body, target).not.toContain('REPLAY_');
+      const body = JSON.parse(res.body) as { code: number };
+      expect([-400, -403, -404], target).toContain(body.code);
+    }
+  });
+
+  it('numbers that only coerce to Infinity (1e400, Infinity) are -400 naming the parameter', async () => {
+    const { client } = await s.signedIn();
+    const before = await fingerprint(s.handle);
+    const invalid = (name: string) => ({
+      code: -400,
+      message: `请求错误: 参数 ${name} 含有无效的数值或字符`,
+      ttl: 1,
+    });
+    expect(await s.anonymous().get('/x/player/v2', { aid: '1e400', cid: 1 })).toEqual(invalid('aid'));
+    expect(await client.post('/x/v2/history/report', { aid: 'Infinity', cid: 1 })).toEqual(invalid('aid'));
+    expect(await client.post('/x/v2/reply/del', { type: 1, oid: '-1e400', rpid: 1 })).toEqual(invalid('oid'));
+    const admin = await fetch(`${s.url}/admin/api/v1/users/1e400`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(admin.status).toBe(400);
+    const json = await fetch(`${s.url}/admin/api/v1/users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: '{"uname":"infinite","vip_due_date":1e400}',
+    });
+    expect(json.status).toBe(400);
+    expect(await fingerprint(s.handle)).toEqual(before);
+  });
+
+  it('a NUL character in any string is -400 naming the parameter, on both databases', async () => {
+    const { client, mid } = await s.signedIn();
+    await s.admin.createArchive({
+      aid: 990001,
+      title: 'nul',
+      owner_mid: mid,
+      pages: [{ part: 'p', duration: 60 }],
+    });
+    const before = await fingerprint(s.handle);
+    const invalid = (name: string) => ({
+      code: -400,
+      message: `请求错误: 参数 ${name} 含有无效的数值或字符`,
+      ttl: 1,
+    });
+    expect(
+      await s.anonymous().post('/x/passport-login/web/login', { username: 'a\u0000b', password: 'x' }),
+    ).toEqual(invalid('username'));
+    expect(await client.reply.add({ type: 1, oid: 990001, message: 'hello\u0000world' })).toEqual(
+      invalid('message'),
+    );
+    expect(
+      await client.post('/x/click-interface/web/heartbeat', {
+        aid: 990001,
+        session: 'abc\u0000',
+        played_time: 5,
+      }),
+    ).toEqual(invalid('session'));
+    expect(await s.anonymous().get('/x/passport-login/web/qrcode/poll', { qrcode_key: '\u0000' })).toEqual(
+      invalid('qrcode_key'),
+    );
+    const adminUser = await fetch(`${s.url}/admin/api/v1/users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ uname: 'nul\u0000name' }),
+    });
+    expect(adminUser.status).toBe(400);
+    const nested = await fetch(`${s.url}/admin/api/v1/archives`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 't', owner_mid: mid, pages: [{ part: 'p\u0000', duration: 5 }] }),
+    });
+    expect(nested.status).toBe(400);
+    expect(((await nested.json()) as { message: string }).message).toBe(
+      '请求错误: 参数 pages.0.part 含有无效的数值或字符',
+    );
+    expect(await fingerprint(s.handle)).toEqual(before);
   });
 });

@@ -48,7 +48,8 @@ export function rawRequest(url: string, bytes: string | Buffer, timeoutMs = 5000
   const { port, hostname } = new URL(url);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    const socket = connect(Number(port), hostname, () => socket.end(bytes));
+    // Written, not ended: a half-closed client may lose an asynchronous answer; send Connection: close.
+    const socket = connect(Number(port), hostname, () => socket.write(bytes));
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new Error(`no answer within ${timeoutMs} ms`));

@@ -1,5 +1,6 @@
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
+import type { Generated } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withStatementCache } from '../../src/store/sqlite-statement-cache.ts';
 
@@ -49,7 +50,7 @@ describe('SQLite statement cache', () => {
   });
 
   it('serves Kysely: writes, reads, and a stream followed by the same query', async () => {
-    const db = new Kysely<{ t: { id: number; v: string } }>({
+    const db = new Kysely<{ t: { id: Generated<number>; v: string } }>({
       dialect: new SqliteDialect({ database: withStatementCache(memory()) }),
     });
     await db.insertInto('t').values({ v: 'd' }).execute();

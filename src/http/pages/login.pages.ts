@@ -4,7 +4,10 @@ import { escapeHtml, page, pageCsp } from './html.ts';
  * The form carries what differs between the two pages in `data-*` attributes (escaped), so both share one
  * constant script that the Content-Security-Policy allows by hash.
  */
-function signInForm(button: string, data: { endpoint: string; fields: Record<string, string>; next?: string }) {
+function signInForm(
+  button: string,
+  data: { endpoint: string; fields: Record<string, string>; next?: string },
+) {
   const attrs = [
     `data-endpoint="${escapeHtml(data.endpoint)}"`,
     `data-fields="${escapeHtml(JSON.stringify(data.fields))}"`,

@@ -253,12 +253,18 @@ export class ReplyRepository {
       .execute();
   }
 
-  async setPinned(rpid: number, pinned: boolean): Promise<void> {
-    await this.db
+  /**
+   * Pins or unpins; false when nothing changed. Only a visible comment is pinned, in the same statement, so
+   * a delete racing the pin either comes first (no pin) or clears the pin itself.
+   */
+  async setPinned(rpid: number, pinned: boolean): Promise<boolean> {
+    let query = this.db
       .updateTable('replies')
       .set({ pinned: pinned ? 1 : 0 })
-      .where('rpid', '=', rpid)
-      .execute();
+      .where('rpid', '=', rpid);
+    if (pinned) query = query.where('state', '=', ReplyState.Visible);
+    const result = await query.executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   // --- lists ---------------------------------------------------------------------------------------

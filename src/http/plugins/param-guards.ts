@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify';
+import { badParam } from '../../errors.ts';
+
+/**
+ * Two kinds of value pass schema validation yet must not reach the services; both are -400 naming the
+ * parameter, on SQLite and PostgreSQL alike:
+ *
+ * - Non-finite numbers. Ajv's type coercion (`coerceTypes`) turns a string such as `1e400` or `Infinity`
+ *   into `Infinity` after its integer check, and its range keywords skip non-finite numbers, so `aid=1e400`
+ *   passes `maximum: 2^53 - 1` (PostgreSQL then refuses the bigint: a 500). Coerced values live in the
+ *   query (with the form body merged into it) and the path parameters. A JSON `1e400` is refused by Ajv's
+ *   own type check (`strictNumbers`, set in app.ts).
+ * - U+0000 in a string. PostgreSQL text cannot hold it (SQLite can), so a NUL in a comment, a user name or
+ *   a session key would be stored on one database and be a 500 on the other.
+ */
+export function registerParamGuards(app: FastifyInstance): void {
+  app.addHook('preHandler', (request, _reply, done) => {
+    const name = badValue(request.query, 0) ?? badValue(request.params, 0) ?? badValue(request.body, 0);
+    done(name === undefined ? undefined : badParam(name, '含有无效的数值或字符'));
+  });
+}
+
+/** Admin bodies nest (archive pages, emote lists); deeper than this is refused by the schemas anyway. */
+const MAX_DEPTH = 4;
+
+/** The name of the first offending field, dotted for nested ones. */
+function badValue(values: unknown, depth: number): string | undefined {
+  if (values === null || typeof values !== 'object' || depth > MAX_DEPTH) return undefined;
+  for (const [key, value] of Object.entries(values)) {
+    if (typeof value === 'number' && !Number.isFinite(value)) return key;
+    if (typeof value === 'string' && value.includes('\u0000')) return key;
+    if (typeof value === 'object' && value !== null) {
+      const inner = badValue(value, depth + 1);
+      if (inner !== undefined) return `${key}.${inner}`;
+    }
+  }
+  return undefined;
+}
