@@ -96,16 +96,22 @@ export class ReplyService {
 
     const mentions = await this.mentionedMids(message);
     const byOwner = author.mid === area.owner_mid;
+    const mentionsColumn = mentions.length > 0 ? JSON.stringify(mentions) : '';
+    if (placement.level === 1 && this.store.replies.insertsRootAtomically) {
+      const fields = { mid: author.mid, message, plat: input.plat, mentions: mentionsColumn, ctime: now };
+      const row = await this.retryingRpid(() => this.store.replies.insertRoot(area, fields));
+      return { row, area };
+    }
     const row = await this.insertReply(async (tx) => {
-      const rpid = await tx.replies.nextRpid();
+      let rpid: number;
       let floor: number;
       let dialog = 0;
       if (placement.level === 1) {
-        floor = await tx.replies.countNewRoot(area);
+        ({ rpid, floor } = await tx.replies.countNewRoot(area));
       } else {
         const counted = await tx.replies.countNewReply(area, placement.root, byOwner);
         if (counted === null) throw new BiliError(12006);
-        floor = counted;
+        ({ rpid, floor } = counted);
         if (placement.level === 2) dialog = rpid;
         else {
           dialog = placement.dialog;
@@ -123,7 +129,7 @@ export class ReplyService {
         floor,
         message,
         plat: input.plat,
-        mentions: mentions.length > 0 ? JSON.stringify(mentions) : '',
+        mentions: mentionsColumn,
         ctime: now,
       });
     });
@@ -281,14 +287,19 @@ export class ReplyService {
     return resolveMentions(message, new Set(byName.keys())).map((name) => byName.get(name)!);
   }
 
+  /** Runs the insert transaction, retried as `retryingRpid` says. */
+  private insertReply(work: (tx: Repositories) => Promise<ReplyRow>): Promise<ReplyRow> {
+    return this.retryingRpid(() => this.store.transaction(work));
+  }
+
   /**
-   * Runs the insert transaction; on an rpid collision (another SQLite process, or rows imported with
-   * explicit ids behind PostgreSQL's sequence) moves the allocator on and tries again.
+   * On an rpid collision (another SQLite process, or rows imported with explicit ids behind PostgreSQL's
+   * sequence) moves the allocator on and tries the insert again; it rolled back as a whole.
    */
-  private async insertReply(work: (tx: Repositories) => Promise<ReplyRow>): Promise<ReplyRow> {
+  private async retryingRpid(insert: () => Promise<ReplyRow>): Promise<ReplyRow> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.store.transaction(work);
+        return await insert();
       } catch (error) {
         if (!isUniqueViolation(error) || attempt >= 5) throw error;
         await this.store.replies.resyncRpidSequence();

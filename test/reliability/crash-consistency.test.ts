@@ -106,6 +106,7 @@ describe.each(dialects())('crash consistency: SIGKILL under a mixed load (%s)', 
         const waitStart = Date.now();
         while (load.ackedTotal === ackedBefore && Date.now() - waitStart < 30_000) await sleep(5);
         await sleep(500);
+        load.draining = true;
         const stopping = stopReplay(server);
         stopped = true;
         await stopping;

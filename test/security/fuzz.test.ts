@@ -896,7 +896,7 @@ describe.each(dialects())('requests that never reach a handler (%s)', (dialect) 
     expect(await fingerprint(s.handle)).toEqual(before);
   });
 
-  it('a NUL character in any string is -400 naming the parameter, on both databases', async () => {
+  it('a NUL character or a lone surrogate in any string is -400 naming the parameter, on both databases', async () => {
     const { client, mid } = await s.signedIn();
     await s.admin.createArchive({
       aid: 990001,
@@ -938,6 +938,19 @@ describe.each(dialects())('requests that never reach a handler (%s)', (dialect) 
       body: JSON.stringify({ title: 't', owner_mid: mid, pages: [{ part: 'p\u0000', duration: 5 }] }),
     });
     expect(nested.status).toBe(400);
+    // A lone surrogate has no UTF-8 form: each database would store its own replacement of it.
+    const surrogate = await fetch(`${s.url}/admin/api/v1/sensitive-words`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: '{"word":"a\\udfff"}',
+    });
+    expect(surrogate.status).toBe(400);
+    const jsonComment = await fetch(`${s.url}/x/v2/reply/add`, {
+      method: 'POST',
+      headers: { cookie: `SESSDATA=${client.cookies['SESSDATA']}`, 'content-type': 'application/json' },
+      body: `{"type":1,"oid":990001,"message":"x\\ud800y","csrf":"${client.cookies['bili_jct']}"}`,
+    });
+    expect(await jsonComment.json()).toEqual(invalid('message'));
     expect(((await nested.json()) as { message: string }).message).toBe(
       '请求错误: 参数 pages.0.part 含有无效的数值或字符',
     );

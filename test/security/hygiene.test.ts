@@ -386,3 +386,30 @@ describe('client addresses behind a reverse proxy (REPLAY_TRUST_PROXY)', () => {
     }
   });
 });
+
+describe('sign-in timing (sqlite)', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer('sqlite');
+  });
+  afterAll(async () => s?.close());
+
+  it('an unknown name costs the same scrypt as a wrong password: the answer time does not tell which names exist', async () => {
+    await s.admin.createUser({ uname: 'timing-known', password: 'the-real-password' });
+    const client = s.anonymous();
+    const timed = async (uname: string) => {
+      const started = performance.now();
+      expect((await client.passwordLogin(uname, 'a-wrong-password')).code).toBe(-629);
+      return performance.now() - started;
+    };
+    const known: number[] = [];
+    const unknown: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      known.push(await timed('timing-known'));
+      unknown.push(await timed(`timing-nobody-${i}`));
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    // Without the equalising scrypt an unknown name answers in a small fraction of the time (no hashing).
+    expect(median(unknown)).toBeGreaterThan(median(known) * 0.5);
+  });
+});

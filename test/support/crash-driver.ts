@@ -162,6 +162,12 @@ export class CrashLoad {
   };
   /** Requests that got no answer because the server died under them. */
   unanswered = 0;
+  /**
+   * Set while the server drains after SIGTERM: Fastify then refuses new requests with a plain HTTP 503
+   * before routing them (nothing is written), which counts here instead of as unexpected.
+   */
+  draining = false;
+  refusedWhileClosing = 0;
 
   constructor(
     private readonly fixture: Fixture,
@@ -418,6 +424,10 @@ export class CrashLoad {
       this.acked[kind]++;
       return true;
     }
+    if (this.draining && (body as { statusCode?: unknown }).statusCode === 503) {
+      this.refusedWhileClosing++;
+      return false;
+    }
     if (!allowed.includes(body.code)) this.unexpected.push(`${what}: code ${body.code} ${body.message}`);
     return false;
   }
@@ -567,6 +577,7 @@ export class CrashLoad {
       ...this.acked,
       acknowledged: this.ackedTotal,
       unanswered: this.unanswered,
+      refusedWhileClosing: this.refusedWhileClosing,
       commentsAcked: [...this.comments.values()].filter((c) => c.acked).length,
       voteKeys: this.votes.size,
       historyKeys: this.progress.size,

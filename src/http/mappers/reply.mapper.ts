@@ -82,7 +82,7 @@ export function replyObject(row: ReplyRow, env: MapEnv, style: ReplyStyle): Reco
       ? (ctx.previews.get(row.rpid) ?? []).map((p) => replyObject(p, env, PREVIEW_STYLE))
       : null;
   obj['assist'] = 0;
-  obj['folder'] = { has_folded: false, is_folded: false, rule: FOLDING_RULE };
+  obj['folder'] = FOLDER;
   obj['up_action'] = { like: upLike, reply: upReply };
   obj['show_follow'] = false;
   obj['invisible'] = false;
@@ -164,8 +164,35 @@ function userOf(ctx: ReplyViewContext, mid: number): UserRow {
   );
 }
 
+/**
+ * Member objects already built for one response (keyed by its MapEnv): a member depends only on the user
+ * row and the response's clock, and a page names the same few authors dozens of times. Shared, never
+ * mutated: the serialiser writes each appearance in full.
+ */
+const membersByEnv = new WeakMap<MapEnv, { lite: Map<number, MemberJson>; full: Map<number, MemberJson> }>();
+type MemberJson = Record<string, unknown>;
+
+function membersOf(env: MapEnv) {
+  let members = membersByEnv.get(env);
+  if (!members) {
+    members = { lite: new Map(), full: new Map() };
+    membersByEnv.set(env, members);
+  }
+  return members;
+}
+
 /** The fields `content.members` items share with `member` (§2.3). */
-function memberLite(user: UserRow, env: MapEnv): Record<string, unknown> {
+function memberLite(user: UserRow, env: MapEnv): MemberJson {
+  const cache = membersOf(env).lite;
+  let lite = cache.get(user.mid);
+  if (!lite) {
+    lite = buildMemberLite(user, env);
+    cache.set(user.mid, lite);
+  }
+  return lite;
+}
+
+function buildMemberLite(user: UserRow, env: MapEnv): MemberJson {
   const m = membership(user.vip_type, user.vip_due_date, env.nowMs);
   return {
     mid: String(user.mid),
@@ -217,25 +244,35 @@ function memberLite(user: UserRow, env: MapEnv): Record<string, unknown> {
 }
 
 /** The `member` object of §2.2. */
-export function memberObject(user: UserRow, env: MapEnv): Record<string, unknown> {
-  const lite = memberLite(user, env);
-  return {
-    ...lite,
-    senior: {},
-    fans_detail: null,
-    following: 0,
-    is_followed: 0,
-    user_sailing: { pendant: null, cardbg: null, cardbg_with_focus: null },
-    user_sailing_v2: {},
-    is_contractor: false,
-    contract_desc: '',
-    nft_interaction: null,
-    avatar_item: {
-      container_size: { width: 1.8, height: 1.8 },
-      fallback_layers: { layers: [], is_critical_group: true },
-      mid: String(user.mid),
-    },
+export function memberObject(user: UserRow, env: MapEnv): MemberJson {
+  const cache = membersOf(env).full;
+  let member = cache.get(user.mid);
+  if (!member) {
+    member = buildMemberObject(user, env);
+    cache.set(user.mid, member);
+  }
+  return member;
+}
+
+function buildMemberObject(user: UserRow, env: MapEnv): MemberJson {
+  // The lite fields first, then the rest, appended in place: spreading the lite object into a new
+  // literal was the mapper's most expensive line.
+  const member = buildMemberLite(user, env);
+  member['senior'] = {};
+  member['fans_detail'] = null;
+  member['following'] = 0;
+  member['is_followed'] = 0;
+  member['user_sailing'] = { pendant: null, cardbg: null, cardbg_with_focus: null };
+  member['user_sailing_v2'] = {};
+  member['is_contractor'] = false;
+  member['contract_desc'] = '';
+  member['nft_interaction'] = null;
+  member['avatar_item'] = {
+    container_size: { width: 1.8, height: 1.8 },
+    fallback_layers: { layers: [], is_critical_group: true },
+    mid: String(user.mid),
   };
+  return member;
 }
 
 /** `config` of the listing endpoints (§3.1). */

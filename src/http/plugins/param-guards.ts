@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { badParam } from '../../errors.ts';
 
 /**
- * Two kinds of value pass schema validation yet must not reach the services; both are -400 naming the
+ * Three kinds of value pass schema validation yet must not reach the services; each is -400 naming the
  * parameter, on SQLite and PostgreSQL alike:
  *
  * - Non-finite numbers. Ajv's type coercion (`coerceTypes`) turns a string such as `1e400` or `Infinity`
@@ -12,6 +12,9 @@ import { badParam } from '../../errors.ts';
  *   own type check (`strictNumbers`, set in app.ts).
  * - U+0000 in a string. PostgreSQL text cannot hold it (SQLite can), so a NUL in a comment, a user name or
  *   a session key would be stored on one database and be a 500 on the other.
+ * - A lone UTF-16 surrogate (`"\udfff"` in a JSON body). It has no UTF-8 form: each driver stores its own
+ *   replacement, so the stored text differs from what was checked (a sensitive word `\udfff` became U+FFFD
+ *   and collided with another on PostgreSQL's unique index: a 500).
  */
 export function registerParamGuards(app: FastifyInstance): void {
   app.addHook('preHandler', (request, _reply, done) => {
@@ -19,6 +22,8 @@ export function registerParamGuards(app: FastifyInstance): void {
     done(name === undefined ? undefined : badParam(name, '含有无效的数值或字符'));
   });
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Admin bodies nest (archive pages, emote lists); deeper than this is refused by the schemas anyway. */
 const MAX_DEPTH = 4;
@@ -28,7 +33,7 @@ function badValue(values: unknown, depth: number): string | undefined {
   if (values === null || typeof values !== 'object' || depth > MAX_DEPTH) return undefined;
   for (const [key, value] of Object.entries(values)) {
     if (typeof value === 'number' && !Number.isFinite(value)) return key;
-    if (typeof value === 'string' && value.includes('\u0000')) return key;
+    if (typeof value === 'string' && (value.includes('\u0000') || LONE_SURROGATE.test(value))) return key;
     if (typeof value === 'object' && value !== null) {
       const inner = badValue(value, depth + 1);
       if (inner !== undefined) return `${key}.${inner}`;

@@ -113,8 +113,46 @@ export class ReplyRepository {
 
   // --- counters (always inside the write's transaction) ---------------------------------------------
 
-  /** A new level-1 comment: returns its floor. */
-  async countNewRoot(area: AreaRef): Promise<number> {
+  /**
+   * PostgreSQL writes a new level-1 comment and its area counters in ONE statement (`insertRoot`), atomic
+   * without a transaction; SQLite writes them inside the caller's transaction.
+   */
+  get insertsRootAtomically(): boolean {
+    return this.postgres;
+  }
+
+  /**
+   * PostgreSQL only: counts the new level-1 comment in its area and inserts it with the floor the count
+   * handed out and an rpid from the sequence, in one statement (three round trips fewer than
+   * BEGIN / count / insert / COMMIT).
+   */
+  async insertRoot(
+    area: AreaRef,
+    row: { mid: number; message: string; plat: number; mentions: string; ctime: number },
+  ): Promise<ReplyRow> {
+    if (!this.postgres) throw new Error('insertRoot is PostgreSQL-only; SQLite uses countNewRoot + insert');
+    // INSERT … SELECT does not type its parameters from the target columns: each is cast.
+    const { rows } = await sql<ReplyRow>`WITH counted AS (
+        UPDATE areas SET root_floor = root_floor + 1, root_count = root_count + 1, all_count = all_count + 1
+        WHERE type = ${area.type} AND oid = ${area.oid}
+        RETURNING root_floor
+      )
+      INSERT INTO replies (rpid, type, oid, mid, root, parent, dialog, floor, message, plat, mentions, ctime)
+      SELECT nextval('replies_rpid_seq'), ${area.type}::integer, ${area.oid}::bigint, ${row.mid}::bigint, 0, 0, 0,
+        counted.root_floor, ${row.message}::text, ${row.plat}::integer, ${row.mentions}::text, ${row.ctime}::bigint
+      FROM counted
+      RETURNING *`.execute(this.db);
+    const inserted = rows[0];
+    if (!inserted) throw new Error(`area ${area.type}/${area.oid} vanished while a comment was added to it`);
+    return inserted;
+  }
+
+  /**
+   * A new level-1 comment: returns its floor and its rpid. On PostgreSQL the rpid comes from the sequence
+   * in the counter's own statement (one round trip less per comment); on SQLite it is max + 1, read after
+   * this write took the database's write lock.
+   */
+  async countNewRoot(area: AreaRef): Promise<{ floor: number; rpid: number }> {
     const row = await this.db
       .updateTable('areas')
       .set((eb) => ({
@@ -124,16 +162,20 @@ export class ReplyRepository {
       }))
       .where('type', '=', area.type)
       .where('oid', '=', area.oid)
-      .returning('root_floor')
+      .returning(['root_floor', this.sequenceRpid()])
       .executeTakeFirstOrThrow();
-    return Number(row.root_floor);
+    return { floor: Number(row.root_floor), rpid: await this.allocatedRpid(row.next_rpid) };
   }
 
   /**
-   * A new reply under a visible root: returns its floor, or null when the root is gone (deleted since it
-   * was checked). `byOwner` records that the area owner replied in this thread.
+   * A new reply under a visible root: returns its floor and rpid (as countNewRoot), or null when the root
+   * is gone (deleted since it was checked). `byOwner` records that the area owner replied in this thread.
    */
-  async countNewReply(area: AreaRef, root: number, byOwner: boolean): Promise<number | null> {
+  async countNewReply(
+    area: AreaRef,
+    root: number,
+    byOwner: boolean,
+  ): Promise<{ floor: number; rpid: number } | null> {
     const row = await this.db
       .updateTable('replies')
       .set((eb) => ({
@@ -143,11 +185,22 @@ export class ReplyRepository {
       }))
       .where('rpid', '=', root)
       .where('state', '=', ReplyState.Visible)
-      .returning('reply_total')
+      .returning(['reply_total', this.sequenceRpid()])
       .executeTakeFirst();
     if (!row) return null;
     await this.adjustAreaCounts(area, 0, 1);
-    return row.reply_total;
+    return { floor: row.reply_total, rpid: await this.allocatedRpid(row.next_rpid) };
+  }
+
+  /** `next_rpid` for a RETURNING list: the sequence's next value on PostgreSQL, NULL on SQLite. */
+  private sequenceRpid() {
+    return (this.postgres ? sql<number | null>`nextval('replies_rpid_seq')` : sql<number | null>`NULL`).as(
+      'next_rpid',
+    );
+  }
+
+  private async allocatedRpid(fromSequence: number | null): Promise<number> {
+    return fromSequence === null ? this.nextRpid() : Number(fromSequence);
   }
 
   async adjustAreaCounts(area: AreaRef, rootDelta: number, allDelta: number): Promise<void> {
@@ -399,39 +452,35 @@ export class ReplyRepository {
   }
 
   /**
-   * The preview replies of several roots, `perRoot` each by heat, in ONE statement: a UNION ALL of one
-   * LIMITed index scan per root. (A window function over the roots' replies would read every reply of
-   * a busy thread; this reads at most `perRoot` rows per root.)
+   * The preview replies of several roots, `perRoot` each by heat, in ONE statement whose text does not
+   * depend on the number of roots (PostgreSQL plans it once per connection instead of once per page): a
+   * LIMITed scan of the heat index per root, driven by the list of roots. PostgreSQL: a lateral join
+   * over `unnest($roots)`; SQLite: `json_each($roots)` with a correlated `rpid IN (… LIMIT n)`. (A window
+   * function over the roots' replies would read every reply of a busy thread; this reads at most
+   * `perRoot` rows per root.)
    */
   async previews(area: AreaRef, roots: readonly number[], perRoot: number): Promise<Map<number, ReplyRow[]>> {
     const byRoot = new Map<number, ReplyRow[]>();
     if (roots.length === 0) return byRoot;
-    const arms = [...new Set(roots)].map((root, i) =>
-      this.db
-        .selectFrom(
-          this.db
-            .selectFrom('replies')
-            .selectAll()
-            .where('type', '=', area.type)
-            .where('oid', '=', area.oid)
-            .where('root', '=', root)
-            .where('state', '=', ReplyState.Visible)
-            .orderBy('like_count', 'desc')
-            .orderBy('floor', 'asc')
-            .limit(perRoot)
-            .as(`p${i}`),
-        )
-        .selectAll(),
-    );
-    let query = arms[0]!;
-    for (const arm of arms.slice(1)) query = query.unionAll(arm);
-    const rows = await query.execute();
+    const unique = [...new Set(roots)];
+    const query = this.postgres
+      ? sql<ReplyRow>`SELECT p.* FROM unnest(${unique}::bigint[]) AS r(root) CROSS JOIN LATERAL (
+          SELECT * FROM replies
+          WHERE replies.type = ${area.type} AND replies.oid = ${area.oid} AND replies.root = r.root
+            AND replies.state = ${ReplyState.Visible}
+          ORDER BY like_count DESC, floor ASC LIMIT ${perRoot}) AS p`
+      : sql<ReplyRow>`SELECT replies.* FROM json_each(${JSON.stringify(unique)}) AS r, replies
+          WHERE replies.rpid IN (
+            SELECT p.rpid FROM replies AS p
+            WHERE p.type = ${area.type} AND p.oid = ${area.oid} AND p.root = r.value AND p.state = ${ReplyState.Visible}
+            ORDER BY p.like_count DESC, p.floor ASC LIMIT ${perRoot})`;
+    const { rows } = await query.execute(this.db);
     for (const row of rows) {
       const list = byRoot.get(row.root) ?? [];
       list.push(row);
       byRoot.set(row.root, list);
     }
-    // UNION ALL keeps each arm's rows together but promises no order inside an arm on every engine.
+    // Neither form promises the LIMITed scan's order in its result.
     for (const list of byRoot.values()) list.sort((a, b) => b.like_count - a.like_count || a.floor - b.floor);
     return byRoot;
   }
