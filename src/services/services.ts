@@ -42,7 +42,9 @@ export async function createServices(
   clock: Clock = systemClock,
 ): Promise<Services> {
   const sessions = new SessionService(store, clock, config.sessionCacheTtlMs);
-  const users = new UserService(store, clock, new LoginThrottle(store.handle), (mid) => sessions.forgetUser(mid));
+  const users = new UserService(store, clock, new LoginThrottle(store.handle), (mid) =>
+    sessions.forgetUser(mid),
+  );
   const catalog = new CatalogService(store, clock);
   const wbi = new WbiService(store, clock);
   await wbi.init();

@@ -24,7 +24,7 @@ describe.each(dialects())('replay CLI (%s)', (dialect) => {
 
   it('migrate, user add|ban, archive add, session issue, seed demo', async () => {
     const db = await createTestDatabase(dialect);
-    cleanups.push(db.drop);
+    cleanups.push(() => db.drop());
     const migrated = await replay(['--db', db.target, 'migrate']);
     expect(migrated.stdout).toMatch(/applied: 2026-11-22-01-foundation/);
     expect((await replay(['--db', db.target, 'migrate'])).stdout).toContain('schema is up to date');
@@ -88,7 +88,7 @@ describe.each(dialects())('replay CLI (%s)', (dialect) => {
 
   it('serve loads the demo into an empty database and prints a working Cookie header and curl line', async () => {
     const db = await createTestDatabase(dialect);
-    cleanups.push(db.drop);
+    cleanups.push(() => db.drop());
     const port = await freePort();
     const child = spawn(process.execPath, [BIN, 'serve', '--db', db.target, '--port', String(port)], {
       env: ENV,
@@ -124,7 +124,7 @@ describe.each(dialects())('replay CLI (%s)', (dialect) => {
 
   it('--no-demo leaves an empty database empty', async () => {
     const db = await createTestDatabase(dialect);
-    cleanups.push(db.drop);
+    cleanups.push(() => db.drop());
     const port = await freePort();
     const child = spawn(
       process.execPath,

@@ -32,9 +32,13 @@ describe.each(dialects())('auth order and envelope (%s)', (dialect) => {
     probe.post('/write', { config: { bili: { auth: 'required', write: true } }, schema }, (request) =>
       ok({ mid: request.identity?.mid, mode: request.identity?.mode, params: request.query }),
     );
-    probe.get('/read', { config: { bili: { auth: 'optional' } } }, (request) => ok({ mid: request.identity?.mid ?? 0 }));
-    probe.post('/web-only', { config: { bili: { auth: 'required', write: true, modes: ['cookie'] } } }, (request) =>
-      ok({ mid: request.identity?.mid }),
+    probe.get('/read', { config: { bili: { auth: 'optional' } } }, (request) =>
+      ok({ mid: request.identity?.mid ?? 0 }),
+    );
+    probe.post(
+      '/web-only',
+      { config: { bili: { auth: 'required', write: true, modes: ['cookie'] } } },
+      (request) => ok({ mid: request.identity?.mid }),
     );
     await probe.listen({ port: 0, host: '127.0.0.1' });
     const address = probe.server.address();
@@ -55,12 +59,23 @@ describe.each(dialects())('auth order and envelope (%s)', (dialect) => {
   it('banned → -102 before the csrf check; wrong csrf → -111 before parameters', async () => {
     const { client: banned, mid } = await s.signedIn();
     await s.admin.updateUser(mid, { banned: true });
-    expect(await client(banned.cookies).post('/write', { csrf: 'wrong' })).toEqual({ code: -102, message: '账号被封停', ttl: 1 });
+    expect(await client(banned.cookies).post('/write', { csrf: 'wrong' })).toEqual({
+      code: -102,
+      message: '账号被封停',
+      ttl: 1,
+    });
     expect(await client(banned.cookies).get('/read')).toMatchObject({ code: 0, data: { mid } });
 
     const { client: user } = await s.signedIn();
-    expect(await client(user.cookies).post('/write', { csrf: 'wrong' })).toEqual({ code: -111, message: 'csrf 校验失败', ttl: 1 });
-    const noCsrf = await createClient({ baseUrl: probeUrl, cookies: { SESSDATA: user.cookies['SESSDATA']! } }).post('/write', {});
+    expect(await client(user.cookies).post('/write', { csrf: 'wrong' })).toEqual({
+      code: -111,
+      message: 'csrf 校验失败',
+      ttl: 1,
+    });
+    const noCsrf = await createClient({
+      baseUrl: probeUrl,
+      cookies: { SESSDATA: user.cookies['SESSDATA']! },
+    }).post('/write', {});
     expect(noCsrf).toMatchObject({ code: -111 });
   });
 
@@ -73,7 +88,9 @@ describe.each(dialects())('auth order and envelope (%s)', (dialect) => {
       expect(body.code).toBe(-400);
       expect(body.message).toContain('aid');
     }
-    expect(await c.post<{ code: number; message: string }>('/write', { aid: 1, note: 'too long' })).toMatchObject({ code: -400, message: expect.stringContaining('note') as string });
+    expect(
+      await c.post<{ code: number; message: string }>('/write', { aid: 1, note: 'too long' }),
+    ).toMatchObject({ code: -400, message: expect.stringContaining('note') as string });
   });
 
   it('merges query and form body; csrf may come in either', async () => {
@@ -81,13 +98,24 @@ describe.each(dialects())('auth order and envelope (%s)', (dialect) => {
     const csrf = user.cookies['bili_jct']!;
     const res = await fetch(`${probeUrl}/write?aid=7&csrf=${csrf}`, {
       method: 'POST',
-      headers: { cookie: `SESSDATA=${user.cookies['SESSDATA']}`, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        cookie: `SESSDATA=${user.cookies['SESSDATA']}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       body: 'note=hi',
     });
-    expect(await res.json()).toEqual({ code: 0, message: '0', ttl: 1, data: { mid, mode: 'cookie', params: { aid: 7, csrf, note: 'hi' } } });
+    expect(await res.json()).toEqual({
+      code: 0,
+      message: '0',
+      ttl: 1,
+      data: { mid, mode: 'cookie', params: { aid: 7, csrf, note: 'hi' } },
+    });
     const repeated = await fetch(`${probeUrl}/write?aid=1`, {
       method: 'POST',
-      headers: { cookie: `SESSDATA=${user.cookies['SESSDATA']}`, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        cookie: `SESSDATA=${user.cookies['SESSDATA']}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       body: `aid=1&aid=2&csrf=${csrf}`,
     });
     expect(await repeated.json()).toMatchObject({ code: -400 });
@@ -95,12 +123,19 @@ describe.each(dialects())('auth order and envelope (%s)', (dialect) => {
 
   it('APP mode: access_key needs no csrf; a bad access_key is not rescued by a cookie', async () => {
     const { client: user, accessKey, mid } = await s.signedIn();
-    expect(await client(undefined, accessKey).post('/write', { aid: 5 })).toMatchObject({ code: 0, data: { mid, mode: 'app' } });
+    expect(await client(undefined, accessKey).post('/write', { aid: 5 })).toMatchObject({
+      code: 0,
+      data: { mid, mode: 'app' },
+    });
     const mixed = createClient({ baseUrl: probeUrl, cookies: user.cookies });
     expect(await mixed.post('/write', { aid: 5, access_key: 'bogus' })).toMatchObject({ code: -101 });
     // A web SESSDATA is not an access_key, and an access_key is not a SESSDATA.
-    expect(await client(undefined, user.cookies['SESSDATA']).post('/write', { aid: 5 })).toMatchObject({ code: -101 });
-    expect(await client({ SESSDATA: accessKey }).post('/write', { aid: 5, csrf: 'x' })).toMatchObject({ code: -101 });
+    expect(await client(undefined, user.cookies['SESSDATA']).post('/write', { aid: 5 })).toMatchObject({
+      code: -101,
+    });
+    expect(await client({ SESSDATA: accessKey }).post('/write', { aid: 5, csrf: 'x' })).toMatchObject({
+      code: -101,
+    });
     // Cookie-only routes ignore access_key.
     expect(await client(undefined, accessKey).post('/web-only', {})).toMatchObject({ code: -101 });
   });
@@ -140,7 +175,11 @@ describe.each(dialects())('auth order and envelope (%s)', (dialect) => {
         ['application/json', '{"username":'],
         ['application/xml', '<a/>'],
       ] as const) {
-        const res = await fetch(`${s.url}/x/passport-login/web/login`, { method: 'POST', headers: { 'content-type': type }, body });
+        const res = await fetch(`${s.url}/x/passport-login/web/login`, {
+          method: 'POST',
+          headers: { 'content-type': type },
+          body,
+        });
         expect(res.status).toBe(200);
         const json = (await res.json()) as { code: number; message: string; ttl: number };
         expect(json.code).toBe(-400);

@@ -42,7 +42,9 @@ describe('connection limits', () => {
 
   it('cuts off a client that never finishes its body after the request timeout', async () => {
     const c = await open();
-    c.socket.write('POST /x/passport-login/web/login HTTP/1.1\r\nHost: replay\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nusername=a');
+    c.socket.write(
+      'POST /x/passport-login/web/login HTTP/1.1\r\nHost: replay\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nusername=a',
+    );
     const elapsed = await c.closed;
     expect(elapsed).toBeLessThan(6000);
     expect(c.received()).not.toContain('"code":0');

@@ -291,9 +291,16 @@ describe.each(dialects())('identity over HTTP (%s)', (dialect) => {
       await s.admin.createUser({ uname: 'target', password: 'right-password' });
       await s.admin.createUser({ uname: 'bystander', password: 'right-password' });
       const attacker = s.anonymous();
-      for (let i = 0; i < 10; i++) expect(await attacker.passwordLogin('target', `guess-${i}`)).toMatchObject({ code: -629 });
-      expect(await attacker.passwordLogin('target', 'right-password')).toEqual({ code: -625, message: '登录失败次数太多', ttl: 1 });
-      expect(await attacker.qrConfirm('A'.repeat(32), 'target', 'right-password')).toMatchObject({ code: -625 });
+      for (let i = 0; i < 10; i++)
+        expect(await attacker.passwordLogin('target', `guess-${i}`)).toMatchObject({ code: -629 });
+      expect(await attacker.passwordLogin('target', 'right-password')).toEqual({
+        code: -625,
+        message: '登录失败次数太多',
+        ttl: 1,
+      });
+      expect(await attacker.qrConfirm('A'.repeat(32), 'target', 'right-password')).toMatchObject({
+        code: -625,
+      });
       expect(await attacker.passwordLogin('bystander', 'right-password')).toMatchObject({ code: 0 });
     });
 

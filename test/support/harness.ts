@@ -142,7 +142,11 @@ export interface TestCluster {
  * `count` independent Replay nodes (each with its own services, caches and pool) over one fresh database:
  * what cluster mode is. Migrated once, like a deployment that runs `replay migrate` before rolling nodes.
  */
-export async function startTestCluster(dialect: Dialect, count: number, overrides: ConfigInput = {}): Promise<TestCluster> {
+export async function startTestCluster(
+  dialect: Dialect,
+  count: number,
+  overrides: ConfigInput = {},
+): Promise<TestCluster> {
   const database = await createTestDatabase(dialect);
   const config = loadConfig(
     { db: database.target, adminToken: ADMIN_TOKEN, logLevel: 'silent', port: 0, demo: false, ...overrides },
