@@ -1,5 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { findPgBin, startPgCluster } from './postgres-cluster.ts';
+import { ensureWebBuilt } from './web-build.ts';
 import type { PgCluster } from './postgres-cluster.ts';
 
 declare module 'vitest' {
@@ -12,6 +13,9 @@ declare module 'vitest' {
 let cluster: PgCluster | null = null;
 
 export async function setup(project: TestProject): Promise<void> {
+  // Every test that reaches a page route (browser, fuzzing, headers) needs the built UI; build it once here
+  // rather than rely on whichever test file happens to run first.
+  ensureWebBuilt();
   if (process.env['REPLAY_TEST_PG_URL']) {
     project.provide('pgUrl', process.env['REPLAY_TEST_PG_URL']);
     return;
