@@ -1,22 +1,13 @@
 /// <reference lib="dom" />
-import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.ts';
-import { createAdminClient, createClient } from '../../src/client/index.ts';
 import type { BiliClient } from '../../src/client/index.ts';
-import { loadConfig } from '../../src/config.ts';
 import type { ConfigInput } from '../../src/config.ts';
-import { ManualClock } from '../../src/services/clock.ts';
-import { createServices } from '../../src/services/services.ts';
-import { createDb } from '../../src/store/database.ts';
-import { migrateToLatest } from '../../src/store/migrations/index.ts';
-import { Store } from '../../src/store/store.ts';
-import { ADMIN_TOKEN, createTestDatabase } from '../support/harness.ts';
+import { startTestServer } from '../support/harness.ts';
+import { freePort } from '../support/postgres-cluster.ts';
 import type { TestServer } from '../support/harness.ts';
 export { ensureWebBuilt } from '../support/web-build.ts';
 
@@ -50,79 +41,14 @@ export function describeBrowser(name: string, body: () => void): void {
   describe.skip(name, body);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-let counter = 0;
-
 /**
- * A real Replay server (SQLite) like the harness's startTestServer, but on a port chosen before the config is
- * made, so `publicUrl` (the base of avatar and emote links) is its real address: the pages load only
- * same-origin resources.
+ * A real Replay server (SQLite) from the harness, on a port chosen before the config is made, so
+ * `publicUrl` (the base of avatar and emote links) is its real address: the pages load only same-origin
+ * resources.
  */
 export async function startWebServer(overrides: ConfigInput = {}): Promise<TestServer> {
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const database = await createTestDatabase('sqlite');
-  const config = loadConfig(
-    {
-      db: database.target,
-      adminToken: ADMIN_TOKEN,
-      logLevel: 'silent',
-      port,
-      publicUrl: url,
-      demo: false,
-      ...overrides,
-    },
-    {},
-  );
-  const handle = createDb(config.db, { sqliteSynchronous: 'NORMAL', poolSize: 5 });
-  await migrateToLatest(handle.db);
-  const store = new Store(handle);
-  const clock = new ManualClock();
-  const services = await createServices(store, config, clock);
-  const app = await buildApp({ config, services });
-  await app.listen({ port, host: '127.0.0.1' });
-  const admin = createAdminClient({ baseUrl: url, token: ADMIN_TOKEN });
-  return {
-    dialect: 'sqlite',
-    url,
-    config,
-    app,
-    handle,
-    store,
-    services,
-    clock,
-    admin,
-    anonymous: () => createClient({ baseUrl: url }),
-    async signedIn(uname, extra = {}) {
-      const user = await admin.createUser({
-        uname: uname ?? `web${++counter}_${randomBytes(3).toString('hex')}`,
-        password: 'secret-pass',
-        ...extra,
-      });
-      const session = await admin.issueSession(user.mid);
-      return {
-        client: createClient({ baseUrl: url, cookies: session.cookies }),
-        mid: user.mid,
-        accessKey: session.access_key,
-      };
-    },
-    async close() {
-      await app.close();
-      await handle.close();
-      await database.drop();
-    },
-  };
+  return startTestServer('sqlite', { port, publicUrl: `http://127.0.0.1:${port}`, ...overrides });
 }
 
 /** Chromium with the project's flags; Playwright gives every launch a fresh temporary --user-data-dir. */

@@ -94,7 +94,8 @@ export async function startTestServer(dialect: Dialect, overrides: ConfigInput =
   const clock = new ManualClock();
   const services = await createServices(store, config, clock);
   const app = await buildApp({ config, services });
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  // Port 0 unless the caller fixed one (the browser tests need `publicUrl` to be the real address).
+  await app.listen({ port: config.port, host: '127.0.0.1' });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const admin = createAdminClient({ baseUrl: url, token: ADMIN_TOKEN });
