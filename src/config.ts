@@ -34,7 +34,7 @@ export interface Config {
   readonly reportPerMinuteLimit: number;
   /** Same author, text, area and parent within this many seconds → 12051; 0 = off. */
   readonly duplicateWindowSeconds: number;
-  /** Group commit of heartbeats and progress reports: most writes in one transaction. */
+  /** Group commit of heartbeats, progress reports and (SQLite) comment adds: most writes in one transaction. */
   readonly batchMaxSize: number;
   /** How long a gathered batch may wait for the previous one still being written, ms (0: never). */
   readonly batchMaxWaitMs: number;

@@ -5,11 +5,13 @@ import type { Placement, ThreadNode } from '../domain/thread.ts';
 import { place, requestedThread, withReplyPrefix } from '../domain/thread.ts';
 import { BiliError, badParam } from '../errors.ts';
 import { isUniqueViolation } from '../store/database.ts';
+import { GroupTransactions } from '../store/group-transaction.ts';
 import type { AreaRow } from '../store/repositories/area.repository.ts';
 import { ReplyState, VoteValue } from '../store/repositories/reply.repository.ts';
 import type { ReplyRow } from '../store/repositories/reply.repository.ts';
 import type { UserRow } from '../store/repositories/user.repository.ts';
 import type { Repositories, Store } from '../store/store.ts';
+import type { WriteBatcherOptions } from '../store/write-batcher.ts';
 import type { CatalogService } from './catalog.service.ts';
 import type { Clock } from './clock.ts';
 import { nowSeconds } from './clock.ts';
@@ -48,6 +50,8 @@ export type Deleter = { kind: 'user'; mid: number } | { kind: 'operator' };
 
 export interface ReplyWriteOptions {
   duplicateWindowSeconds: number;
+  /** Group commit of the add transactions (see GroupTransactions). */
+  groupCommit: WriteBatcherOptions;
 }
 
 /**
@@ -56,6 +60,8 @@ export interface ReplyWriteOptions {
  * transaction.
  */
 export class ReplyService {
+  private readonly inserts: GroupTransactions;
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -63,7 +69,9 @@ export class ReplyService {
     private readonly sensitive: SensitiveMatcher,
     private readonly limits: CommentLimits,
     private readonly options: ReplyWriteOptions,
-  ) {}
+  ) {
+    this.inserts = new GroupTransactions(store, options.groupCommit);
+  }
 
   /**
    * reply/add: returns the stored row and its area. Emote escapes are stored as typed and resolved when
@@ -287,9 +295,17 @@ export class ReplyService {
     return resolveMentions(message, new Set(byName.keys())).map((name) => byName.get(name)!);
   }
 
-  /** Runs the insert transaction, retried as `retryingRpid` says. */
+  /** Comments still waiting for their group's commit are written; called when the server closes. */
+  drain(): Promise<void> {
+    return this.inserts.close();
+  }
+
+  /**
+   * Runs the insert transaction, group-committed with the other adds of this moment (on SQLite the
+   * fsync of each COMMIT is what limits comment throughput), retried as `retryingRpid` says.
+   */
   private insertReply(work: (tx: Repositories) => Promise<ReplyRow>): Promise<ReplyRow> {
-    return this.retryingRpid(() => this.store.transaction(work));
+    return this.retryingRpid(() => this.inserts.run(work));
   }
 
   /**

@@ -58,7 +58,10 @@ export async function createServices(
     catalog,
     sensitiveWords,
     new CommentLimits(store.handle, config),
-    { duplicateWindowSeconds: config.duplicateWindowSeconds },
+    {
+      duplicateWindowSeconds: config.duplicateWindowSeconds,
+      groupCommit: { maxBatchSize: config.batchMaxSize, maxWaitMs: config.batchMaxWaitMs },
+    },
   );
   return {
     clock,

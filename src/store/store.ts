@@ -30,7 +30,8 @@ export class Repositories {
   readonly sensitiveWords: SensitiveWordRepository;
   readonly changeVersions: ChangeVersionRepository;
 
-  constructor(db: Kysely<Database>) {
+  /** The executor itself, for statements that belong to no repository (SAVEPOINT, …). */
+  constructor(readonly db: Kysely<Database>) {
     this.users = new UserRepository(db);
     this.sessions = new SessionRepository(db);
     this.qrLogins = new QrLoginRepository(db);

@@ -278,6 +278,27 @@ describe.each(dialects())('comment actions over HTTP (%s)', (dialect) => {
       });
     });
 
+    it('concurrent adds (one group commit on SQLite) each get their own rpid, and every counter moves', async () => {
+      const oid = await newArea();
+      const root = await add(owner, oid, 'thread');
+      const writers = await Promise.all(Array.from({ length: 6 }, () => s.signedIn()));
+      const bodies = await Promise.all(
+        writers.flatMap((w, i) => [
+          w.client.reply.add({ type: 1, oid, message: `root from ${i}` }),
+          w.client.reply.add({ type: 1, oid, message: `another root from ${i}` }),
+          w.client.reply.add({ type: 1, oid, root: root.rpid, parent: root.rpid, message: `reply ${i}` }),
+        ]),
+      );
+      expect(bodies.map((b) => b.code)).toEqual(Array<number>(18).fill(0));
+      const rpids = bodies.map((b) => b.data!.rpid);
+      expect(new Set(rpids).size).toBe(18);
+      for (const rpid of rpids) expect((await info(rpid))!.rpid).toBe(rpid);
+      expect((await s.anonymous().reply.count({ type: 1, oid })).data).toEqual({ count: 19 });
+      expect((await info(root.rpid))!).toMatchObject({ rcount: 6, count: 6 });
+      const page = (await s.anonymous().reply.list({ type: 1, oid, sort: 0, ps: 20, pn: 1 })).data!;
+      expect(page.page).toMatchObject({ count: 13, acount: 19 });
+    });
+
     it('12006 for a root or parent that is missing, deleted, elsewhere or outside the thread', async () => {
       const oid = await newArea();
       const otherOid = await newArea();

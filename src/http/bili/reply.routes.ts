@@ -37,6 +37,9 @@ export function replyRoutes(scope: FastifyInstance, services: Services, config: 
   const queries = services.replyQueries;
   const replies = services.replies;
 
+  // Comments waiting for their group's commit are written before the database closes (SIGTERM, tests).
+  app.addHook('onClose', () => replies.drain());
+
   const env = (ctx: ReplyViewContext): MapEnv => ({
     ctx,
     nowMs: services.clock.nowMs(),
