@@ -17,6 +17,7 @@ import { passportRoutes } from './http/bili/passport.routes.ts';
 import { replyRoutes } from './http/bili/reply.routes.ts';
 import { videoRoutes } from './http/bili/video.routes.ts';
 import { registerBiliAuth } from './http/plugins/bili-auth.ts';
+import { registerLargePayloads } from './http/plugins/large-payloads.ts';
 import { registerGracefulClose } from './http/plugins/graceful-close.ts';
 import { registerMetrics } from './http/plugins/metrics.ts';
 import { clientErrorHandler, frameworkErrors } from './http/plugins/protocol-errors.ts';
@@ -64,6 +65,7 @@ export async function buildApp({ config, services }: AppDeps): Promise<FastifyIn
   registerSecurityHeaders(app, LOGIN_PAGES_CSP);
   registerParamGuards(app);
   registerGracefulClose(app);
+  registerLargePayloads(app);
   await registerMetrics(app, config.adminToken);
   await app.register(formbody);
   await app.register(cookie);

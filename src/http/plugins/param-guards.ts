@@ -18,12 +18,14 @@ import { badParam } from '../../errors.ts';
  */
 export function registerParamGuards(app: FastifyInstance): void {
   app.addHook('preHandler', (request, _reply, done) => {
-    const name = badValue(request.query, 0) ?? badValue(request.params, 0) ?? badValue(request.body, 0);
+    // A Bilibili route's form body was merged into its query before validation (bili-auth.ts): checked
+    // there once, not twice.
+    const merged = request.routeOptions.config.bili !== undefined;
+    const name =
+      badValue(request.query, 0) ?? badValue(request.params, 0) ?? (merged ? undefined : badValue(request.body, 0));
     done(name === undefined ? undefined : badParam(name, '含有无效的数值或字符'));
   });
 }
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Admin bodies nest (archive pages, emote lists); deeper than this is refused by the schemas anyway. */
 const MAX_DEPTH = 4;
@@ -33,7 +35,8 @@ function badValue(values: unknown, depth: number): string | undefined {
   if (values === null || typeof values !== 'object' || depth > MAX_DEPTH) return undefined;
   for (const [key, value] of Object.entries(values)) {
     if (typeof value === 'number' && !Number.isFinite(value)) return key;
-    if (typeof value === 'string' && (value.includes('\u0000') || LONE_SURROGATE.test(value))) return key;
+    // isWellFormed: false exactly when the string holds a lone surrogate.
+    if (typeof value === 'string' && (value.includes('\u0000') || !value.isWellFormed())) return key;
     if (typeof value === 'object' && value !== null) {
       const inner = badValue(value, depth + 1);
       if (inner !== undefined) return `${key}.${inner}`;

@@ -121,8 +121,14 @@ export function mergeBatch(items: readonly WatchWrite[]): Merged {
 const HISTORY_UPDATE = `oid = excluded.oid, epid = excluded.epid, cid = excluded.cid, page = excluded.page,
   progress = excluded.progress, dt = excluded.dt, view_at = excluded.view_at`;
 
+/**
+ * SQLite runs one upsert per report, in arrival order, without merging: its statements apply one after
+ * another, so a key reported twice in a batch simply ends as a merged batch would leave it (the last
+ * report wins, a session keeps its first start and largest times and counts every heartbeat, a repeated
+ * play is refused by the window), and merging would only cost the hot path its allocations.
+ */
 class SqliteWatchBatchWriter implements WatchBatchWriter {
-  private transaction: ((merged: Merged) => void) | null = null;
+  private transaction: ((items: readonly WatchWrite[]) => void) | null = null;
 
   constructor(
     private readonly db: SQLite.Database,
@@ -131,11 +137,11 @@ class SqliteWatchBatchWriter implements WatchBatchWriter {
 
   write(items: readonly WatchWrite[]): void {
     this.transaction ??= this.prepare();
-    this.transaction(mergeBatch(items));
+    this.transaction(items);
   }
 
   // Prepared on first use, not in the constructor: services may be built before migrations have run.
-  private prepare(): (merged: Merged) => void {
+  private prepare(): (items: readonly WatchWrite[]) => void {
     const notPaused = 'WHERE NOT EXISTS (SELECT 1 FROM history_prefs WHERE mid = @mid AND paused = 1)';
     const s = {
       history: this.db.prepare(
@@ -147,7 +153,7 @@ class SqliteWatchBatchWriter implements WatchBatchWriter {
         `INSERT INTO watch_sessions (mid, session_key, aid, cid, start_ts, played_time, realtime,
            real_played_time, video_duration, play_type, heartbeats, first_at, last_at)
          SELECT @mid, @session_key, @aid, @cid, @start_ts, @played_time, @realtime, @real_played_time,
-           @video_duration, @play_type, @heartbeats, @first_at, @at ${notPaused}
+           @video_duration, @play_type, 1, @at, @at ${notPaused}
          ON CONFLICT (mid, session_key) DO UPDATE SET aid = excluded.aid, cid = excluded.cid,
            played_time = excluded.played_time,
            realtime = MAX(watch_sessions.realtime, excluded.realtime),
@@ -166,12 +172,13 @@ class SqliteWatchBatchWriter implements WatchBatchWriter {
       ),
     };
     const window = this.playWindowSeconds;
-    return this.db.transaction((merged: Merged) => {
-      for (const h of merged.history) s.history.run(h);
-      for (const session of merged.sessions) s.session.run(session);
-      for (const p of merged.plays) {
+    return this.db.transaction((items: readonly WatchWrite[]) => {
+      for (const item of items) {
+        if (item.history) s.history.run(item.history);
+        if (item.session) s.session.run(item.session);
+        const p = item.play;
         // changes = 0 when the conflict's WHERE kept the earlier count: a repeat within the window.
-        if (s.play.run({ viewer: p.viewer, aid: p.aid, at: p.at, window }).changes > 0) s.view.run(p.aid);
+        if (p && s.play.run({ viewer: p.viewer, aid: p.aid, at: p.at, window }).changes > 0) s.view.run(p.aid);
       }
     });
   }
