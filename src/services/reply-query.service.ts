@@ -306,7 +306,21 @@ export class ReplyQueryService {
     return root;
   }
 
-  /** Previews, members, the viewer's votes and emotes of `rows`; also used for the reply/add echo. */
+  /**
+   * The context of the reply/add echo, without the two queries `context` would spend on it: the new
+   * comment's author is the caller (already loaded by the session), and nobody can have voted on it yet.
+   * Only @-mentioned users are read.
+   */
+  async echoContext(row: ReplyRow, author: UserRow): Promise<ReplyViewContext> {
+    const mentioned = mentionsOf(row).filter((mid) => mid !== author.mid);
+    const users = mentioned.length > 0 ? await this.store.users.findByMids(mentioned) : new Map<number, UserRow>();
+    users.set(author.mid, author);
+    const emotes = new Map<number, Record<string, object>>();
+    emotes.set(row.rpid, row.message.includes('[') ? await this.emotes.resolve(row.message) : {});
+    return { users, votes: new Map(), previews: new Map(), emotes };
+  }
+
+  /** Previews, members, the viewer's votes and emotes of `rows`. */
   async context(
     area: AreaRow,
     rows: readonly ReplyRow[],

@@ -332,7 +332,7 @@ export function replyRoutes(scope: FastifyInstance, services: Services, config: 
         message: q.message,
         plat: q.plat ?? 1,
       });
-      const ctx = await queries.context(area, [row], author.mid, false);
+      const ctx = await queries.echoContext(row, author);
       return ok({
         success_action: 0,
         success_toast: '发送成功',
