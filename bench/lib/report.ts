@@ -19,6 +19,11 @@ export interface Measurement {
 export interface ScenarioResult {
   scenario: Scenario;
   runs: Measurement[];
+  /**
+   * The same requests one at a time (one connection): the latency of a request itself, without the
+   * queueing of a saturated server. Taken for the list pages whose p99 is compared across area sizes.
+   */
+  latencyRuns?: Measurement[];
   /** Why it was not measured (e.g. the endpoint is not in this build). */
   skipped?: string;
 }
@@ -90,16 +95,26 @@ export interface Summary {
 
 export function summarise(result: ScenarioResult): Summary | null {
   if (result.skipped || result.runs.length === 0) return null;
+  return summariseRuns(result.runs);
+}
+
+/** The one-connection latency probe of a scenario, when it was taken. */
+export function summariseLatency(result: ScenarioResult): Summary | null {
+  if (result.skipped || !result.latencyRuns?.length) return null;
+  return summariseRuns(result.latencyRuns);
+}
+
+function summariseRuns(runs: readonly Measurement[]): Summary {
   return {
-    rps: median(result.runs.map((r) => r.rps)),
-    p50Ms: median(result.runs.map((r) => r.p50Ms)),
-    p99Ms: median(result.runs.map((r) => r.p99Ms)),
-    rssMb: Math.max(...result.runs.map((r) => r.rssMb)),
-    foreign: median(result.runs.map((r) => r.foreign)),
-    cpuMs: median(result.runs.map((r) => r.cpuMsPerAnswer)),
-    kbPerAnswer: median(result.runs.map((r) => r.bytesPerAnswer)) / 1024,
-    failures: result.runs.reduce((s, r) => s + r.failures, 0),
-    requests: result.runs.reduce((s, r) => s + r.requests, 0),
+    rps: median(runs.map((r) => r.rps)),
+    p50Ms: median(runs.map((r) => r.p50Ms)),
+    p99Ms: median(runs.map((r) => r.p99Ms)),
+    rssMb: Math.max(...runs.map((r) => r.rssMb)),
+    foreign: median(runs.map((r) => r.foreign)),
+    cpuMs: median(runs.map((r) => r.cpuMsPerAnswer)),
+    kbPerAnswer: median(runs.map((r) => r.bytesPerAnswer)) / 1024,
+    failures: runs.reduce((s, r) => s + r.failures, 0),
+    requests: runs.reduce((s, r) => s + r.requests, 0),
   };
 }
 
@@ -179,6 +194,25 @@ export function renderReport(
     for (const r of failing) {
       const first = r.runs.find((m) => m.firstFailure)?.firstFailure ?? '';
       push(`- \`${r.scenario.id}\`: ${first.replaceAll('|', '\\|').slice(0, 200)}`);
+    }
+  }
+
+  const probed = input.results.filter((r) => summariseLatency(r));
+  if (probed.length) {
+    push(
+      '',
+      '### One request at a time',
+      '',
+      'The list pages whose p99 is compared across area sizes, measured again with one connection (`wrk -c1`, same requests, median of the runs): the latency of a request itself. At 64 connections a saturated server answers each request after about 64 / rate of queueing, and the p99 there is decided by how the event loop happens to order that queue (a plain `node:http` server doing the same amount of work per request shows the same second-long tail), not by the area.',
+      '',
+      '| scenario | req/s | p50 ms | p99 ms | runs |',
+      '|---|---:|---:|---:|---:|',
+    );
+    for (const r of probed) {
+      const l = summariseLatency(r)!;
+      push(
+        `| ${r.scenario.id} | ${int(l.rps)} | ${ms(l.p50Ms)} | ${ms(l.p99Ms)} | ${r.latencyRuns!.length} |`,
+      );
     }
   }
 

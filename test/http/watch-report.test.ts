@@ -361,6 +361,36 @@ describe.each(dialects())('watch reporting over HTTP (%s)', (dialect) => {
     });
   });
 
+  describe('heartbeats of one viewer in one batch', () => {
+    it('fold exactly as one after another would (PostgreSQL merges the batch, SQLite runs it in order)', async () => {
+      const { client, mid } = await s.signedIn();
+      const start = Math.floor(s.clock.nowMs() / 1000);
+      const before = (await s.admin.history.archiveStats(MULTI.aid)).view;
+      const session = 'c'.repeat(32);
+      // Sent at once: they land in one group-commit batch; two of them start a play (play_type=1).
+      const answers = await Promise.all(
+        [10, 40, 25, 30].map((t, i) =>
+          client.history.heartbeat({
+            aid: MULTI.aid,
+            cid: MULTI.cids[0]!,
+            played_time: t,
+            realtime: t,
+            real_played_time: t,
+            video_duration: 150,
+            start_ts: start,
+            play_type: i < 2 ? 1 : 0,
+            session,
+          }),
+        ),
+      );
+      expect(answers).toEqual([OK, OK, OK, OK]);
+      const stored = (await s.admin.history.watchSessions(mid)).items.find((i) => i.session === session);
+      expect(stored).toMatchObject({ start_ts: start, realtime: 40, real_played_time: 40, heartbeats: 4 });
+      expect((await s.admin.history.archiveStats(MULTI.aid)).view).toBe(before + 1);
+      expect((await firstEntry(client))!.kid).toBe(MULTI.aid);
+    });
+  });
+
   describe('play counts (heartbeat play_type=1 and /x/click-interface/click/web/h5)', () => {
     it('count once per user per archive per 5 minutes, shared by both endpoints', async () => {
       const { client } = await s.signedIn();

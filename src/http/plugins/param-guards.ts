@@ -22,7 +22,9 @@ export function registerParamGuards(app: FastifyInstance): void {
     // there once, not twice.
     const merged = request.routeOptions.config.bili !== undefined;
     const name =
-      badValue(request.query, 0) ?? badValue(request.params, 0) ?? (merged ? undefined : badValue(request.body, 0));
+      badValue(request.query, 0) ??
+      badValue(request.params, 0) ??
+      (merged ? undefined : badValue(request.body, 0));
     done(name === undefined ? undefined : badParam(name, '含有无效的数值或字符'));
   });
 }
