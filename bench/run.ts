@@ -482,7 +482,7 @@ async function main(): Promise<void> {
         .map((l) => l.toFixed(2))
         .join(' '),
       serverCommands: [
-        `taskset -c ${SERVER_CORE} node bin/replay.js serve --db <file|postgres://…> --no-demo --port <p>` +
+        `taskset -c ${SERVER_CORE} node --max-semi-space-size=8 bin/replay.js serve --db <file|postgres://…> --no-demo --port <p>` +
           " with REPLAY_ADMIN_TOKEN, REPLAY_LOG_LEVEL=warn, REPLAY_COMMENT_RATE_LIMIT_BURST=0, REPLAY_COMMENT_RATE_LIMIT_HOURLY=0 (SQLite: its default synchronous=FULL, WAL; PostgreSQL: the test suite's throwaway cluster, fsync=off)",
         `taskset -c ${SERVER_CORE} node bin/run-ts.js bench/servers/hello-world.ts <p>`,
         `taskset -c ${SERVER_CORE} node vanilla.js <p> in bench/.peers/node_modules/@waline/vercel with SQLITE_PATH=…, AKISMET_KEY=false, OAUTH_URL=<loopback stub>, IPQPS=0`,

@@ -111,7 +111,11 @@ export async function startReplay(options: {
   cpuProfileDir?: string;
 }): Promise<ReplayNode> {
   const port = await freePort();
-  const nodeFlags = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
+  // As `npm start` and the `replay` command run the server (see bin/replay.js).
+  const nodeFlags = [
+    '--max-semi-space-size=8',
+    ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
+  ];
   const server = startProcess({
     name: options.name,
     command: process.execPath,
