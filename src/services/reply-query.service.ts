@@ -7,6 +7,7 @@ import type { ReplyRow, RootOrder } from '../store/repositories/reply.repository
 import type { UserRow } from '../store/repositories/user.repository.ts';
 import type { Store } from '../store/store.ts';
 import type { CatalogService } from './catalog.service.ts';
+import type { MemberCache } from './member-cache.ts';
 import type { AreaAddress } from './reply.service.ts';
 
 /** What the listings need from the emote catalogue (EmoteService): escape → §5.1 emote object. */
@@ -108,6 +109,7 @@ export class ReplyQueryService {
     private readonly store: Store,
     private readonly catalog: CatalogService,
     private readonly emotes: EmoteResolver,
+    private readonly members: MemberCache,
   ) {}
 
   /** GET /x/v2/reply: page-number mode. */
@@ -313,7 +315,8 @@ export class ReplyQueryService {
    */
   async echoContext(row: ReplyRow, author: UserRow): Promise<ReplyViewContext> {
     const mentioned = mentionsOf(row).filter((mid) => mid !== author.mid);
-    const users = mentioned.length > 0 ? await this.store.users.findByMids(mentioned) : new Map<number, UserRow>();
+    const users =
+      mentioned.length > 0 ? await this.members.findByMids(mentioned) : new Map<number, UserRow>();
     users.set(author.mid, author);
     const emotes = new Map<number, Record<string, object>>();
     emotes.set(row.rpid, row.message.includes('[') ? await this.emotes.resolve(row.message) : {});
@@ -338,7 +341,7 @@ export class ReplyQueryService {
     }
     const rpids = all.map((r) => r.rpid);
     const [users, votes, emoteMaps] = await Promise.all([
-      this.store.users.findByMids([...mids]),
+      this.members.findByMids([...mids]),
       viewerMid === null
         ? Promise.resolve(new Map<number, number>())
         : this.store.replies.votesOf(viewerMid, rpids),

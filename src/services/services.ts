@@ -7,6 +7,7 @@ import { DemoService } from './demo.service.ts';
 import { HistoryService } from './history.service.ts';
 import { EmoteService } from './emote.service.ts';
 import { LoginThrottle } from './login-throttle.service.ts';
+import { MemberCache } from './member-cache.ts';
 import { CommentLimits } from './comment-limits.ts';
 import { ModerationService } from './moderation.service.ts';
 import { QrLoginService } from './qr-login.service.ts';
@@ -42,9 +43,11 @@ export async function createServices(
   clock: Clock = systemClock,
 ): Promise<Services> {
   const sessions = new SessionService(store, clock, config.sessionCacheTtlMs);
-  const users = new UserService(store, clock, new LoginThrottle(store.handle), (mid) =>
-    sessions.forgetUser(mid),
-  );
+  const members = new MemberCache(store, clock);
+  const users = new UserService(store, clock, new LoginThrottle(store.handle), (mid) => {
+    sessions.forgetUser(mid);
+    members.forget(mid);
+  });
   const catalog = new CatalogService(store, clock);
   const wbi = new WbiService(store, clock);
   await wbi.init();
@@ -78,7 +81,7 @@ export async function createServices(
     emotes,
     sensitiveWords,
     replies,
-    replyQueries: new ReplyQueryService(store, catalog, emotes),
+    replyQueries: new ReplyQueryService(store, catalog, emotes, members),
     moderation: new ModerationService(store, clock, replies),
     demo: new DemoService(store, users, catalog),
   };

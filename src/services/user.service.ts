@@ -8,6 +8,7 @@ import type { Clock } from './clock.ts';
 import type { LoginThrottle } from './login-throttle.service.ts';
 import { nowSeconds } from './clock.ts';
 import { hashPassword, verifyPassword } from './crypto.ts';
+import { USERS_VERSION_KEY } from './member-cache.ts';
 
 export interface NewUserInput {
   uname: string;
@@ -99,12 +100,15 @@ export class UserService {
           const other = await tx.users.findByUname(patch.uname);
           if (other && other.mid !== mid) throw new BiliError(-652, `uname ${patch.uname}`);
         }
-        return tx.users.update(mid, {
+        const row = await tx.users.update(mid, {
           ...profile,
           ...(passwordHash === undefined ? {} : { password_hash: passwordHash }),
           ...(banned === undefined ? {} : { banned: banned ? 1 : 0 }),
           updated_at: nowSeconds(this.clock),
         });
+        // Other nodes' member caches (MemberCache) empty themselves when this version moves.
+        if (row) await tx.changeVersions.bump(USERS_VERSION_KEY);
+        return row;
       });
       if (!updated) throw new BiliError(-626, `mid ${mid}`);
       this.onUserChanged(mid);

@@ -204,6 +204,17 @@ describe.each(dialects())('comment reading endpoints over HTTP (%s)', (dialect) 
       expect(m.avatar).toBe(`${s.config.publicUrl}/static/noface.png`);
     });
 
+    it('a profile change shows in the next listing (cached member rows are dropped)', async () => {
+      const author = await s.signedIn(`before_${dialect}`, { level: 2 });
+      const oid2 = await newArea();
+      await post(author.client, oid2, 'mine');
+      const member = async () =>
+        (await s.anonymous().reply.list({ type: 1, oid: oid2 })).data!.replies![0]!.member!;
+      expect(await member()).toMatchObject({ uname: `before_${dialect}`, level_info: { current_level: 2 } });
+      await s.admin.updateUser(author.mid, { uname: `after_${dialect}`, level: 5 });
+      expect(await member()).toMatchObject({ uname: `after_${dialect}`, level_info: { current_level: 5 } });
+    });
+
     it('-400 for ps outside 1–20, -404 for no such area, 12009 for an invalid type', async () => {
       for (const ps of [0, 21])
         expect((await s.anonymous().reply.list({ type: 1, oid, ps })).code).toBe(-400);

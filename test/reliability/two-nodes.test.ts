@@ -378,6 +378,28 @@ describe.runIf(dialects().includes('postgres'))('two nodes, one PostgreSQL', () 
       expect(await untilCode(() => probe(1), -102)).toBeLessThanOrEqual(TTL_MS + SLACK_MS);
     });
 
+    it('a rename on A: listings on A show it at once, on B within a second (member cache)', async () => {
+      const author = await person(cluster, 'rename_me');
+      const archive = await cluster.admin.createArchive({
+        title: 'renames',
+        owner_mid: author.mid,
+        pages: [{ part: 'P1', duration: 60 }],
+      });
+      const added = await author.on[0].reply.add({ type: 1, oid: archive.aid, message: 'who wrote this?' });
+      expect(added.code).toBe(0);
+      const shownName = async (node: 0 | 1) =>
+        (await author.on[node].reply.list({ type: 1, oid: archive.aid })).data!.replies![0]!.member!.uname;
+      // Both nodes have read (and cached) the author's row.
+      expect(await shownName(0)).toBe('rename_me');
+      expect(await shownName(1)).toBe('rename_me');
+      await cluster.admin.updateUser(author.mid, { uname: 'renamed_on_a' });
+      expect(await shownName(0)).toBe('renamed_on_a');
+      const start = Date.now();
+      while ((await shownName(1)) !== 'renamed_on_a' && Date.now() - start < 10_000) await sleep(20);
+      expect(await shownName(1)).toBe('renamed_on_a');
+      expect(Date.now() - start).toBeLessThanOrEqual(1000 + SLACK_MS);
+    });
+
     it('logout on A: node B treats the cookie as signed out within the TTL', async () => {
       const p = await person(cluster, 'logout_on_a');
       expect((await p.on[1].nav()).code).toBe(0);

@@ -79,7 +79,7 @@ describe.each(dialects())('GroupTransactions (%s)', (dialect) => {
     expect(await pending).toBe('y');
     expect(await store.settings.get('late')).toBe('y');
     if (dialect === 'sqlite') {
-      await expect(group.run(async () => 1)).rejects.toBeInstanceOf(WriteBatcherClosedError);
+      await expect(group.run(() => Promise.resolve(1))).rejects.toBeInstanceOf(WriteBatcherClosedError);
     }
   });
 });

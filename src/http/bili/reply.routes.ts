@@ -324,7 +324,7 @@ export function replyRoutes(scope: FastifyInstance, services: Services, config: 
     async (request) => {
       const q = request.query;
       const author = request.identity!.user;
-      const { row, area } = await replies.add(author, {
+      const { row } = await replies.add(author, {
         type: q.type,
         oid: q.oid,
         root: q.root ?? 0,

@@ -178,7 +178,8 @@ class SqliteWatchBatchWriter implements WatchBatchWriter {
         if (item.session) s.session.run(item.session);
         const p = item.play;
         // changes = 0 when the conflict's WHERE kept the earlier count: a repeat within the window.
-        if (p && s.play.run({ viewer: p.viewer, aid: p.aid, at: p.at, window }).changes > 0) s.view.run(p.aid);
+        if (p && s.play.run({ viewer: p.viewer, aid: p.aid, at: p.at, window }).changes > 0)
+          s.view.run(p.aid);
       }
     });
   }
