@@ -204,6 +204,23 @@ describe.each(dialects())('comment reading endpoints over HTTP (%s)', (dialect) 
       expect(m.avatar).toBe(`${s.config.publicUrl}/static/noface.png`);
     });
 
+    it('a large page (sent as UTF-8 bytes) keeps its JSON type, its exact length and every character', async () => {
+      const oid2 = await newArea();
+      const text = (i: number) => `第${i}条：这是一条很长的评论，用来让整页答案超过十六千字符 🎉`.repeat(12);
+      for (let i = 0; i < 20; i++) await post(viewer.client, oid2, text(i));
+      const res = await fetch(`${s.url}/x/v2/reply?type=1&oid=${oid2}&ps=20`);
+      expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      const bytes = Buffer.from(await res.arrayBuffer());
+      expect(Number(res.headers.get('content-length'))).toBe(bytes.length);
+      const body = JSON.parse(bytes.toString('utf8')) as {
+        data: { replies: { content: { message: string } }[] };
+      };
+      expect(bytes.toString('utf8').length).toBeGreaterThan(16 * 1024);
+      expect(body.data.replies.map((r) => r.content.message)).toEqual(
+        Array.from({ length: 20 }, (_, i) => text(19 - i)),
+      );
+    });
+
     it('a profile change shows in the next listing (cached member rows are dropped)', async () => {
       const author = await s.signedIn(`before_${dialect}`, { level: 2 });
       const oid2 = await newArea();
