@@ -5,7 +5,8 @@ import type { DbHandle } from '../database.ts';
 /**
  * The group-commit writes of the heartbeat and the progress report (DESIGN.md §5): one transaction per
  * batch, raw SQL because this is the hottest path of the service. SQLite runs prepared statements in one
- * synchronous transaction; PostgreSQL runs one `INSERT … SELECT FROM unnest(…) ON CONFLICT` per table.
+ * synchronous transaction; PostgreSQL runs the whole batch as one statement of `INSERT … SELECT FROM
+ * unnest(…) ON CONFLICT` CTEs, one per table.
  */
 
 export interface HistoryUpsert {
@@ -208,46 +209,64 @@ class PostgresWatchBatchWriter implements WatchBatchWriter {
     }
   }
 
+  /** One statement, atomic on its own: no BEGIN/COMMIT round trips per batch. */
   private async writeOnce(m: Merged): Promise<void> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      try {
-        if (m.history.length > 0) await client.query(HISTORY_SQL, historyColumns(m.history));
-        if (m.sessions.length > 0) await client.query(SESSION_SQL, sessionColumns(m.sessions));
-        if (m.plays.length > 0) {
-          await client.query(PLAY_SQL, [
-            m.plays.map((p) => p.viewer),
-            m.plays.map((p) => p.aid),
-            m.plays.map((p) => p.at),
-            this.playWindowSeconds,
-          ]);
-        }
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-        });
-        throw error;
-      }
-    } finally {
-      // A connection whose rollback failed is in an unknown state: destroy it rather than reuse it.
-      client.release(broken);
-    }
+    await this.pool.query(BATCH_SQL, [
+      ...historyColumns(m.history),
+      ...sessionColumns(m.sessions),
+      m.plays.map((p) => p.viewer),
+      m.plays.map((p) => p.aid),
+      m.plays.map((p) => p.at),
+      this.playWindowSeconds,
+    ]);
   }
 }
 
 const PG_NOT_PAUSED = 'WHERE NOT EXISTS (SELECT 1 FROM history_prefs p WHERE p.mid = t.mid AND p.paused = 1)';
 
-const HISTORY_SQL = `
-INSERT INTO history (mid, business, kid, oid, epid, cid, page, progress, dt, view_at)
-SELECT t.mid, t.business, t.kid, t.oid, t.epid, t.cid, t.page, t.progress, t.dt, t.view_at
-FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::int[],
-            $8::int[], $9::int[], $10::bigint[])
-  AS t(mid, business, kid, oid, epid, cid, page, progress, dt, view_at)
-${PG_NOT_PAUSED}
-ON CONFLICT (mid, business, kid) DO UPDATE SET ${HISTORY_UPDATE}`;
+/**
+ * A whole batch in ONE statement (data-modifying CTEs run as a unit, all or nothing): the history and
+ * watch-session upserts, then the play counts, where the plays that were not repeats within the window (the
+ * conflict's WHERE held) come back from RETURNING and are added to the archive counters. Every array may be
+ * empty. Parameters: history $1–$10, sessions $11–$23, plays $24–$26, the window $27.
+ */
+const BATCH_SQL = `
+WITH history_upserts AS (
+  INSERT INTO history (mid, business, kid, oid, epid, cid, page, progress, dt, view_at)
+  SELECT t.mid, t.business, t.kid, t.oid, t.epid, t.cid, t.page, t.progress, t.dt, t.view_at
+  FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::int[],
+              $8::int[], $9::int[], $10::bigint[])
+    AS t(mid, business, kid, oid, epid, cid, page, progress, dt, view_at)
+  ${PG_NOT_PAUSED}
+  ON CONFLICT (mid, business, kid) DO UPDATE SET ${HISTORY_UPDATE}
+  RETURNING 1
+), session_upserts AS (
+  INSERT INTO watch_sessions AS w (mid, session_key, aid, cid, start_ts, played_time, realtime,
+    real_played_time, video_duration, play_type, heartbeats, first_at, last_at)
+  SELECT t.mid, t.session_key, t.aid, t.cid, t.start_ts, t.played_time, t.realtime, t.real_played_time,
+    t.video_duration, t.play_type, t.heartbeats, t.first_at, t.last_at
+  FROM unnest($11::bigint[], $12::text[], $13::bigint[], $14::bigint[], $15::bigint[], $16::int[], $17::int[],
+              $18::int[], $19::int[], $20::int[], $21::int[], $22::bigint[], $23::bigint[])
+    AS t(mid, session_key, aid, cid, start_ts, played_time, realtime, real_played_time, video_duration,
+         play_type, heartbeats, first_at, last_at)
+  ${PG_NOT_PAUSED}
+  ON CONFLICT (mid, session_key) DO UPDATE SET aid = excluded.aid, cid = excluded.cid,
+    played_time = excluded.played_time,
+    realtime = GREATEST(w.realtime, excluded.realtime),
+    real_played_time = GREATEST(w.real_played_time, excluded.real_played_time),
+    video_duration = excluded.video_duration, play_type = excluded.play_type,
+    heartbeats = w.heartbeats + excluded.heartbeats, last_at = excluded.last_at
+  RETURNING 1
+), counted AS (
+  INSERT INTO play_counts AS c (viewer, aid, counted_at)
+  SELECT * FROM unnest($24::text[], $25::bigint[], $26::bigint[])
+  ON CONFLICT (viewer, aid) DO UPDATE SET counted_at = excluded.counted_at
+  WHERE c.counted_at <= excluded.counted_at - $27::bigint
+  RETURNING aid
+)
+INSERT INTO archive_stats AS s (aid, view)
+SELECT aid, count(*) FROM counted GROUP BY aid ORDER BY aid
+ON CONFLICT (aid) DO UPDATE SET view = s.view + excluded.view`;
 
 function historyColumns(rows: readonly HistoryUpsert[]): unknown[] {
   return [
@@ -263,23 +282,6 @@ function historyColumns(rows: readonly HistoryUpsert[]): unknown[] {
     rows.map((r) => r.view_at),
   ];
 }
-
-const SESSION_SQL = `
-INSERT INTO watch_sessions AS w (mid, session_key, aid, cid, start_ts, played_time, realtime, real_played_time,
-  video_duration, play_type, heartbeats, first_at, last_at)
-SELECT t.mid, t.session_key, t.aid, t.cid, t.start_ts, t.played_time, t.realtime, t.real_played_time,
-  t.video_duration, t.play_type, t.heartbeats, t.first_at, t.last_at
-FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::int[], $7::int[],
-            $8::int[], $9::int[], $10::int[], $11::int[], $12::bigint[], $13::bigint[])
-  AS t(mid, session_key, aid, cid, start_ts, played_time, realtime, real_played_time, video_duration,
-       play_type, heartbeats, first_at, last_at)
-${PG_NOT_PAUSED}
-ON CONFLICT (mid, session_key) DO UPDATE SET aid = excluded.aid, cid = excluded.cid,
-  played_time = excluded.played_time,
-  realtime = GREATEST(w.realtime, excluded.realtime),
-  real_played_time = GREATEST(w.real_played_time, excluded.real_played_time),
-  video_duration = excluded.video_duration, play_type = excluded.play_type,
-  heartbeats = w.heartbeats + excluded.heartbeats, last_at = excluded.last_at`;
 
 function sessionColumns(rows: readonly MergedSession[]): unknown[] {
   return [
@@ -298,17 +300,3 @@ function sessionColumns(rows: readonly MergedSession[]): unknown[] {
     rows.map((r) => r.at),
   ];
 }
-
-// The play counts that were not repeats within the window (the conflict's WHERE held) come back from
-// RETURNING and are added to the archive counters in the same statement.
-const PLAY_SQL = `
-WITH counted AS (
-  INSERT INTO play_counts AS c (viewer, aid, counted_at)
-  SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[])
-  ON CONFLICT (viewer, aid) DO UPDATE SET counted_at = excluded.counted_at
-  WHERE c.counted_at <= excluded.counted_at - $4::bigint
-  RETURNING aid
-)
-INSERT INTO archive_stats AS s (aid, view)
-SELECT aid, count(*) FROM counted GROUP BY aid ORDER BY aid
-ON CONFLICT (aid) DO UPDATE SET view = s.view + excluded.view`;
