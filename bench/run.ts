@@ -34,12 +34,19 @@ import {
   startReplay,
 } from './lib/replay.ts';
 import type { BenchDatabase, ReplayNode } from './lib/replay.ts';
-import { HELLO_SCENARIO, WALINE_LIST_PATH, replayScenarios, walineScenarios } from './lib/scenarios.ts';
+import {
+  HELLO_SCENARIO,
+  WALINE_LIST_PATH,
+  WALINE_POST_PATH,
+  replayScenarios,
+  walineScenarios,
+} from './lib/scenarios.ts';
 import type { ReplayFixture, Scenario, SystemName } from './lib/scenarios.ts';
 import { seedArea } from './lib/seed-comments.ts';
 import { verifySeed } from './lib/verify-seed.ts';
 import type { SeededArea } from './lib/seed-comments.ts';
 import { ensureWaline, startWaline } from './lib/waline.ts';
+import type { WalineNode } from './lib/waline.ts';
 
 /**
  * `npm run bench`: Replay on SQLite and PostgreSQL against a bare Fastify hello-world (the ceiling) and
@@ -273,6 +280,7 @@ async function main(): Promise<void> {
   const replay = new Map<'sqlite' | 'postgres', ReplaySystem>();
   let pg: PgCluster | null = null;
   let postmaster = 0;
+  let waline: WalineNode | null = null;
   const results: ScenarioResult[] = selected.map((scenario) => ({ scenario, runs: [] }));
   const targets: TargetResult[] = [];
   const profiles: ScenarioProfile[] = [];
@@ -303,7 +311,9 @@ async function main(): Promise<void> {
         workDir: WORK,
         listPath: WALINE_LIST_PATH,
         listSize: 1000,
+        postPath: WALINE_POST_PATH,
       });
+      waline = w;
       cleanups.push(() => w.stop());
       urls.set('waline', w.url);
       processes.set('waline', w.server);
@@ -364,6 +374,7 @@ async function main(): Promise<void> {
       tag: string,
       conns = connections,
     ): Promise<Measurement> => {
+      if (result.scenario.system === 'waline') waline?.prunePosts();
       const profiling = profileTarget.get(result.scenario.system);
       const server = profiling?.server ?? processes.get(result.scenario.system)!;
       const rss = new PeakRss([server.pid]);

@@ -261,6 +261,7 @@ export const HELLO_SCENARIO: Scenario = {
 };
 
 export const WALINE_LIST_PATH = '/bench/area-1k';
+export const WALINE_POST_PATH = '/bench/post';
 
 export function walineScenarios(): Scenario[] {
   const headers = (k: number) => ({
@@ -287,7 +288,7 @@ export function walineScenarios(): Scenario[] {
             mail: `u${i % 500}@example.com`,
             link: '',
             ua: WALINE_UA,
-            url: '/bench/post',
+            url: WALINE_POST_PATH,
           }),
         })),
     },
