@@ -206,6 +206,25 @@ export function treeTicks(pids: readonly number[]): number {
   return ticks;
 }
 
+/**
+ * Waits until a process tree has stopped using CPU (under 10 % of a core over 250 ms), at most `maxMs`.
+ * A server that fell behind keeps answering its queue after the load generator stopped (Waline's list
+ * has seconds of work queued at 64 connections); measured round-robin, the next scenario on the same core
+ * would otherwise share it with that backlog. Returns how long it waited.
+ */
+export async function settle(pids: readonly number[], maxMs = 20_000): Promise<number> {
+  const start = performance.now();
+  const windowMs = 250;
+  let before = treeTicks(pids);
+  while (performance.now() - start < maxMs) {
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const now = treeTicks(pids);
+    if (((now - before) * 1000) / CLOCK_TICKS < windowMs * 0.1) break;
+    before = now;
+  }
+  return performance.now() - start;
+}
+
 /** Clock ticks per second of /proc's CPU times (USER_HZ). */
 export const CLOCK_TICKS =
   Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
