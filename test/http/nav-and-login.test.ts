@@ -4,6 +4,8 @@ import type { NavData } from '../../src/client/index.ts';
 import { dialects, startTestServer } from '../support/harness.ts';
 import type { TestServer } from '../support/harness.ts';
 import { ensureWebBuilt } from '../support/web-build.ts';
+import { expectWire } from '../support/wire.ts';
+import { NavData as NavDataSchema, NavLoggedOut } from '../../src/wire/account.schema.ts';
 
 describe.each(dialects())('identity over HTTP (%s)', (dialect) => {
   let s: TestServer;
@@ -19,6 +21,7 @@ describe.each(dialects())('identity over HTTP (%s)', (dialect) => {
       expect(body.message).toBe('账号未登录');
       expect(body.ttl).toBe(1);
       expect(Object.keys(body.data!)).toEqual(['isLogin', 'wbi_img']);
+      expectWire(NavLoggedOut, body.data);
       const keys = s.services.wbi.keys();
       expect(body.data).toEqual({
         isLogin: false,
@@ -41,6 +44,7 @@ describe.each(dialects())('identity over HTTP (%s)', (dialect) => {
       const body = await client.nav();
       expect(body).toMatchObject({ code: 0, message: '0', ttl: 1 });
       const d = body.data as NavData;
+      expectWire(NavDataSchema, d);
       expect(Object.keys(d).sort()).toEqual(
         [
           'isLogin',

@@ -1,5 +1,6 @@
 import type { Membership } from '../../domain/account.ts';
 import type { UserRow } from '../../store/repositories/user.repository.ts';
+import type { Pendant, Vip, VipLabel } from '../../wire/account.schema.ts';
 
 /** Wire pieces describing an account, shared by nav, the player and comment members. */
 
@@ -8,7 +9,7 @@ export function faceUrl(user: Pick<UserRow, 'face'>, publicUrl: string): string 
 }
 
 /** `vip_label` / `vip.label` in the snake_case form nav and the player use. */
-export function vipLabel(m: Membership) {
+export function vipLabel(m: Membership): VipLabel {
   return {
     path: '',
     text: m.labelText,
@@ -26,7 +27,7 @@ export function vipLabel(m: Membership) {
 }
 
 /** The `vip` object of nav and the player (snake_case `theme_type`, CONTRACT.md §14.5). */
-export function vipObject(m: Membership) {
+export function vipObject(m: Membership): Vip {
   return {
     type: m.type,
     status: m.status,
@@ -44,6 +45,6 @@ export function vipObject(m: Membership) {
   };
 }
 
-export function emptyPendant() {
+export function emptyPendant(): Pendant {
   return { pid: 0, name: '', image: '', expire: 0, image_enhance: '', image_enhance_frame: '' };
 }

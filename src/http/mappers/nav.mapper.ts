@@ -1,9 +1,10 @@
 import { levelInfo, membership } from '../../domain/account.ts';
 import type { WbiKeys } from '../../services/wbi.service.ts';
 import type { UserRow } from '../../store/repositories/user.repository.ts';
+import type { NavData, WbiImg } from '../../wire/account.schema.ts';
 import { emptyPendant, faceUrl, vipLabel, vipObject } from './account.mapper.ts';
 
-export function wbiImg(keys: WbiKeys, publicUrl: string) {
+export function wbiImg(keys: WbiKeys, publicUrl: string): WbiImg {
   return {
     img_url: `${publicUrl}/bfs/wbi/${keys.imgKey}.png`,
     sub_url: `${publicUrl}/bfs/wbi/${keys.subKey}.png`,
@@ -11,7 +12,7 @@ export function wbiImg(keys: WbiKeys, publicUrl: string) {
 }
 
 /** `data` of a logged-in `/x/web-interface/nav` (CONTRACT.md §10.2). */
-export function navData(user: UserRow, keys: WbiKeys, publicUrl: string, nowMs: number) {
+export function navData(user: UserRow, keys: WbiKeys, publicUrl: string, nowMs: number): NavData {
   const m = membership(user.vip_type, user.vip_due_date, nowMs);
   const verified = user.official_type >= 0;
   return {

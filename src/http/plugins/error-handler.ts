@@ -20,7 +20,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (isAdmin(request)) return sendAdminError(reply, mapped);
     const body: Record<string, unknown> = { code: mapped.code, message: mapped.message, ttl: 1 };
     if (mapped.data !== undefined) body['data'] = mapped.data;
-    return reply.status(200).send(body);
+    // Not the route's response schema: that describes the success `data`, and an error's is another shape.
+    return reply.status(200).type('application/json; charset=utf-8').serializer(JSON.stringify).send(body);
   });
 
   app.setNotFoundHandler((request, reply) => {
