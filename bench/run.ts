@@ -36,6 +36,8 @@ import {
 } from './lib/replay.ts';
 import type { BenchDatabase, ReplayNode } from './lib/replay.ts';
 import {
+  FLOOR_GET_SCENARIO,
+  FLOOR_POST_SCENARIO,
   HELLO_SCENARIO,
   WALINE_LIST_PATH,
   WALINE_POST_PATH,
@@ -50,8 +52,9 @@ import { ensureWaline, startWaline } from './lib/waline.ts';
 import type { WalineNode } from './lib/waline.ts';
 
 /**
- * `npm run bench`: Replay on SQLite and PostgreSQL against a bare Fastify hello-world (the ceiling) and
- * Waline (a peer), measured in one run, written to BENCHMARKS.md. See README's "Benchmarks" and the
+ * `npm run bench`: Replay on SQLite and PostgreSQL against a bare Fastify hello-world (the ceiling), the
+ * floor (the least a Fastify server of Bilibili's form-and-cookie API does) and Waline (a peer), measured
+ * in one run, written to BENCHMARKS.md. See README's "Benchmarks" and the
  * report itself for the method.
  */
 
@@ -263,16 +266,20 @@ async function main(): Promise<void> {
   const labels = sizes.map((s) => s.label);
   const all: Scenario[] = [
     HELLO_SCENARIO,
+    FLOOR_POST_SCENARIO,
+    FLOOR_GET_SCENARIO,
     ...walineScenarios(),
     ...replayScenarios('sqlite', labels, fixtureOf('sqlite')),
     ...replayScenarios('postgres', labels, fixtureOf('postgres')),
   ];
   const wanted = opts.scenario ?? [];
+  // The references are always measured: every ratio of the report is taken within one run.
+  const reference = (s: Scenario) => s.system === 'hello' || s.system === 'floor';
   const selected = all.filter(
-    (s) => s.system === 'hello' || wanted.length === 0 || wanted.some((w) => s.id.includes(w)),
+    (s) => reference(s) || wanted.length === 0 || wanted.some((w) => s.id.includes(w)),
   );
   const systems = new Set<SystemName>(selected.map((s) => s.system));
-  if (selected.length === 1)
+  if (selected.every(reference))
     throw new Error(`no scenario matches ${wanted.join(', ')}; ids: ${all.map((s) => s.id).join(', ')}`);
 
   const seeds: SeedRecord[] = [];
@@ -303,6 +310,19 @@ async function main(): Promise<void> {
     urls.set('hello', `http://127.0.0.1:${helloPort}`);
     processes.set('hello', hello);
     await waitForHttp(`${urls.get('hello')}/`, hello);
+
+    const floorPort = await freePort();
+    const floor = startProcess({
+      name: 'floor',
+      command: process.execPath,
+      args: [join(ROOT, 'bin', 'run-ts.js'), join(ROOT, 'bench', 'servers', 'floor.ts'), String(floorPort)],
+      core: SERVER_CORE,
+      logFile: join(WORK, 'floor.log'),
+    });
+    cleanups.push(() => floor.stop());
+    urls.set('floor', `http://127.0.0.1:${floorPort}`);
+    processes.set('floor', floor);
+    await waitForHttp(`${urls.get('floor')}/x/web-interface/nav`, floor);
 
     if (systems.has('waline')) {
       ensureWaline(PEERS, log);
@@ -499,6 +519,7 @@ async function main(): Promise<void> {
         `taskset -c ${SERVER_CORE} node --max-semi-space-size=8 bin/replay.js serve --db <file|postgres://…> --no-demo --port <p>` +
           " with REPLAY_ADMIN_TOKEN, REPLAY_LOG_LEVEL=warn, REPLAY_COMMENT_RATE_LIMIT_BURST=0, REPLAY_COMMENT_RATE_LIMIT_HOURLY=0 (SQLite: its default synchronous=FULL, WAL; PostgreSQL: the test suite's throwaway cluster, fsync=off)",
         `taskset -c ${SERVER_CORE} node bin/run-ts.js bench/servers/hello-world.ts <p>`,
+        `taskset -c ${SERVER_CORE} node bin/run-ts.js bench/servers/floor.ts <p>`,
         `taskset -c ${SERVER_CORE} node vanilla.js <p> in bench/.peers/node_modules/@waline/vercel with SQLITE_PATH=…, AKISMET_KEY=false, OAUTH_URL=<loopback stub>, IPQPS=0`,
       ],
       loadCommand: `taskset -c ${LOAD_CORE} wrk -t1 -c${connections} -d${durationS}s --timeout 10s -s bench/.work/load-<tag>.lua <url> -- <tag>`,
@@ -584,6 +605,8 @@ function evaluateTargets(
     return r ? summariseLatency(r) : null;
   };
   const hello = sum('hello/json');
+  const floorPost = sum('floor/post');
+  const floorGet = sum('floor/get');
   const walinePost = sum('waline/comment-post');
   const walineList = sum('waline/comment-list');
   const out: TargetResult[] = [];
@@ -607,6 +630,16 @@ function evaluateTargets(
   const smallest = areaLabels[0]!;
   const largest = areaLabels[areaLabels.length - 1]!;
   for (const d of ['sqlite', 'postgres']) {
+    const postFloorGoal = d === 'sqlite' ? 0.8 : 0.6;
+    rpsRatio(`${d}: heartbeat vs the POST floor`, `${d}/heartbeat`, floorPost, 'POST floor', postFloorGoal);
+    rpsRatio(
+      `${d}: progress report vs the POST floor`,
+      `${d}/history-report`,
+      floorPost,
+      'POST floor',
+      postFloorGoal,
+    );
+    rpsRatio(`${d}: nav vs the GET floor`, `${d}/nav`, floorGet, 'GET floor', 0.8);
     rpsRatio(`${d}: heartbeat vs hello-world`, `${d}/heartbeat`, hello, 'hello-world', 0.6);
     rpsRatio(`${d}: reply/add vs Waline comment POST`, `${d}/reply-add`, walinePost, 'Waline POST', 100);
     rpsRatio(`${d}: reply/add vs hello-world`, `${d}/reply-add`, hello, 'hello-world', 0.2);

@@ -7,21 +7,39 @@ import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { adminRoutes } from './http/admin/admin.routes.ts';
+import { accountRoutes } from './http/bili/account.routes.ts';
+import { accountSelfRoutes } from './http/bili/account-self.routes.ts';
+import { inviteAdminRoutes } from './http/admin/invite-admin.routes.ts';
+import { webhookAdminRoutes } from './http/admin/webhook-admin.routes.ts';
+import { notifySettingsRoutes } from './http/bili/notify-settings.routes.ts';
+import { ssoRoutes } from './http/web/sso.routes.ts';
 import { emoteAdminRoutes } from './http/admin/emote-admin.routes.ts';
 import { historyAdminRoutes } from './http/admin/history-admin.routes.ts';
 import { moderationRoutes } from './http/admin/moderation.routes.ts';
+import { sessionAdminRoutes } from './http/admin/session-admin.routes.ts';
+import { deviceRoutes } from './http/bili/device.routes.ts';
 import { emoteRoutes } from './http/bili/emote.routes.ts';
 import { historyRoutes } from './http/bili/history.routes.ts';
+import { historySearchRoutes } from './http/bili/history-search.routes.ts';
+import { onlineRoutes } from './http/bili/online.routes.ts';
+import { toviewRoutes } from './http/bili/toview.routes.ts';
 import { navRoutes } from './http/bili/nav.routes.ts';
 import { passportRoutes } from './http/bili/passport.routes.ts';
+import { passwordLoginRoutes } from './http/bili/password-login.routes.ts';
+import { tvLoginRoutes } from './http/bili/tv-login.routes.ts';
 import { replyRoutes } from './http/bili/reply.routes.ts';
+import { seasonRoutes } from './http/bili/season.routes.ts';
+import { seasonAdminRoutes } from './http/admin/season-admin.routes.ts';
 import { videoRoutes } from './http/bili/video.routes.ts';
+import { messageFeedRoutes } from './http/bili/message-feed.routes.ts';
+import { replyJumpRoutes } from './http/bili/reply-jump.routes.ts';
 import { registerBiliAuth } from './http/plugins/bili-auth.ts';
+import { registerDeviceCookies } from './http/plugins/device-cookies.ts';
 import { registerLargePayloads } from './http/plugins/large-payloads.ts';
 import { registerGracefulClose } from './http/plugins/graceful-close.ts';
 import { registerMetrics } from './http/plugins/metrics.ts';
 import { clientErrorHandler, frameworkErrors } from './http/plugins/protocol-errors.ts';
-import { webRoutes } from './http/web/web.routes.ts';
+import { UI_PAGES, webRoutes } from './http/web/web.routes.ts';
 import { ADMIN_PREFIX, registerErrorHandling } from './http/plugins/error-handler.ts';
 import { registerSecurityHeaders } from './http/plugins/security-headers.ts';
 import { registerParamGuards } from './http/plugins/param-guards.ts';
@@ -69,6 +87,7 @@ export async function buildApp({ config, services }: AppDeps): Promise<FastifyIn
   await registerMetrics(app, config.adminToken);
   await app.register(formbody);
   await app.register(cookie);
+  registerDeviceCookies(app, services.devices, UI_PAGES);
 
   await app.register(swagger, {
     openapi: {
@@ -88,16 +107,39 @@ export async function buildApp({ config, services }: AppDeps): Promise<FastifyIn
   await app.register(swaggerUi, { routePrefix: `${ADMIN_PREFIX}/docs` });
 
   registerBiliAuth(app, services.sessions);
+  await app.register(deviceRoutes(services, config));
   navRoutes(app, services, config);
   passportRoutes(app, services);
+  passwordLoginRoutes(app, services);
+  tvLoginRoutes(app, services);
   replyRoutes(app, services, config);
-  emoteRoutes(app, services);
+  emoteRoutes(app, services, config);
+  accountRoutes(app, services, config);
   historyRoutes(app, services, config);
+  historySearchRoutes(app, services, config);
+  onlineRoutes(app, services);
+  toviewRoutes(app, services, config);
+  seasonRoutes(app, services, config);
   videoRoutes(app, services, config);
+  messageFeedRoutes(app, services, config);
+  replyJumpRoutes(app, services, config);
+  accountSelfRoutes(app, services, config);
+  ssoRoutes(app, services, config);
   await app.register(adminRoutes(services, config.adminToken), { prefix: `${ADMIN_PREFIX}/v1` });
   await app.register(emoteAdminRoutes(services, config.adminToken), { prefix: `${ADMIN_PREFIX}/v1` });
   await app.register(historyAdminRoutes(services, config.adminToken), { prefix: `${ADMIN_PREFIX}/v1` });
+  await app.register(seasonAdminRoutes(services, config.adminToken), { prefix: `${ADMIN_PREFIX}/v1` });
   await app.register(moderationRoutes(services, config.adminToken), { prefix: `${ADMIN_PREFIX}/v1` });
+  await app.register(sessionAdminRoutes(services, config.adminToken), { prefix: `${ADMIN_PREFIX}/v1` });
+  await app.register(inviteAdminRoutes(services, config.adminToken), { prefix: `${ADMIN_PREFIX}/v1` });
+  await app.register(webhookAdminRoutes(services, config.adminToken), { prefix: `${ADMIN_PREFIX}/v1` });
+  notifySettingsRoutes(app, services, config);
+  // The outbox dispatcher lives as long as the app (docs/webhooks.md): started once ready, stopped on close.
+  app.addHook('onReady', (done) => {
+    services.outboxDispatcher.start();
+    done();
+  });
+  app.addHook('onClose', () => services.outboxDispatcher.stop());
   await app.register(webRoutes);
 
   app.get('/static/noface.png', (_request, reply) =>

@@ -132,6 +132,19 @@ export function renderReport(
   const push = (...l: string[]) => lines.push(...l);
   const hello = input.results.find((r) => r.scenario.system === 'hello');
   const helloRps = hello ? (summarise(hello)?.rps ?? NaN) : NaN;
+  const floorOf = (id: string) => {
+    const r = input.results.find((x) => x.scenario.id === id);
+    return r ? summarise(r) : null;
+  };
+  const floorPost = floorOf('floor/post');
+  const floorGet = floorOf('floor/get');
+  /** Against the floor of the same method: by req/s, and in parentheses by CPU ms per answer. */
+  const timesFloor = (s: Scenario, sum: Summary): string => {
+    if (s.system === 'hello') return '';
+    if (s.system === 'floor') return '1';
+    const floor = s.request.startsWith('POST') ? floorPost : floorGet;
+    return floor ? `${ratio(sum.rps / floor.rps)} (CPU ${ratio(floor.cpuMs / sum.cpuMs)})` : '–';
+  };
 
   push(
     '# Benchmarks',
@@ -150,6 +163,7 @@ export function renderReport(
     `- Load generator: \`${input.loadCommand}\`. The Lua script rotates through 1,024 prepared requests per scenario (distinct users, each with its own session cookie and csrf token; distinct videos, comments and cursors), fills a unique token into each comment text, and counts every answer that is not HTTP 200 with the scenario's success prefix (\`{"code":0,\` for Replay) as an error.`,
     `- Servers: ${input.serverCommands.map((c) => `\`${c}\``).join('; ')}.`,
     "- *CPU ms/answer*: CPU time (user + system) the system under test spent per answer during the run: the server process, plus the whole PostgreSQL cluster for the PostgreSQL scenarios, plus Waline's worker. It moves much less than req/s when other work shares the machine (contention for caches and memory still inflates it), so it is the figure to compare when *other load* is high; 1000 / it is roughly the rate one dedicated core could sustain.",
+    "- *× floor*: req/s as a share of the floor reference server's for the same method (POST scenarios against the POST floor, GET scenarios against the GET floor; see `floor/post` and `floor/get` below); in parentheses the same ratio from CPU ms per answer (the floor's / the scenario's), which other load on the machine moves much less.",
     "- *other load*: the share of the server core that processes outside the bench used during the run (median over runs), from /proc/stat minus the system under test's own CPU time: a figure taken next to a high one was measured on a busy machine. Servers, PostgreSQL and wrk run at nice −10 to keep such noise small.",
     "- Latency is wrk's (from the request being written to the answer being read); p50/p99 are medians over the runs of each run's percentile. Peak RSS is the server process's VmHWM (reset before each measurement through /proc/<pid>/clear_refs; for Waline, its master and worker together), the highest over the runs.",
     '',
@@ -169,21 +183,21 @@ export function renderReport(
   push(
     '## Results',
     '',
-    '| scenario | request | req/s | p50 ms | p99 ms | CPU ms/answer | peak RSS MB | KB/answer | errors | × hello | × peer | other load |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| scenario | request | req/s | p50 ms | p99 ms | CPU ms/answer | peak RSS MB | KB/answer | errors | × hello | × floor | × peer | other load |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   );
   for (const result of input.results) {
     const s = result.scenario;
     const sum = summarise(result);
     if (!sum) {
       push(
-        `| ${s.id} | \`${s.request}\` | – | – | – | – | – | – | – | – | skipped: ${result.skipped ?? 'no data'} | – |`,
+        `| ${s.id} | \`${s.request}\` | – | – | – | – | – | – | – | – | – | skipped: ${result.skipped ?? 'no data'} | – |`,
       );
       continue;
     }
     const peers = (ratioRefs.get(s.id) ?? []).map((p) => `${ratio(sum.rps / p.rps)} (${p.label})`).join(', ');
     push(
-      `| ${s.id} | \`${s.request}\` | ${int(sum.rps)} | ${ms(sum.p50Ms)} | ${ms(sum.p99Ms)} | ${sum.cpuMs.toFixed(3)} | ${int(sum.rssMb)} | ${sum.kbPerAnswer.toFixed(1)} | ${sum.failures ? `**${int(sum.failures)}**` : '0'} | ${s.system === 'hello' ? '1' : ratio(sum.rps / helloRps)} | ${peers || ''} | ${Math.round(sum.foreign * 100)} % |`,
+      `| ${s.id} | \`${s.request}\` | ${int(sum.rps)} | ${ms(sum.p50Ms)} | ${ms(sum.p99Ms)} | ${sum.cpuMs.toFixed(3)} | ${int(sum.rssMb)} | ${sum.kbPerAnswer.toFixed(1)} | ${sum.failures ? `**${int(sum.failures)}**` : '0'} | ${s.system === 'hello' ? '1' : ratio(sum.rps / helloRps)} | ${timesFloor(s, sum)} | ${peers || ''} | ${Math.round(sum.foreign * 100)} % |`,
     );
   }
   push('', 'What each scenario does:', '');

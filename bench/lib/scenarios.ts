@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { signWbi } from '../../src/domain/wbi.ts';
 import { timeOffset } from '../../src/domain/reply-cursor.ts';
+import { FLOOR_USERS, floorUser } from './floor.ts';
 import type { RequestSpec } from './load.ts';
 import type { BenchArchive, BenchUser } from './replay.ts';
 import type { SeededArea } from './seed-comments.ts';
 import { WALINE_UA } from './waline.ts';
 
-export type SystemName = 'hello' | 'waline' | 'sqlite' | 'postgres';
+export type SystemName = 'hello' | 'floor' | 'waline' | 'sqlite' | 'postgres';
 
 export interface Scenario {
   /** `<system>/<name>`, what `--scenario` matches. */
@@ -53,7 +54,7 @@ function query(params: Record<string, string | number>): string {
     .join('&');
 }
 
-function browser(user: BenchUser, referer: string): Record<string, string> {
+function browser(user: { cookie: string }, referer: string): Record<string, string> {
   return {
     Cookie: user.cookie,
     'User-Agent': BROWSER_UA,
@@ -63,6 +64,40 @@ function browser(user: BenchUser, referer: string): Record<string, string> {
 }
 
 const variants = <T>(make: (i: number) => T): T[] => Array.from({ length: VARIANTS }, (_, i) => make(i));
+
+/** The form body of the web player's heartbeat (the same for Replay and the POST floor). */
+function heartbeatForm(
+  i: number,
+  video: { aid: number; cid: number; duration: number },
+  user: { mid: number; csrf: string },
+): string {
+  const played = (i * 15) % video.duration;
+  const start = Math.floor(Date.now() / 1000) - played;
+  return form({
+    aid: video.aid,
+    cid: video.cid,
+    mid: user.mid,
+    played_time: played,
+    realtime: played,
+    real_played_time: played,
+    refer_url: 'https://www.bilibili.com/',
+    quality: 80,
+    video_duration: video.duration,
+    last_play_progress_time: played,
+    max_play_progress_time: played,
+    start_ts: start,
+    type: 3,
+    sub_type: 0,
+    dt: 2,
+    outer: 0,
+    spmid: '333.788.0.0',
+    from_spmid: '333.1007.tianma.1-1-1.click',
+    session: randomBytes(16).toString('hex'),
+    extra: '{"player_version":"4.8.36"}',
+    play_type: 0,
+    csrf: user.csrf,
+  });
+}
 
 export function replayScenarios(
   system: 'sqlite' | 'postgres',
@@ -95,36 +130,11 @@ export function replayScenarios(
         variants((i) => {
           const u = user(i);
           const a = f().archives[(i * 7) % f().archives.length]!;
-          const played = (i * 15) % a.duration;
-          const start = Math.floor(Date.now() / 1000) - played;
           return {
             method: 'POST',
             path: '/x/click-interface/web/heartbeat',
             headers: { ...browser(u, `https://www.bilibili.com/video/${a.bvid}`), 'Content-Type': FORM },
-            body: form({
-              aid: a.aid,
-              cid: a.cids[i % a.cids.length]!,
-              mid: u.mid,
-              played_time: played,
-              realtime: played,
-              real_played_time: played,
-              refer_url: 'https://www.bilibili.com/',
-              quality: 80,
-              video_duration: a.duration,
-              last_play_progress_time: played,
-              max_play_progress_time: played,
-              start_ts: start,
-              type: 3,
-              sub_type: 0,
-              dt: 2,
-              outer: 0,
-              spmid: '333.788.0.0',
-              from_spmid: '333.1007.tianma.1-1-1.click',
-              session: randomBytes(16).toString('hex'),
-              extra: '{"player_version":"4.8.36"}',
-              play_type: 0,
-              csrf: u.csrf,
-            }),
+            body: heartbeatForm(i, { aid: a.aid, cid: a.cids[i % a.cids.length]!, duration: a.duration }, u),
           };
         }),
     },
@@ -258,6 +268,42 @@ export const HELLO_SCENARIO: Scenario = {
   request: 'GET /',
   okPrefix: '{"hello":"world"}',
   build: () => [{ method: 'GET', path: '/' }],
+};
+
+/** The floor reference server (bench/servers/floor.ts): a POST like the heartbeat, a GET like nav. */
+export const FLOOR_POST_SCENARIO: Scenario = {
+  id: 'floor/post',
+  system: 'floor',
+  title:
+    'the POST floor: Fastify + formbody + cookie, session from a Map by SESSDATA, csrf compared, the heartbeat form body schema-validated, `{code:0,message:"0",ttl:1}` from a response schema',
+  request: 'POST /x/click-interface/web/heartbeat',
+  okPrefix: OK,
+  build: () =>
+    variants((i) => {
+      const u = floorUser(i % FLOOR_USERS);
+      const aid = 1_000_000 + ((i * 7) % 64);
+      return {
+        method: 'POST',
+        path: '/x/click-interface/web/heartbeat',
+        headers: { ...browser(u, `https://www.bilibili.com/video/av${aid}`), 'Content-Type': FORM },
+        body: heartbeatForm(i, { aid, cid: aid * 10 + (i % 3), duration: 600 }, u),
+      };
+    }),
+};
+
+export const FLOOR_GET_SCENARIO: Scenario = {
+  id: 'floor/get',
+  system: 'floor',
+  title:
+    'the GET floor: Fastify + cookie, session from a Map by SESSDATA, a nav-like object (~2 KB) built per request and serialised from a response schema',
+  request: 'GET /x/web-interface/nav',
+  okPrefix: OK,
+  build: () =>
+    variants((i) => ({
+      method: 'GET',
+      path: '/x/web-interface/nav',
+      headers: browser(floorUser(i % FLOOR_USERS), 'https://www.bilibili.com/'),
+    })),
 };
 
 export const WALINE_LIST_PATH = '/bench/area-1k';

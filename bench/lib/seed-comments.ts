@@ -1,6 +1,6 @@
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { FIRST_RPID } from '../../src/store/migrations/2026-11-22-02-comments.ts';
+import { FIRST_RPID } from '../../src/store/repositories/reply.repository.ts';
 
 /**
  * Bulk seeding of comment areas with set-based SQL straight into the store (a million rows through the

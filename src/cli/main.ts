@@ -1,17 +1,22 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { ConfigError, loadConfig } from '../config.ts';
+import { cliOption, ConfigError, environmentHelp, loadConfig } from '../config.ts';
 import type { ConfigInput } from '../config.ts';
 import { BiliError } from '../errors.ts';
 import { closeOnSignals, startServer } from '../main.ts';
 import { createDb } from '../store/database.ts';
 import { migrateToLatest } from '../store/migrations/index.ts';
 import { withServices } from './context.ts';
+import { registerBackupCommand } from './backup.command.ts';
+import { registerExportCommand } from './export.command.ts';
+import { registerImportCommand } from './import.command.ts';
+import { registerImportCommentsCommand } from './import-comments.command.ts';
+import { registerInviteCommand } from './invite.command.ts';
 
 /** `replay <command>`: thin commands over the services; every one reads --db / REPLAY_DB. */
 export async function runCli(argv: string[]): Promise<void> {
   const program = new Command('replay')
     .description('Replay: a self-hostable server speaking the Bilibili comment and watch-history API')
-    .option('--db <target>', 'SQLite file path or postgres:// URL (env REPLAY_DB, default ./data/replay.db)')
+    .option(cliOption('db').flags, cliOption('db').description)
     .showHelpAfterError();
 
   const config = (extra: ConfigInput = {}) =>
@@ -20,9 +25,10 @@ export async function runCli(argv: string[]): Promise<void> {
   program
     .command('serve', { isDefault: true })
     .description('run the server (migrates the database; loads the demo fixture into an empty one)')
-    .option('--port <port>', 'port to listen on (env REPLAY_PORT, default 8080)')
-    .option('--host <host>', 'address to bind (env REPLAY_HOST, default 127.0.0.1)')
-    .option('--no-demo', 'do not load the demo fixture into an empty database')
+    .option(cliOption('port').flags, cliOption('port').description)
+    .option(cliOption('host').flags, cliOption('host').description)
+    .option(cliOption('demo').flags, cliOption('demo').description)
+    .addHelpText('after', `\n${environmentHelp()}`)
     .action(async (opts: { port?: string; host?: string; demo: boolean }) => {
       const server = await startServer(
         config({ port: opts.port, host: opts.host, ...(opts.demo ? {} : { demo: false }) }),
@@ -77,6 +83,20 @@ export async function runCli(argv: string[]): Promise<void> {
       );
       console.log(`${updated.banned ? 'banned' : 'unbanned'} mid=${updated.mid} (${updated.uname})`);
     });
+  user
+    .command('refresh-cookies <mid>')
+    .description("make cookie/info tell the user's web clients to refresh their cookies (until one does)")
+    .option('--off', 'stop asking instead')
+    .action(async (mid: string, opts: { off?: boolean }) => {
+      const target = await withServices(config(), async (s) => {
+        const u = await s.users.get(positiveInt(mid));
+        await s.sessions.setRefreshForced(u.mid, !opts.off);
+        return u;
+      });
+      console.log(
+        `cookie refresh ${opts.off ? 'not forced' : 'forced'} for mid=${target.mid} (${target.uname})`,
+      );
+    });
 
   program
     .command('archive')
@@ -109,6 +129,46 @@ export async function runCli(argv: string[]): Promise<void> {
     );
 
   program
+    .command('season')
+    .description('manage seasons (番剧, 电影, …) and courses (课程)')
+    .command('add')
+    .description('create a season, or with --course a course, over parts of existing archives')
+    .requiredOption('--title <title>', 'title')
+    .requiredOption(
+      '--episode <aid[/cid][:title[:long title]]>',
+      'an episode, repeatable',
+      collectEpisode,
+      [],
+    )
+    .option('--sub-type <n>', '1 番剧, 2 电影, 3 纪录片, 4 国创, 5 电视剧, 7 综艺 (default 1)', positiveInt)
+    .option('--course', 'create a course (课程): its episodes are lessons')
+    .option('--ssid <id>', 'season id (assigned when omitted)', positiveInt)
+    .option('--media-id <id>', 'media id (mdid) of a season', positiveInt)
+    .option('--total <n>', 'announced number of episodes', positiveOrZeroInt)
+    .option('--finished', 'the season is complete (完结)')
+    .action(async (opts: SeasonAddOptions) => {
+      const input = {
+        title: opts.title,
+        episodes: opts.episode,
+        ...(opts.ssid === undefined ? {} : { season_id: opts.ssid }),
+        ...(opts.total === undefined ? {} : { total: opts.total }),
+        ...(opts.finished ? { is_finish: true } : {}),
+      };
+      const { season, episodes } = await withServices(config(), (s) =>
+        opts.course
+          ? s.seasons.createCourse(input)
+          : s.seasons.createSeason({
+              ...input,
+              sub_type: opts.subType ?? 1,
+              ...(opts.mediaId === undefined ? {} : { media_id: opts.mediaId }),
+            }),
+      );
+      console.log(`created ${season.business} ss${season.season_id} "${season.title}"`);
+      for (const e of episodes)
+        console.log(`  ${e.ord}. ep${e.epid} av${e.aid} cid=${e.cid} ${e.title} ${e.long_title}`);
+    });
+
+  program
     .command('session')
     .description('sessions')
     .command('issue <mid>')
@@ -134,6 +194,13 @@ export async function runCli(argv: string[]): Promise<void> {
       const created = await withServices(config(), (s) => s.demo.seed());
       console.log(created ? 'demo fixture loaded' : 'demo fixture already present');
     });
+
+  // Data in and out (docs/data.md).
+  registerExportCommand(program, () => config());
+  registerImportCommand(program, () => config());
+  registerBackupCommand(program, () => config());
+  registerImportCommentsCommand(program, () => config());
+  registerInviteCommand(program, () => config());
 
   try {
     await program.parseAsync(argv);
@@ -166,6 +233,32 @@ function positiveInt(value: string): number {
 
 function positiveOrZeroInt(value: string): number {
   return value === '0' ? 0 : positiveInt(value);
+}
+
+interface SeasonAddOptions {
+  title: string;
+  episode: { aid: number; cid?: number; title?: string; long_title?: string }[];
+  subType?: number;
+  course?: boolean;
+  ssid?: number;
+  mediaId?: number;
+  total?: number;
+  finished?: boolean;
+}
+
+/** `--episode "170101/279801:1:出发"`: the archive (and part), then the short and the long title. */
+function collectEpisode(value: string, previous: SeasonAddOptions['episode']) {
+  const match = /^(\d+)(?:\/(\d+))?(?::([^:]*)(?::(.*))?)?$/.exec(value);
+  if (!match) throw new InvalidArgumentError('expected "aid[/cid][:title[:long title]]"');
+  return [
+    ...previous,
+    {
+      aid: positiveInt(match[1]!),
+      ...(match[2] === undefined ? {} : { cid: positiveInt(match[2]) }),
+      ...(match[3] ? { title: match[3] } : {}),
+      ...(match[4] ? { long_title: match[4] } : {}),
+    },
+  ];
 }
 
 function collectPart(value: string, previous: { part: string; duration: number }[]) {

@@ -2,6 +2,8 @@ import type { FetchLike } from './http.ts';
 import { EmoteAdminApi, SensitiveWordAdminApi } from './emote-admin-api.ts';
 import { HistoryAdminApi } from './history-admin-api.ts';
 import { ModerationAdminApi } from './moderation-admin-api.ts';
+import { SeasonAdminApi } from './season-admin-api.ts';
+import { WebhookAdminApi } from './webhook-admin-api.ts';
 
 export interface AdminUser {
   mid: number;
@@ -108,6 +110,8 @@ export class AdminClient {
   readonly sensitiveWords = new SensitiveWordAdminApi(this);
   readonly history = new HistoryAdminApi(this);
   readonly moderation = new ModerationAdminApi(this);
+  readonly seasons = new SeasonAdminApi(this);
+  readonly webhooks = new WebhookAdminApi(this);
   private readonly baseUrl: string;
   private readonly fetchImpl: FetchLike;
 
@@ -144,6 +148,15 @@ export class AdminClient {
 
   issueSession(mid: number): Promise<IssuedSession> {
     return this.request('POST', `/users/${mid}/sessions`);
+  }
+
+  /** Whether `cookie/info` tells this user's web clients to refresh (until one of them does). */
+  cookieRefresh(mid: number): Promise<{ mid: number; forced: boolean }> {
+    return this.request('GET', `/users/${mid}/cookie-refresh`);
+  }
+
+  setCookieRefresh(mid: number, forced: boolean): Promise<{ mid: number; forced: boolean }> {
+    return this.request('PUT', `/users/${mid}/cookie-refresh`, { forced });
   }
 
   createArchive(archive: NewAdminArchive): Promise<AdminArchive> {

@@ -1,9 +1,16 @@
 import type { BiliEnvelope, FetchLike, Params } from './http.ts';
 import { absorbSetCookies, cookieHeader, parseCookieHeader, toSearchParams } from './http.ts';
+import { AccountApi } from './account-api.ts';
+import { AccountSelfApi } from './account-self-api.ts';
+import { DeviceApi } from './device-api.ts';
 import { EmoteApi } from './emote-api.ts';
 import { HistoryApi } from './history-api.ts';
+import { LoginApi } from './login-api.ts';
+import { MessageFeedApi } from './message-feed-api.ts';
 import { PlayerApi } from './player-api.ts';
+import { PassportApi } from './passport-api.ts';
 import { ReplyApi } from './reply-api.ts';
+import { ToviewApi } from './toview-api.ts';
 import { VideoApi } from './video-api.ts';
 import type {
   NavData,
@@ -37,10 +44,17 @@ export interface RawResponse<T> {
  * parameters are the contract's. Cookies set by responses (login) are kept, like a browser would.
  */
 export class BiliClient {
+  readonly account = new AccountApi(this);
+  readonly accountSelf = new AccountSelfApi(this);
+  readonly device = new DeviceApi(this);
   readonly emote = new EmoteApi(this);
   readonly history = new HistoryApi(this);
+  readonly login = new LoginApi(this);
+  readonly msgfeed = new MessageFeedApi(this);
   readonly player = new PlayerApi(this);
+  readonly passport = new PassportApi(this);
   readonly reply = new ReplyApi(this);
+  readonly toview = new ToviewApi(this);
   readonly video = new VideoApi(this);
   readonly baseUrl: string;
   readonly cookies: Record<string, string>;
@@ -69,7 +83,16 @@ export class BiliClient {
     return (await this.raw<T>('POST', path, params)).body;
   }
 
-  async raw<T>(method: 'GET' | 'POST', path: string, params: Params = {}): Promise<RawResponse<T>> {
+  /**
+   * With `body` (POST), `params` go in the URL instead of a form: `body.json` is then sent as an
+   * `application/json` body (ExClimbWuzhi), or there is no body at all (GenWebTicket).
+   */
+  async raw<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    params: Params = {},
+    body?: { json?: unknown },
+  ): Promise<RawResponse<T>> {
     const all: Params = { ...params };
     if (this.accessKey && all['access_key'] === undefined) all['access_key'] = this.accessKey;
     if (method === 'POST' && !this.accessKey && all['csrf'] === undefined && this.cookies['bili_jct']) {
@@ -80,9 +103,13 @@ export class BiliClient {
     let url = `${this.baseUrl}${path}`;
     const init: RequestInit = { method, headers, redirect: 'manual' };
     const search = toSearchParams(all);
-    if (method === 'GET') {
+    if (method === 'GET' || body) {
       const qs = search.toString();
       if (qs) url += (url.includes('?') ? '&' : '?') + qs;
+      if (body?.json !== undefined) {
+        headers['content-type'] = 'application/json';
+        init.body = JSON.stringify(body.json);
+      }
     } else {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       init.body = search.toString();
@@ -90,9 +117,9 @@ export class BiliClient {
     const response = await this.fetchImpl(url, init);
     absorbSetCookies(this.cookies, response);
     const text = await response.text();
-    let body: unknown = text;
-    if ((response.headers.get('content-type') ?? '').includes('json')) body = JSON.parse(text);
-    return { status: response.status, headers: response.headers, body: body as T };
+    let parsed: unknown = text;
+    if ((response.headers.get('content-type') ?? '').includes('json')) parsed = JSON.parse(text);
+    return { status: response.status, headers: response.headers, body: parsed as T };
   }
 
   // --- login state (CONTRACT.md §10) ---

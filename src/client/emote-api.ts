@@ -1,5 +1,6 @@
 import type { BiliClient } from './bili-client.ts';
 import type { BiliEnvelope } from './http.ts';
+import type { EmotePackage, EmoteSettingPanelData } from '../wire/emote.schema.ts';
 
 /** An emote inside `content.emote` / `data.emote` (CONTRACT.md §5.1). */
 export interface Emote {
@@ -15,35 +16,20 @@ export interface Emote {
   jump_title?: string;
 }
 
-/** An emote inside a panel package (CONTRACT.md §5.2). */
-export interface PanelEmote {
-  id: number;
-  package_id: number;
-  text: string;
-  url: string;
-  mtime: number;
-  type: number;
-  attr: number;
-  meta: { size: number; alias?: string };
-  flags: { no_access?: boolean };
-}
+export type {
+  EmotePanelData,
+  EmoteSettingPanelData,
+  PackageFlags,
+  PanelEmote,
+  PanelEmoteFlags,
+} from '../wire/emote.schema.ts';
 
-export interface EmotePackageWire {
-  id: number;
-  text: string;
-  url: string;
-  mtime: number;
-  /** 1 normal, 2 VIP, 3 purchased, 4 kaomoji. */
-  type: number;
-  attr: number;
-  meta: { size: number; item_id: number; item_url?: string };
-  emote: PanelEmote[];
-  flags: { added: boolean };
-}
+/** A package object of the panel endpoints (`EmotePackage` of src/wire/emote.schema.ts). */
+export type EmotePackageWire = EmotePackage;
 
 export type EmoteBusiness = 'reply' | 'dynamic';
 
-/** Emote panel endpoints (CONTRACT.md §5.2); `client.emote`. */
+/** Emote panel and panel-settings endpoints (docs/api/emotes.md, emote-settings.md); `client.emote`. */
 export class EmoteApi {
   constructor(private readonly client: BiliClient) {}
 
@@ -58,5 +44,20 @@ export class EmoteApi {
     business: EmoteBusiness = 'reply',
   ): Promise<BiliEnvelope<{ packages: EmotePackageWire[] } | null>> {
     return this.client.get('/x/emote/package', { business, ids: ids.join(',') });
+  }
+
+  /** Every package with `flags.added`, and the caller's panel; -101 when signed out. */
+  settings(business: EmoteBusiness = 'reply'): Promise<BiliEnvelope<EmoteSettingPanelData>> {
+    return this.client.get('/x/emote/setting/panel', { business });
+  }
+
+  /** Puts a package into the caller's panel: -403 for a VIP-only package without membership. */
+  addPackage(packageId: number, business: EmoteBusiness = 'reply'): Promise<BiliEnvelope<never>> {
+    return this.client.post('/x/emote/package/add', { package_id: packageId, business });
+  }
+
+  /** Takes a package out of the caller's panel. */
+  removePackage(packageId: number, business: EmoteBusiness = 'reply'): Promise<BiliEnvelope<never>> {
+    return this.client.post('/x/emote/package/remove', { package_id: packageId, business });
   }
 }

@@ -7,7 +7,10 @@ import type {
   HeartbeatParams,
   HistoryCursorData,
   HistoryEntry,
+  CourseSeasonData,
+  PgcSeasonResult,
   ReportParams,
+  SeasonParams,
 } from './history-types.ts';
 import { WbiSigner } from './wbi-signer.ts';
 
@@ -64,6 +67,21 @@ export class HistoryApi {
   /** `/x/web-interface/history/cursor`: pass the previous page's `data.cursor` for the next one. */
   cursor(params: CursorParams = {}): Promise<BiliEnvelope<HistoryCursorData>> {
     return this.client.get('/x/web-interface/history/cursor', { ...params });
+  }
+
+  /**
+   * `/pgc/view/web/season`: a season's episodes and the viewer's progress. Its payload is `result`, and
+   * its success message `"success"`.
+   */
+  season(
+    params: SeasonParams,
+  ): Promise<{ code: number; message: string; ttl: number; result?: PgcSeasonResult }> {
+    return this.client.get('/pgc/view/web/season', { ...params });
+  }
+
+  /** `/pugv/view/web/season`: a course's lessons and the viewer's progress. */
+  course(params: SeasonParams): Promise<BiliEnvelope<CourseSeasonData>> {
+    return this.client.get('/pugv/view/web/season', { ...params });
   }
 
   /** `/x/v2/history`: page-numbered video history. */

@@ -3,6 +3,7 @@ import type { BiliEnvelope, Params } from './http.ts';
 import type {
   AreaParams,
   ReplyAddData,
+  ReplyCountData,
   ReplyDialogData,
   ReplyHotData,
   ReplyItem,
@@ -79,7 +80,7 @@ export class ReplyApi {
   }
 
   /** GET /x/v2/reply/count: every visible comment of the area. */
-  count(params: AreaParams): Promise<BiliEnvelope<{ count: number }>> {
+  count(params: AreaParams): Promise<BiliEnvelope<ReplyCountData>> {
     return this.client.get('/x/v2/reply/count', { ...params });
   }
 

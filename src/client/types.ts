@@ -10,26 +10,13 @@ export type {
   WbiImg,
 } from '../wire/account.schema.ts';
 
-export interface QrGenerateData {
-  url: string;
-  qrcode_key: string;
-}
-
-export interface QrPollData {
-  url: string;
-  refresh_token: string;
-  timestamp: number;
-  code: 0 | 86038 | 86090 | 86101;
-  message: string;
-}
-
-export interface PasswordLoginData {
-  status: number;
-  message: string;
-  url: string;
-  refresh_token: string;
-  timestamp: number;
-}
+export type {
+  CookieInfoData,
+  CookieRefreshData,
+  PasswordLoginData,
+  QrGenerateData,
+  QrPollData,
+} from '../wire/passport.schema.ts';
 
 /** Logout has its own envelope (CONTRACT.md §10.4). */
 export interface LogoutResponse {

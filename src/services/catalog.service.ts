@@ -7,6 +7,7 @@ import type { AreaRow } from '../store/repositories/area.repository.ts';
 import type { Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 import { nowSeconds } from './clock.ts';
+import { AreaRevisions } from './reply-page-cache.ts';
 
 export interface NewArchiveInput {
   aid?: number;
@@ -32,6 +33,9 @@ const FIRST_ASSIGNED_CID = 1_000_000_001;
 
 /** Archives (videos with parts) and comment areas: what comments and watch history attach to. */
 export class CatalogService {
+  /** This node's committed writes per comment area (cached comment pages check it). */
+  readonly revisions = new AreaRevisions();
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -128,13 +132,20 @@ export class CatalogService {
   async putArea(type: number, oid: number, ownerMid: number, closed: boolean): Promise<AreaRow> {
     if (!isAreaType(type)) throw new BiliError(12009);
     if (!(await this.store.users.findByMid(ownerMid))) throw new BiliError(-626, `owner_mid ${ownerMid}`);
-    return this.store.areas.upsert({
+    const area = await this.store.areas.upsert({
       type,
       oid,
       owner_mid: ownerMid,
       closed: closed ? 1 : 0,
       now: nowSeconds(this.clock),
     });
+    this.areaChanged(area);
+    return area;
+  }
+
+  /** Call after a write to an area's comments or settings committed: its cached pages are stale. */
+  areaChanged(area: { type: number; oid: number }): void {
+    this.revisions.touch(area);
   }
 
   /** The area of (type, oid): 12009 for an unknown type, -404 when no such area exists. */

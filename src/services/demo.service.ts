@@ -1,8 +1,12 @@
 import type { CatalogService } from './catalog.service.ts';
+import type { SeasonService } from './season.service.ts';
 import type { UserService } from './user.service.ts';
 import type { Store } from '../store/store.ts';
 
-/** The demo fixture (README "Demo data"): two users, the contract's av2 and a three-part archive. */
+/**
+ * The demo fixture (README "Demo data"): two users, the contract's av2, a three-part archive, and a short
+ * season (番剧, three episodes) whose episodes are three more archives.
+ */
 export const DEMO = {
   uploader: {
     mid: 2,
@@ -34,7 +38,29 @@ export const DEMO = {
         { cid: 279788, part: 'P3 结束', duration: 180 },
       ],
     },
+    ...[1, 2, 3].map((n) => ({
+      aid: 170100 + n,
+      title: `Replay demo season: episode ${n}`,
+      desc: `Episode ${n} of the demo season ss41001.`,
+      tid: 33,
+      tname: '连载动画',
+      pages: [{ cid: 279800 + n, part: `第${n}话`, duration: 80 + n * 10 }],
+    })),
   ],
+  season: {
+    season_id: 41001,
+    media_id: 41001,
+    title: 'Replay 演示短篇',
+    sub_type: 1,
+    desc: 'A three-episode season for trying episode history, badges and resume.',
+    total: 3,
+    is_finish: true,
+    episodes: [
+      { epid: 410101, aid: 170101, title: '1', long_title: '出发' },
+      { epid: 410102, aid: 170102, title: '2', long_title: '途中' },
+      { epid: 410103, aid: 170103, title: '3', long_title: '到达' },
+    ],
+  },
 } as const;
 
 export class DemoService {
@@ -42,6 +68,7 @@ export class DemoService {
     private readonly store: Store,
     private readonly users: UserService,
     private readonly catalog: CatalogService,
+    private readonly seasons: SeasonService,
   ) {}
 
   /** No user at all: a fresh database, where `serve` loads the fixture unless told not to. */
@@ -63,6 +90,13 @@ export class DemoService {
         ...archive,
         owner_mid: DEMO.uploader.mid,
         pages: archive.pages.map((p) => ({ ...p })),
+      });
+      created = true;
+    }
+    if (!(await this.store.seasons.find('pgc', DEMO.season.season_id))) {
+      await this.seasons.createSeason({
+        ...DEMO.season,
+        episodes: DEMO.season.episodes.map((e) => ({ ...e })),
       });
       created = true;
     }

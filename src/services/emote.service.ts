@@ -32,8 +32,19 @@ export interface EmotePackage {
 
 /** Who looks at the panel: decides which packages are listed and which emotes are locked. */
 export interface EmoteViewer {
+  mid: number;
   /** An active VIP membership: VIP-only packages are usable. */
   vip: boolean;
+}
+
+/** The two panels Bilibili keeps per user: comments and dynamics (posts). */
+export const EMOTE_BUSINESSES = ['reply', 'dynamic'] as const;
+export type EmoteBusiness = (typeof EMOTE_BUSINESSES)[number];
+
+/** A package of the catalogue and whether it is in the viewer's panel. */
+export interface PanelChoice {
+  readonly pkg: EmotePackage;
+  readonly added: boolean;
 }
 
 /** An image for an emote or a package icon: a link, or bytes (base64) Replay stores and serves; one of them. */
@@ -54,6 +65,7 @@ export interface NewEmotePackage {
 }
 
 export const KAOMOJI_TYPE = 4;
+export const VIP_ONLY_TYPE = 2;
 export const MAX_IMAGE_BYTES = 1024 * 1024;
 export const MAX_EMOTES_PER_PACKAGE = 500;
 
@@ -116,6 +128,11 @@ export class EmoteService {
     await this.snapshot.reload();
   }
 
+  /** Moves with every rebuilt snapshot (cached comment pages built from an older one are stale). */
+  get generation(): number {
+    return this.snapshot.generation;
+  }
+
   /**
    * The emotes `message` uses: escape text → §5.1 object, one entry per distinct known escape, in order of
    * first appearance. Unknown escapes are plain text and absent; no escape at all gives `{}`.
@@ -144,14 +161,60 @@ export class EmoteService {
   }
 
   /**
-   * The packages of a user's panel. Anonymous callers get the free ones (types 1 and 4); a signed-in user
-   * gets every package: Replay sells nothing, so a purchased-type package an operator added is everyone's,
-   * and VIP-only emotes are listed locked for non-VIPs (the mapper's `no_access`).
+   * The packages of a user's panel. Anonymous callers get the free ones (types 1 and 4). A signed-in user
+   * gets every package except those they removed (/x/emote/package/remove) for this business: Replay sells
+   * nothing, so a purchased-type package an operator added is everyone's, and VIP-only emotes are listed
+   * locked for non-VIPs (the mapper's `no_access`).
    */
-  async panel(viewer: EmoteViewer | null): Promise<readonly EmotePackage[]> {
+  async panel(viewer: EmoteViewer | null, business: EmoteBusiness): Promise<readonly EmotePackage[]> {
     const { packages } = await this.snapshot.get();
-    if (viewer) return packages;
-    return packages.filter((p) => p.row.type === 1 || p.row.type === KAOMOJI_TYPE);
+    if (!viewer) return packages.filter((p) => p.row.type === 1 || p.row.type === KAOMOJI_TYPE);
+    const settings = await this.store.emotes.panelSettings(viewer.mid, business);
+    return packages.filter((p) => settings.get(p.row.id) ?? true);
+  }
+
+  /** Every package with whether it is in the viewer's panel (`/x/emote/setting/panel`). */
+  async choices(viewer: EmoteViewer, business: EmoteBusiness): Promise<PanelChoice[]> {
+    const { packages } = await this.snapshot.get();
+    const settings = await this.store.emotes.panelSettings(viewer.mid, business);
+    return packages.map((pkg) => ({ pkg, added: settings.get(pkg.row.id) ?? true }));
+  }
+
+  /** Ids of the packages in the viewer's panel among `packages`; none for anonymous callers. */
+  async addedAmong(
+    viewer: EmoteViewer | null,
+    business: EmoteBusiness,
+    packages: readonly EmotePackage[],
+  ): Promise<Set<number>> {
+    if (!viewer) return new Set();
+    const settings = await this.store.emotes.panelSettings(viewer.mid, business);
+    return new Set(packages.filter((p) => settings.get(p.row.id) ?? true).map((p) => p.row.id));
+  }
+
+  /**
+   * Puts a package into the viewer's panel or takes it out. Adding needs entitlement (-403): VIP-only
+   * packages need an active membership, every other type is free in Replay. Removing is always allowed.
+   * Adding what is already there, or removing what is not, succeeds and changes nothing visible.
+   */
+  async setInPanel(
+    viewer: EmoteViewer,
+    business: EmoteBusiness,
+    packageId: number,
+    add: boolean,
+  ): Promise<void> {
+    // A package created on another node a moment ago may not be in this node's snapshot yet.
+    const row =
+      (await this.snapshot.get()).byId.get(packageId)?.row ??
+      (await this.store.emotes.findPackage(packageId));
+    if (!row) throw new BiliError(-400, `参数 package_id 表情包 ${packageId} 不存在`);
+    if (add && !entitledTo(row, viewer)) throw new BiliError(-403, `表情包 ${packageId} 仅限大会员使用`);
+    await this.store.emotes.setPanelPackage({
+      mid: viewer.mid,
+      business,
+      package_id: packageId,
+      added: add ? 1 : 0,
+      updated_at: nowSeconds(this.clock),
+    });
   }
 
   /** The packages among `ids` that exist, in the order asked (duplicates once). */
@@ -367,6 +430,11 @@ export class EmoteService {
     }
     if (changed) await tx.changeVersions.bump(VERSION_KEY);
   }
+}
+
+/** Whether `viewer` may add the package to their panel. */
+export function entitledTo(row: EmotePackageRow, viewer: EmoteViewer): boolean {
+  return row.type !== VIP_ONLY_TYPE || viewer.vip;
 }
 
 function sameRow<T extends object>(stored: T | undefined, wanted: T): boolean {

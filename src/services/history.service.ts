@@ -1,31 +1,39 @@
 import { LRUCache } from 'lru-cache';
 import { bv2av } from '../domain/bvid.ts';
 import { isValidReportedProgress, resumeAtMs, storedProgress } from '../domain/progress.ts';
+import { CHEESE_BUSINESS, EPISODE_PLAY_TYPE, LESSON_PLAY_TYPE, PGC_BUSINESS } from '../domain/season.ts';
 import { BiliError, badParam } from '../errors.ts';
 import type { ArchiveRow, PageRow } from '../store/repositories/archive.repository.ts';
 import type { HistoryCursor, HistoryRow, WatchSessionRow } from '../store/repositories/history.repository.ts';
+import type { EpisodeRow, SeasonRow } from '../store/repositories/season.repository.ts';
 import type { UserRow } from '../store/repositories/user.repository.ts';
 import { createWatchBatchWriter } from '../store/repositories/watch-batch.repository.ts';
-import type { WatchWrite } from '../store/repositories/watch-batch.repository.ts';
+import type { PlayCount, WatchWrite } from '../store/repositories/watch-batch.repository.ts';
+import type { HistorySearchFilter } from '../store/repositories/history-search.repository.ts';
 import type { Store } from '../store/store.ts';
 import { WriteBatcher } from '../store/write-batcher.ts';
+import type { OutboxService } from './outbox.service.ts';
 import type { WriteBatcherOptions } from '../store/write-batcher.ts';
 import type { ArchiveWithPages } from './catalog.service.ts';
 import type { Clock } from './clock.ts';
 import { nowSeconds } from './clock.ts';
+import type { OnlineService } from './online.service.ts';
 
 /** A viewer's play of an archive counts at most once in this window. */
 export const PLAY_COUNT_WINDOW_SECONDS = 300;
 
-/** Replay's catalogue holds archives only, so every entry it records has this business. */
+/** The business of a user upload's history entry (episodes and lessons have `pgc` and `cheese`). */
 export const ARCHIVE_BUSINESS = 'archive';
 
 /** The `business` values of CONTRACT.md §7.1 (cursor) and the `kid` prefixes of §7.3. */
 export const BUSINESSES = ['archive', 'pgc', 'live', 'article-list', 'article'] as const;
 
-/** `type` filter of the cursor list → the businesses it shows (pgc is video too). */
-const TYPE_FILTER: Record<string, readonly string[] | null> = {
-  all: null,
+/**
+ * `type` filter of the cursor list → the businesses it shows (pgc is video too). Course entries
+ * (`cheese`) are not among §7.1's businesses: they show in the older list only (§7.2).
+ */
+const TYPE_FILTER: Record<string, readonly string[]> = {
+  all: BUSINESSES,
   archive: ['archive', 'pgc'],
   live: ['live'],
   article: ['article', 'article-list'],
@@ -47,6 +55,10 @@ export interface ReportInput {
   cid: number;
   progress?: number | undefined;
   dt: number;
+  /** 3 archive, 4 season episode, 10 course lesson; with `epid`/`sid` when the client sends them. */
+  type?: number | undefined;
+  epid?: number | undefined;
+  sid?: number | undefined;
 }
 
 export interface HeartbeatInput {
@@ -61,6 +73,27 @@ export interface HeartbeatInput {
   dt?: number | undefined;
   play_type?: number | undefined;
   session?: string | undefined;
+  type?: number | undefined;
+  epid?: number | undefined;
+  sid?: number | undefined;
+}
+
+/** The season (or course) of a pgc/cheese entry, the episode watched last and all its episodes. */
+export interface EntrySeason {
+  season: SeasonRow;
+  episode: EpisodeRow | null;
+  episodes: EpisodeRow[];
+}
+
+/** An archive as the watch path caches it: with the episodes its parts carry. */
+interface CachedArchive extends ArchiveWithPages {
+  episodes: EpisodeRow[];
+}
+
+/** What a play report is about: the archive part, and the episode it carries (if any). */
+interface PlayTarget extends CachedArchive {
+  page: PageRow;
+  episode: EpisodeRow | null;
 }
 
 /** A history entry with what the lists show about its archive (null when the archive is gone). */
@@ -73,6 +106,8 @@ export interface HistoryEntry {
   owner: UserRow | null;
   view: number;
   reply: number;
+  /** For `pgc` and `cheese` entries; null for archives (and for a season no longer in the catalogue). */
+  season: EntrySeason | null;
 }
 
 export interface CursorQuery {
@@ -105,14 +140,26 @@ export class HistoryService {
    * Archives change rarely and every heartbeat needs its archive's parts; found archives are cached for a
    * short time (misses are not, so a new archive is usable at once).
    */
-  private readonly archives = new LRUCache<number, ArchiveWithPages>({ max: 10_000, ttl: 30_000 });
+  private readonly archives = new LRUCache<number, CachedArchive>({ max: 10_000, ttl: 30_000 });
+  /** Episodes named by `epid` in heartbeats, by `business:epid`; cached like archives. */
+  private readonly episodes = new LRUCache<string, EpisodeRow>({ max: 10_000, ttl: 30_000 });
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     batching: WriteBatcherOptions,
+    /** Viewers online now (fed by every heartbeat) and the per-address cap of anonymous plays. */
+    private readonly watch: {
+      online?: OnlineService;
+      anonymousPlayCap?: number;
+      outbox?: OutboxService;
+    } = {},
   ) {
-    const writer = createWatchBatchWriter(store.handle, PLAY_COUNT_WINDOW_SECONDS);
+    const writer = createWatchBatchWriter(
+      store.handle,
+      PLAY_COUNT_WINDOW_SECONDS,
+      watch.anonymousPlayCap ?? 0,
+    );
     this.batcher = new WriteBatcher<WatchWrite>((items) => writer.write(items), batching);
   }
 
@@ -120,28 +167,34 @@ export class HistoryService {
   async report(viewer: Viewer, input: ReportInput): Promise<void> {
     const progress = input.progress ?? 0;
     if (!isValidReportedProgress(progress)) throw badParam('progress', '只能是 -1 或不小于 0 的秒数');
-    const { archive, pages } = await this.archive(input.aid);
-    const page = pages.find((p) => p.cid === input.cid);
-    if (!page) throw new BiliError(-404, `cid ${input.cid} 不属于 av${archive.aid}`);
-    await this.batcher.enqueue({
-      history: this.historyUpsert(viewer.mid, archive, page, progress, input.dt),
-    });
+    const target = await this.target(input);
+    const history = this.historyUpsert(viewer.mid, target, progress, input.dt);
+    // One Set lookup while no webhook endpoint wants history events (the report costs what it did).
+    const event = this.watch.outbox?.wantsHistory
+      ? this.watch.outbox.historyRow('history.report', { ...history })
+      : undefined;
+    await this.batcher.enqueue(event ? { history, event } : { history });
   }
 
   /**
    * `/x/click-interface/web/heartbeat`: records history and the play session's watch time for a signed-in
-   * viewer, and counts a play on `play_type=1` (signed in or not, deduplicated per `viewerKey`).
+   * viewer, and counts a play on `play_type=1` (signed in or not, deduplicated per `viewerKey`; anonymous
+   * plays capped per `address`). Every heartbeat also updates the in-memory online count.
    */
-  async heartbeat(mid: number | null, viewerKey: string, input: HeartbeatInput): Promise<void> {
+  async heartbeat(mid: number | null, viewerKey: string, input: HeartbeatInput, address = ''): Promise<void> {
     const progress = input.played_time ?? 0;
     if (!isValidReportedProgress(progress)) throw badParam('played_time', '只能是 -1 或不小于 0 的秒数');
-    const { archive, pages } = await this.resolve(input.aid, input.bvid);
-    const page = input.cid === undefined ? pages[0] : pages.find((p) => p.cid === input.cid);
-    if (!page) throw new BiliError(-404, `cid ${input.cid} 不属于 av${archive.aid}`);
+    const target = await this.target(input);
+    const { archive, page } = target;
+    this.watch.online?.beat(archive.aid, page.cid, viewerKey, {
+      playType: input.play_type,
+      playedTime: input.played_time,
+      dt: input.dt,
+    });
     const now = nowSeconds(this.clock);
     const write: WatchWrite = {};
     if (mid !== null) {
-      write.history = this.historyUpsert(mid, archive, page, progress, input.dt ?? 2);
+      write.history = this.historyUpsert(mid, target, progress, input.dt ?? 2);
       const startTs = input.start_ts ?? 0;
       write.session = {
         mid,
@@ -158,17 +211,47 @@ export class HistoryService {
         at: now,
       };
     }
-    if (input.play_type === 1) write.play = { viewer: viewerKey, aid: archive.aid, at: now };
+    if (input.play_type === 1) write.play = this.play(mid, viewerKey, archive.aid, now, address);
+    if (this.watch.outbox?.wantsHistory && write.history) {
+      write.event = this.watch.outbox.historyRow('history.heartbeat', {
+        ...write.history,
+        session: write.session?.session_key ?? '',
+        play_type: input.play_type ?? 0,
+      });
+    }
     if (write.history || write.play) await this.batcher.enqueue(write);
   }
 
   /** `/x/click-interface/click/web/h5`: one play, deduplicated like the heartbeat's. */
-  async click(viewerKey: string, aid: number, cid: number | undefined): Promise<void> {
+  async click(viewerKey: string, aid: number, cid: number | undefined, address = ''): Promise<void> {
     const { pages } = await this.archive(aid);
     if (cid !== undefined && !pages.some((p) => p.cid === cid)) {
       throw new BiliError(-404, `cid ${cid} 不属于 av${aid}`);
     }
-    await this.batcher.enqueue({ play: { viewer: viewerKey, aid, at: nowSeconds(this.clock) } });
+    const mid = viewerKey.startsWith('m:') ? Number(viewerKey.slice(2)) : null;
+    await this.batcher.enqueue({ play: this.play(mid, viewerKey, aid, nowSeconds(this.clock), address) });
+  }
+
+  /** A play to count: a signed-in viewer's carries no address, so only anonymous plays meet the cap. */
+  private play(mid: number | null, viewer: string, aid: number, at: number, address: string): PlayCount {
+    return { viewer, aid, at, address: mid === null ? address : '' };
+  }
+
+  /**
+   * `/x/web-interface/history/search`: the user's entries matching the keyword and filters, newest first,
+   * with the total number of matches.
+   */
+  async search(
+    filter: Omit<HistorySearchFilter, 'offset' | 'limit'>,
+    pn: number,
+    ps: number,
+  ): Promise<{ total: number; entries: HistoryEntry[] }> {
+    const { total, rows } = await this.store.historySearch.search({
+      ...filter,
+      offset: (pn - 1) * ps,
+      limit: ps,
+    });
+    return { total, entries: await this.entries(rows) };
   }
 
   /** `/x/web-interface/history/cursor`. */
@@ -191,7 +274,7 @@ export class HistoryService {
       cursor = { kind: 'at-or-before', viewAt: q.viewAt || Number.MAX_SAFE_INTEGER };
     }
     const rows = await this.store.history.listByCursor(mid, {
-      businesses: TYPE_FILTER[q.type] ?? null,
+      businesses: TYPE_FILTER[q.type] ?? BUSINESSES,
       cursor,
       limit: q.ps,
     });
@@ -212,10 +295,13 @@ export class HistoryService {
 
   /** `/x/v2/history/delete`: `kid` is `{business}_{id}`; deleting an absent entry succeeds. */
   async delete(mid: number, kid: string): Promise<void> {
-    const match = /^(archive|pgc|live|article-list|article)_([1-9][0-9]{0,15})$/.exec(kid);
+    const match = /^(archive|pgc|cheese|live|article-list|article)_([1-9][0-9]{0,15})$/.exec(kid);
     const id = match ? Number(match[2]) : NaN;
     if (!match || !Number.isSafeInteger(id)) {
-      throw badParam('kid', '应为 {business}_{id}，business 为 archive、pgc、live、article 或 article-list');
+      throw badParam(
+        'kid',
+        '应为 {business}_{id}，business 为 archive、pgc、cheese、live、article 或 article-list',
+      );
     }
     await this.store.history.delete(mid, match[1]!, id);
   }
@@ -233,13 +319,31 @@ export class HistoryService {
     return this.store.history.isPaused(mid);
   }
 
-  /** `/x/player/v2`: the archive, the requested part, and the viewer's resume point. */
-  async player(mid: number | null, aid: number | undefined, bvid: string | undefined, cid: number) {
-    const { archive, pages } = await this.resolve(aid, bvid);
+  /**
+   * `/x/player/v2`: the archive, the requested part, and the viewer's resume point: the archive's entry,
+   * or the season's when the part carries an episode (`season_id`/`ep_id`, when sent, must name it).
+   */
+  async player(
+    mid: number | null,
+    aid: number | undefined,
+    bvid: string | undefined,
+    cid: number,
+    season?: { seasonId?: number | undefined; epid?: number | undefined },
+  ) {
+    const { archive, pages, episodes } = await this.resolve(aid, bvid);
     const page = pages.find((p) => p.cid === cid);
     if (!page) throw new BiliError(-404, `cid ${cid} 不属于 av${archive.aid}`);
+    const episode = episodes.find((e) => e.cid === cid) ?? null;
+    if (season?.epid && season.epid !== episode?.epid) throw new BiliError(-400, 'ep_id 与 cid 不一致');
+    if (season?.seasonId && season.seasonId !== episode?.season_id) {
+      throw new BiliError(-400, 'season_id 与 cid 不一致');
+    }
     const entry =
-      mid === null ? undefined : await this.store.history.find(mid, ARCHIVE_BUSINESS, archive.aid);
+      mid === null
+        ? undefined
+        : episode
+          ? await this.store.history.find(mid, episode.business, episode.season_id)
+          : await this.store.history.find(mid, ARCHIVE_BUSINESS, archive.aid);
     const state: PlayerState = {
       archive,
       pages,
@@ -262,18 +366,98 @@ export class HistoryService {
     return { aid, view: views.get(aid) ?? 0 };
   }
 
+  /** Forgets cached archives whose parts now carry episodes (the season catalogue changed). */
+  forgetArchives(aids: readonly number[]): void {
+    for (const aid of aids) this.archives.delete(aid);
+  }
+
   /** Writes whatever reports are still gathered; called when the server closes, before the database. */
   drain(): Promise<void> {
     return this.batcher.close();
   }
 
-  private historyUpsert(mid: number, archive: ArchiveRow, page: PageRow, progress: number, dt: number) {
+  /**
+   * The part a report is about and the episode it carries. With `epid` the episode decides (its season
+   * must be `sid`, its archive and part `aid`/`cid` when sent); otherwise the archive part does, and an
+   * episode's part is recorded under its season whatever the `type`. `type` 4 / 10 insist on a season
+   * episode / course lesson. Unknown ids are -404; ids that disagree are -400.
+   */
+  private async target(input: {
+    aid?: number | undefined;
+    bvid?: string | undefined;
+    cid?: number | undefined;
+    type?: number | undefined;
+    epid?: number | undefined;
+    sid?: number | undefined;
+  }): Promise<PlayTarget> {
+    const wanted =
+      input.type === LESSON_PLAY_TYPE
+        ? CHEESE_BUSINESS
+        : input.type === EPISODE_PLAY_TYPE
+          ? PGC_BUSINESS
+          : null;
+    const epid = input.epid || undefined;
+    const sid = input.sid || undefined;
+    let found: CachedArchive;
+    let page: PageRow | undefined;
+    let episode: EpisodeRow | null;
+    if (epid !== undefined) {
+      const named = await this.episode(wanted ?? PGC_BUSINESS, epid);
+      if (input.aid !== undefined || (input.bvid !== undefined && input.bvid !== '')) {
+        const aid = (await this.resolve(input.aid, input.bvid)).archive.aid;
+        if (aid !== named.aid) throw new BiliError(-400, `av${aid} 不是 ep${epid} 的稿件`);
+      }
+      if (input.cid !== undefined && input.cid !== named.cid) {
+        throw new BiliError(-400, `cid ${input.cid} 不是 ep${epid} 的分P`);
+      }
+      found = await this.archive(named.aid);
+      page = found.pages.find((p) => p.cid === named.cid);
+      if (!page) throw new BiliError(-404, `ep${epid} 的分P已不存在`);
+      episode = named;
+    } else {
+      found = await this.resolve(input.aid, input.bvid);
+      const { archive, pages } = found;
+      page = input.cid === undefined ? pages[0] : pages.find((p) => p.cid === input.cid);
+      if (!page) throw new BiliError(-404, `cid ${input.cid} 不属于 av${archive.aid}`);
+      const cid = page.cid;
+      episode = found.episodes.find((e) => e.cid === cid) ?? null;
+      if (wanted !== null && episode === null) {
+        throw new BiliError(
+          -404,
+          `av${archive.aid} 的分P ${cid} 不是${wanted === PGC_BUSINESS ? '剧集' : '课程'}`,
+        );
+      }
+    }
+    if (wanted !== null && episode !== null && episode.business !== wanted) {
+      throw new BiliError(-400, `type ${input.type} 与 ep${episode.epid} 的类别不一致`);
+    }
+    if (sid !== undefined && episode?.season_id !== sid) {
+      throw new BiliError(
+        -400,
+        episode ? `ep${episode.epid} 不属于 ss${sid}` : `av${found.archive.aid} 不属于 ss${sid}`,
+      );
+    }
+    return { ...found, page, episode };
+  }
+
+  private async episode(business: string, epid: number): Promise<EpisodeRow> {
+    const key = `${business}:${epid}`;
+    const cached = this.episodes.get(key);
+    if (cached) return cached;
+    const found = await this.store.seasons.findEpisode(business, epid);
+    if (!found) throw new BiliError(-404, `ep${epid}`);
+    this.episodes.set(key, found);
+    return found;
+  }
+
+  private historyUpsert(mid: number, target: PlayTarget, progress: number, dt: number) {
+    const { archive, page, episode } = target;
     return {
       mid,
-      business: ARCHIVE_BUSINESS,
-      kid: archive.aid,
+      business: episode ? episode.business : ARCHIVE_BUSINESS,
+      kid: episode ? episode.season_id : archive.aid,
       oid: archive.aid,
-      epid: 0,
+      epid: episode ? episode.epid : 0,
       cid: page.cid,
       page: page.page,
       progress: storedProgress(progress, page.duration),
@@ -283,7 +467,7 @@ export class HistoryService {
   }
 
   /** The archive named by aid, bvid or both (they must agree): -400 without either, -404 if unknown. */
-  private async resolve(aid: number | undefined, bvid: string | undefined): Promise<ArchiveWithPages> {
+  private async resolve(aid: number | undefined, bvid: string | undefined): Promise<CachedArchive> {
     let target = aid;
     if (bvid !== undefined && bvid !== '') {
       const fromBvid = bv2av(bvid);
@@ -295,36 +479,65 @@ export class HistoryService {
     return this.archive(target);
   }
 
-  private async archive(aid: number): Promise<ArchiveWithPages> {
+  /** The archive, its parts and the episodes they carry; one cache entry serves every heartbeat of it. */
+  private async archive(aid: number): Promise<CachedArchive> {
     const cached = this.archives.get(aid);
     if (cached) return cached;
     const archive = await this.store.archives.findByAid(aid);
     if (!archive) throw new BiliError(-404, `av${aid}`);
-    const found = { archive, pages: await this.store.archives.findPages(aid) };
+    const [pages, episodes] = await Promise.all([
+      this.store.archives.findPages(aid),
+      this.store.seasons.episodesByAid(aid),
+    ]);
+    const found = { archive, pages, episodes };
     this.archives.set(aid, found);
     return found;
   }
 
   private async entries(rows: readonly HistoryRow[]): Promise<HistoryEntry[]> {
-    const aids = rows.filter((r) => r.business === ARCHIVE_BUSINESS).map((r) => r.kid);
-    const [archives, pagesOf, views, replies] = await Promise.all([
+    // `oid` is the archive of every video entry: the avid of an archive, the episode's archive of a season.
+    const aids = rows
+      .filter(
+        (r) =>
+          r.business === ARCHIVE_BUSINESS || r.business === PGC_BUSINESS || r.business === CHEESE_BUSINESS,
+      )
+      .map((r) => r.oid);
+    const seasonIds = (business: string) => rows.filter((r) => r.business === business).map((r) => r.kid);
+    const [archives, pagesOf, views, replies, pgc, pgcEpisodes, cheese, cheeseEpisodes] = await Promise.all([
       this.store.archives.findByAids(aids),
       this.store.archives.findPagesOf(aids),
       this.store.history.viewCounts(aids),
       this.store.history.replyCounts(aids),
+      this.store.seasons.findMany(PGC_BUSINESS, seasonIds(PGC_BUSINESS)),
+      this.store.seasons.episodesOf(PGC_BUSINESS, seasonIds(PGC_BUSINESS)),
+      this.store.seasons.findMany(CHEESE_BUSINESS, seasonIds(CHEESE_BUSINESS)),
+      this.store.seasons.episodesOf(CHEESE_BUSINESS, seasonIds(CHEESE_BUSINESS)),
     ]);
     const owners = await this.store.users.findByMids([...archives.values()].map((a) => a.owner_mid));
+    const seasonOf = (row: HistoryRow): EntrySeason | null => {
+      const [seasons, episodesOf] =
+        row.business === PGC_BUSINESS
+          ? [pgc, pgcEpisodes]
+          : row.business === CHEESE_BUSINESS
+            ? [cheese, cheeseEpisodes]
+            : [null, null];
+      const season = seasons?.get(row.kid);
+      if (!season) return null;
+      const episodes = episodesOf?.get(row.kid) ?? [];
+      return { season, episodes, episode: episodes.find((e) => e.epid === row.epid) ?? null };
+    };
     return rows.map((row) => {
-      const archive = archives.get(row.kid) ?? null;
-      const pages = pagesOf.get(row.kid) ?? [];
+      const archive = archives.get(row.oid) ?? null;
+      const pages = pagesOf.get(row.oid) ?? [];
       return {
         row,
         archive,
         pages,
         page: pages.find((p) => p.cid === row.cid) ?? null,
         owner: archive ? (owners.get(archive.owner_mid) ?? null) : null,
-        view: views.get(row.kid) ?? 0,
-        reply: replies.get(row.kid) ?? 0,
+        view: views.get(row.oid) ?? 0,
+        reply: replies.get(row.oid) ?? 0,
+        season: seasonOf(row),
       };
     });
   }

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { DELETED_NAME } from '../domain/account-rules.ts';
 import type { UserRow } from '../store/repositories/user.repository.ts';
 import type { Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
@@ -19,6 +20,8 @@ export const USERS_VERSION_KEY = 'users';
  */
 export class MemberCache {
   private readonly rows: LRUCache<number, UserRow>;
+  /** Moves whenever a row is dropped or the cache emptied: pages built from older rows are stale. */
+  generation = 0;
   private version = -1;
   private checkedAt = -Infinity;
   private pendingCheck: Promise<void> | null = null;
@@ -44,7 +47,8 @@ export class MemberCache {
     if (missing.length > 0) {
       const version = this.version;
       const fetched = await this.store.users.findByMids(missing);
-      for (const [mid, row] of fetched) {
+      for (const [mid, stored] of fetched) {
+        const row = asMember(stored);
         found.set(mid, row);
         // A row read while the version moved may predate the change: used for this answer, not kept.
         if (this.version === version) this.rows.set(mid, row);
@@ -56,17 +60,27 @@ export class MemberCache {
   /** This node changed the user: its next listing reads the row again. */
   forget(mid: number): void {
     this.rows.delete(mid);
+    this.generation++;
   }
 
   private checkVersion(): Promise<void> {
     const now = this.clock.nowMs();
     // A clock that went backwards counts as due.
-    if (now >= this.checkedAt && now - this.checkedAt < this.checkEveryMs) return Promise.resolve();
+    // Also due in each new second of the clock: a comment page cached for the second it was built in
+    // (ReplyPageCache) is then built from rows checked in that second, so the two bounds do not add up.
+    if (
+      now >= this.checkedAt &&
+      now - this.checkedAt < this.checkEveryMs &&
+      sameSecond(now, this.checkedAt)
+    ) {
+      return Promise.resolve();
+    }
     this.pendingCheck ??= this.store.changeVersions
       .get(USERS_VERSION_KEY)
       .then((version) => {
         if (version !== this.version) {
           this.rows.clear();
+          this.generation++;
           this.version = version;
         }
         this.checkedAt = now;
@@ -76,4 +90,13 @@ export class MemberCache {
       });
     return this.pendingCheck;
   }
+}
+
+/** A deleted account's comments keep their place in threads, under one name and the default avatar. */
+function asMember(row: UserRow): UserRow {
+  return row.deleted ? { ...row, uname: DELETED_NAME, face: '', sign: '' } : row;
+}
+
+function sameSecond(a: number, b: number): boolean {
+  return Math.floor(a / 1000) === Math.floor(b / 1000);
 }

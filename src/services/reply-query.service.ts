@@ -7,12 +7,13 @@ import type { ReplyRow, RootOrder } from '../store/repositories/reply.repository
 import type { UserRow } from '../store/repositories/user.repository.ts';
 import type { Store } from '../store/store.ts';
 import type { CatalogService } from './catalog.service.ts';
+import type { EmoteWire } from './emote.service.ts';
 import type { MemberCache } from './member-cache.ts';
 import type { AreaAddress } from './reply.service.ts';
 
 /** What the listings need from the emote catalogue (EmoteService): escape → §5.1 emote object. */
 export interface EmoteResolver {
-  resolve(message: string): Promise<Record<string, object>>;
+  resolve(message: string): Promise<Record<string, EmoteWire>>;
 }
 
 /** Preview replies shown under each level-1 comment (CONTRACT.md §2.5). */
@@ -28,7 +29,7 @@ export interface ReplyViewContext {
   /** The viewer's votes: rpid → 1 / 2; empty when anonymous. */
   votes: Map<number, number>;
   previews: Map<number, ReplyRow[]>;
-  emotes: Map<number, Record<string, object>>;
+  emotes: Map<number, Record<string, EmoteWire>>;
 }
 
 export interface ListQuery {
@@ -130,6 +131,12 @@ export class ReplyQueryService {
       ctx,
       page: { num: q.pn, size: q.ps, count: Number(area.root_count), acount: Number(area.all_count) },
     };
+  }
+
+  /** The viewer's votes on these comments (rpid → 1 like / 2 dislike): the per-viewer part of a cached page. */
+  votesOf(viewerMid: number | null, rpids: readonly number[]): Promise<Map<number, number>> {
+    if (viewerMid === null || rpids.length === 0) return Promise.resolve(new Map<number, number>());
+    return this.store.replies.votesOf(viewerMid, rpids);
   }
 
   /** GET /x/v2/reply/main and /wbi/main: cursor mode. */
@@ -318,7 +325,7 @@ export class ReplyQueryService {
     const users =
       mentioned.length > 0 ? await this.members.findByMids(mentioned) : new Map<number, UserRow>();
     users.set(author.mid, author);
-    const emotes = new Map<number, Record<string, object>>();
+    const emotes = new Map<number, Record<string, EmoteWire>>();
     emotes.set(row.rpid, row.message.includes('[') ? await this.emotes.resolve(row.message) : {});
     return { users, votes: new Map(), previews: new Map(), emotes };
   }
@@ -350,7 +357,7 @@ export class ReplyQueryService {
         all.map((r) => (r.message.includes('[') ? this.emotes.resolve(r.message) : Promise.resolve({}))),
       ),
     ]);
-    const emotes = new Map<number, Record<string, object>>();
+    const emotes = new Map<number, Record<string, EmoteWire>>();
     all.forEach((row, i) => emotes.set(row.rpid, emoteMaps[i]!));
     return { users, votes, previews, emotes };
   }

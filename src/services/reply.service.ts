@@ -7,8 +7,10 @@ import { BiliError, badParam } from '../errors.ts';
 import { isUniqueViolation } from '../store/database.ts';
 import { GroupTransactions } from '../store/group-transaction.ts';
 import type { AreaRow } from '../store/repositories/area.repository.ts';
-import { ReplyState, VoteValue } from '../store/repositories/reply.repository.ts';
-import type { ReplyRow } from '../store/repositories/reply.repository.ts';
+import { ReplyState, VoteValue, duplicateKey } from '../store/repositories/reply.repository.ts';
+import type { DuplicateClaim, ReplyRow } from '../store/repositories/reply.repository.ts';
+import { NoticeKind } from '../store/repositories/notice.repository.ts';
+import type { NoticeTarget } from '../store/repositories/notice.repository.ts';
 import type { UserRow } from '../store/repositories/user.repository.ts';
 import type { Repositories, Store } from '../store/store.ts';
 import type { WriteBatcherOptions } from '../store/write-batcher.ts';
@@ -16,6 +18,7 @@ import type { CatalogService } from './catalog.service.ts';
 import type { Clock } from './clock.ts';
 import { nowSeconds } from './clock.ts';
 import type { CommentLimits } from './comment-limits.ts';
+import type { OutboxService, PendingEvent } from './outbox.service.ts';
 
 /** What reply/add needs from the sensitive-word list (SensitiveWordService). */
 export interface SensitiveMatcher {
@@ -69,6 +72,8 @@ export class ReplyService {
     private readonly sensitive: SensitiveMatcher,
     private readonly limits: CommentLimits,
     private readonly options: ReplyWriteOptions,
+    /** Outbound notifications (webhooks, e-mail): events are written in the write's own transaction. */
+    private readonly outbox?: OutboxService,
   ) {
     this.inserts = new GroupTransactions(store, options.groupCommit);
   }
@@ -83,21 +88,24 @@ export class ReplyService {
     if (!checked.ok) {
       throw checked.problem === 'empty' ? badParam('message', '不能为空') : new BiliError(12025);
     }
-    const placement = await this.placement(area, input.root, input.parent);
+    const { placement, parentRow } = await this.placement(area, input.root, input.parent);
     let message = checked.message;
     if (placement.level === 3) {
-      const target = await this.replyAuthorName(placement.parent);
+      const target = await this.replyAuthorName(parentRow);
       message = withReplyPrefix(message, target);
     }
     // Only the author's own words are screened: the prefix carries another user's name.
     if (await this.sensitive.containsSensitive(checked.message)) throw new BiliError(12016);
 
     const now = nowSeconds(this.clock);
-    const window = this.options.duplicateWindowSeconds;
-    if (
-      window > 0 &&
-      (await this.store.replies.hasRecentDuplicate(area, author.mid, placement.parent, message, now - window))
-    ) {
+    const windowSeconds = this.options.duplicateWindowSeconds;
+    // The rule is decided by the claim inside the insert (atomic across requests and nodes); the read
+    // before it answers a plain repeat without spending a rate-limit point, as before the claims existed.
+    const claim: DuplicateClaim | undefined =
+      windowSeconds > 0
+        ? { key: duplicateKey(area, author.mid, placement.parent, message), windowSeconds }
+        : undefined;
+    if (claim && (await this.store.replies.hasRecentDuplicate(claim.key, now - windowSeconds))) {
       throw new BiliError(12051);
     }
     if (!(await this.limits.allowComment(author.mid))) throw new BiliError(-509);
@@ -105,12 +113,20 @@ export class ReplyService {
     const mentions = await this.mentionedMids(message);
     const byOwner = author.mid === area.owner_mid;
     const mentionsColumn = mentions.length > 0 ? JSON.stringify(mentions) : '';
+    const noticed = noticeTargets(author, area, placement, parentRow, mentions);
+    const events = this.commentEvents(author, area, placement, message, now, noticed);
     if (placement.level === 1 && this.store.replies.insertsRootAtomically) {
       const fields = { mid: author.mid, message, plat: input.plat, mentions: mentionsColumn, ctime: now };
-      const row = await this.retryingRpid(() => this.store.replies.insertRoot(area, fields));
+      const row = await this.retryingRpid(() =>
+        this.store.replies.insertRoot(area, fields, claim, noticed, events),
+      );
+      if (row === 'duplicate') throw new BiliError(12051);
+      this.catalog.areaChanged(area);
       return { row, area };
     }
     const row = await this.insertReply(async (tx) => {
+      // First, so a duplicate counts nothing, and every add locks its key before the area and thread rows.
+      if (claim && (await tx.replies.claimDuplicate(claim, now)) === 'duplicate') throw new BiliError(12051);
       let rpid: number;
       let floor: number;
       let dialog = 0;
@@ -126,7 +142,7 @@ export class ReplyService {
           if (byOwner) await tx.replies.markUpReply(placement.parent);
         }
       }
-      return tx.replies.insert({
+      const inserted = await tx.replies.insert({
         rpid,
         type: area.type,
         oid: area.oid,
@@ -140,7 +156,32 @@ export class ReplyService {
         mentions: mentionsColumn,
         ctime: now,
       });
+      // In the add's own transaction (or group-commit savepoint): acknowledged comment ⇒ its notices.
+      await tx.notices.insertMany(
+        noticed.map((n) => ({
+          recipient_mid: n.recipient,
+          kind: n.kind,
+          time: now,
+          actor_mid: author.mid,
+          type: area.type,
+          oid: area.oid,
+          root: placement.root,
+          source_rpid: rpid,
+          target_rpid: n.kind === NoticeKind.Reply ? placement.parent : 0,
+        })),
+      );
+      await tx.outbox.insertEvents(
+        events.map((e) => ({
+          event_id: e.event_id,
+          type: e.type,
+          time: now,
+          // The payload is an object this service serialised: the ids are appended to its text.
+          payload: `${e.payload.slice(0, -1)},"rpid":${rpid},"floor":${floor}}`,
+        })),
+      );
+      return inserted;
     });
+    this.catalog.areaChanged(area);
     return { row, area };
   }
 
@@ -148,11 +189,15 @@ export class ReplyService {
   async vote(voter: UserRow, input: TargetInput & { action: number }, kind: 'like' | 'hate'): Promise<void> {
     const area = await this.writableArea(input);
     if (input.action !== 0 && input.action !== 1) throw new BiliError(12011);
-    await this.visibleReply(area, input.rpid);
+    const liked = await this.visibleReply(area, input.rpid);
     const mine = kind === 'like' ? VoteValue.Like : VoteValue.Hate;
+    // The author's own likes, and a banned voter's, notify nobody.
+    const notifies = voter.mid !== liked.mid && !voter.banned;
     const other = kind === 'like' ? VoteValue.Hate : VoteValue.Like;
     const isOwner = voter.mid === area.owner_mid;
     const now = nowSeconds(this.clock);
+    const likes =
+      kind === 'like' && input.action === 1 && this.outbox?.wants('comment.liked') ? this.outbox : null;
     await this.store.transaction(async (tx) => {
       // Each step is one conditional statement, so two racing requests of the same user can never count
       // a vote twice: the primary key of reply_votes decides which one took effect.
@@ -166,13 +211,20 @@ export class ReplyService {
         if (kind === 'like' && input.action === 1) upLike = true;
         else if ((kind === 'like' && removedMine) || (kind === 'hate' && removedOther)) upLike = false;
       }
-      await tx.replies.adjustVotes(
-        input.rpid,
-        kind === 'like' ? delta : otherDelta,
-        kind === 'like' ? otherDelta : delta,
-        upLike,
-      );
+      const likeDelta = kind === 'like' ? delta : otherDelta;
+      await tx.replies.adjustVotes(input.rpid, likeDelta, kind === 'like' ? otherDelta : delta, upLike);
+      // The like card moves with the like itself: an unlike takes the liker off the card.
+      if (notifies && likeDelta > 0) {
+        await tx.notices.addLike(liked.rpid, now);
+      } else if (notifies && likeDelta < 0) {
+        await tx.notices.removeLike(liked.rpid);
+      }
+      if (likes && likeDelta > 0) {
+        const payload = { ...commentRef(liked), author_mid: liked.mid, mid: voter.mid, uname: voter.uname };
+        await tx.outbox.insertEvents([likes.row(likes.event('comment.liked', payload), now)]);
+      }
     });
+    this.catalog.areaChanged(area);
   }
 
   /** reply/del, and the operator's delete. Deleting a root hides its whole thread. */
@@ -185,7 +237,18 @@ export class ReplyService {
     if (!row || row.type !== area.type || row.oid !== area.oid) throw new BiliError(-404);
     if (by.kind === 'user' && by.mid !== row.mid && by.mid !== area.owner_mid) throw new BiliError(-403);
     if (row.state !== ReplyState.Visible) throw new BiliError(12022);
+    const deleted = this.outbox?.wants('comment.deleted')
+      ? this.outbox.event('comment.deleted', {
+          ...commentRef(row),
+          mid: row.mid,
+          by: by.kind,
+          deleter_mid: by.kind === 'user' ? by.mid : 0,
+        })
+      : undefined;
     await this.store.transaction(async (tx) => {
+      // The duplicate claim first, as an add locks it first (else an add and a delete of the same text
+      // deadlock on PostgreSQL). A deleted comment no longer blocks its text being posted again.
+      await tx.replies.releaseDuplicate(duplicateKey(area, row.mid, row.parent, row.message), row.ctime);
       // A reply's root row is locked before the reply's own: the order in which deleting the root locks
       // them (root, then its thread), else the two at once deadlock on PostgreSQL.
       if (row.root !== 0) await tx.replies.adjustRcount(row.root, -1);
@@ -193,10 +256,14 @@ export class ReplyService {
       if (row.root === 0) {
         const hidden = await tx.replies.markThreadDeleted(area, row.rpid);
         await tx.replies.adjustAreaCounts(area, -1, -(1 + hidden));
+        await tx.notices.deleteByThread(area, row.rpid);
       } else {
         await tx.replies.adjustAreaCounts(area, 0, -1);
+        await tx.notices.deleteBySource(row.rpid);
       }
+      if (deleted && this.outbox) await tx.outbox.insertEvents([this.outbox.row(deleted)]);
     });
+    this.catalog.areaChanged(area);
   }
 
   /** reply/top: the area owner pins (action 1) or unpins (0) a level-1 comment; one pin per area. */
@@ -207,6 +274,7 @@ export class ReplyService {
     if (row.root !== 0) throw new BiliError(12030);
     if (input.action === 0) {
       if (row.pinned) await this.store.replies.setPinned(row.rpid, false);
+      this.catalog.areaChanged(area);
       return;
     }
     const current = await this.store.replies.findPinned(area);
@@ -220,6 +288,7 @@ export class ReplyService {
       if (isUniqueViolation(error)) throw new BiliError(12029);
       throw error;
     }
+    this.catalog.areaChanged(area);
   }
 
   /** reply/report: kept for moderation; one report per user and comment. */
@@ -229,16 +298,25 @@ export class ReplyService {
     const content = input.content.trim();
     if (input.reason === OTHER_REASON && !otherReasonContentOk(content)) throw new BiliError(12077);
     if (!(await this.limits.allowReport(reporter.mid))) throw new BiliError(12019);
+    const report = {
+      rpid: input.rpid,
+      mid: reporter.mid,
+      type: area.type,
+      oid: area.oid,
+      reason: input.reason,
+      content: input.reason === OTHER_REASON ? content : '',
+      created_at: nowSeconds(this.clock),
+    };
+    const outbox = this.outbox?.wants('comment.reported') ? this.outbox : undefined;
     try {
-      await this.store.replyReports.insert({
-        rpid: input.rpid,
-        mid: reporter.mid,
-        type: area.type,
-        oid: area.oid,
-        reason: input.reason,
-        content: input.reason === OTHER_REASON ? content : '',
-        created_at: nowSeconds(this.clock),
-      });
+      if (!outbox) await this.store.replyReports.insert(report);
+      else {
+        const event = outbox.event('comment.reported', { ...report, uname: reporter.uname });
+        await this.store.transaction(async (tx) => {
+          await tx.replyReports.insert(report);
+          await tx.outbox.insertEvents([outbox.row(event, report.created_at)]);
+        });
+      }
     } catch (error) {
       if (isUniqueViolation(error)) throw new BiliError(12008);
       throw error;
@@ -263,9 +341,14 @@ export class ReplyService {
     return row;
   }
 
-  private async placement(area: AreaRow, root: number, parent: number): Promise<Placement> {
+  /** Where the new comment goes, and the comment it answers (undefined for a level-1 comment). */
+  private async placement(
+    area: AreaRow,
+    root: number,
+    parent: number,
+  ): Promise<{ placement: Placement; parentRow: ReplyRow | undefined }> {
     const requested = requestedThread(root, parent);
-    if (!requested) return { level: 1, root: 0, parent: 0 };
+    if (!requested) return { placement: { level: 1, root: 0, parent: 0 }, parentRow: undefined };
     const rows = await this.store.replies.findMany(
       [requested.root, requested.parent].filter((rpid) => rpid > 0),
     );
@@ -278,11 +361,10 @@ export class ReplyService {
     const rootRpid = requested.root || parentRow?.root || requested.parent;
     const placed = place(area, requested, node(rows.get(rootRpid)), node(parentRow));
     if (!placed) throw new BiliError(12006);
-    return placed;
+    return { placement: placed, parentRow: rows.get(placed.parent) };
   }
 
-  private async replyAuthorName(rpid: number): Promise<string> {
-    const row = await this.store.replies.find(rpid);
+  private async replyAuthorName(row: ReplyRow | undefined): Promise<string> {
     const user = row ? await this.store.users.findByMid(row.mid) : undefined;
     return user?.uname ?? '';
   }
@@ -293,6 +375,42 @@ export class ReplyService {
     const users = await this.store.users.findByUnames(candidates);
     const byName = new Map(users.map((u) => [u.uname, u.mid]));
     return resolveMentions(message, new Set(byName.keys())).map((name) => byName.get(name)!);
+  }
+
+  /**
+   * The outbox events of a new comment (docs/webhooks.md), only those some endpoint or e-mail wants: one
+   * `comment.posted` (level 1) or `comment.replied`, and one `comment.mentioned` when it @-mentions anyone.
+   * Their payloads lack `rpid` and `floor`, which the insert adds.
+   */
+  private commentEvents(
+    author: UserRow,
+    area: AreaRow,
+    placement: Placement,
+    message: string,
+    ctime: number,
+    noticed: readonly NoticeTarget[],
+  ): PendingEvent[] {
+    const outbox = this.outbox;
+    if (!outbox) return [];
+    const events: PendingEvent[] = [];
+    const base = {
+      type: area.type,
+      oid: area.oid,
+      root: placement.root,
+      parent: placement.parent,
+      mid: author.mid,
+      uname: author.uname,
+      message,
+      ctime,
+    };
+    const mainType = placement.level === 1 ? 'comment.posted' : 'comment.replied';
+    const replied = noticed.filter((n) => n.kind === NoticeKind.Reply).map((n) => n.recipient);
+    if (outbox.wants(mainType)) events.push(outbox.event(mainType, { ...base, recipients: replied }));
+    const mentioned = noticed.filter((n) => n.kind === NoticeKind.At).map((n) => n.recipient);
+    if (mentioned.length > 0 && outbox.wants('comment.mentioned')) {
+      events.push(outbox.event('comment.mentioned', { ...base, recipients: mentioned }));
+    }
+    return events;
   }
 
   /** Comments still waiting for their group's commit are written; called when the server closes. */
@@ -312,7 +430,7 @@ export class ReplyService {
    * On an rpid collision (another SQLite process, or rows imported with explicit ids behind PostgreSQL's
    * sequence) moves the allocator on and tries the insert again; it rolled back as a whole.
    */
-  private async retryingRpid(insert: () => Promise<ReplyRow>): Promise<ReplyRow> {
+  private async retryingRpid<T>(insert: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await insert();
@@ -322,6 +440,35 @@ export class ReplyService {
       }
     }
   }
+}
+
+/**
+ * Who a new comment notifies (CONTRACT.md §15): the author of the comment it answers, or the area owner
+ * for a level-1 comment; and everyone else it @-mentions. Never the author; nobody when the author is
+ * banned.
+ */
+function noticeTargets(
+  author: UserRow,
+  area: AreaRow,
+  placement: Placement,
+  answered: ReplyRow | undefined,
+  mentions: readonly number[],
+): NoticeTarget[] {
+  if (author.banned) return [];
+  const targets: NoticeTarget[] = [];
+  const repliedTo = placement.level === 1 || !answered ? area.owner_mid : answered.mid;
+  if (repliedTo !== author.mid) targets.push({ recipient: repliedTo, kind: NoticeKind.Reply });
+  // A deep reply's `回复 @<uname> :` prefix names the replied-to author, who has the reply notice already.
+  const prefixed = placement.level === 3 ? repliedTo : undefined;
+  for (const mid of new Set(mentions)) {
+    if (mid !== author.mid && mid !== prefixed) targets.push({ recipient: mid, kind: NoticeKind.At });
+  }
+  return targets;
+}
+
+/** How an event names a comment. */
+function commentRef(row: ReplyRow): { rpid: number; type: number; oid: number; root: number } {
+  return { rpid: row.rpid, type: row.type, oid: row.oid, root: row.root };
 }
 
 function node(row: ReplyRow | undefined): ThreadNode | undefined {

@@ -1,20 +1,33 @@
 import type { Config } from '../config.ts';
 import type { Store } from '../store/store.ts';
+import { AccountService } from './account.service.ts';
 import { CatalogService } from './catalog.service.ts';
 import type { Clock } from './clock.ts';
 import { systemClock } from './clock.ts';
 import { DemoService } from './demo.service.ts';
+import { DeviceService } from './device.service.ts';
 import { HistoryService } from './history.service.ts';
 import { EmoteService } from './emote.service.ts';
 import { LoginThrottle } from './login-throttle.service.ts';
 import { MemberCache } from './member-cache.ts';
+import { MessageFeedService } from './message-feed.service.ts';
+import { OnlineService } from './online.service.ts';
+import { OutboxDispatcher } from './outbox-dispatcher.ts';
+import { OutboxService } from './outbox.service.ts';
+import { ToviewService } from './toview.service.ts';
 import { CommentLimits } from './comment-limits.ts';
 import { ModerationService } from './moderation.service.ts';
 import { QrLoginService } from './qr-login.service.ts';
+import { PasswordLoginService } from './password-login.service.ts';
+import { TvLoginService } from './tv-login.service.ts';
+import { ReplyJumpService } from './reply-jump.service.ts';
 import { ReplyQueryService } from './reply-query.service.ts';
+import { ReplyPageCache } from './reply-page-cache.ts';
 import { ReplyService } from './reply.service.ts';
+import { SeasonService } from './season.service.ts';
 import { SensitiveWordService } from './sensitive-word.service.ts';
 import { SessionService } from './session.service.ts';
+import { SsoService } from './sso.service.ts';
 import { UserService } from './user.service.ts';
 import { VideoService } from './video.service.ts';
 import { WbiService } from './wbi.service.ts';
@@ -25,16 +38,30 @@ export interface Services {
   readonly users: UserService;
   readonly sessions: SessionService;
   readonly qrLogin: QrLoginService;
+  readonly tvLogin: TvLoginService;
+  readonly passwordLogin: PasswordLoginService;
   readonly wbi: WbiService;
+  readonly devices: DeviceService;
   readonly catalog: CatalogService;
   readonly video: VideoService;
   readonly history: HistoryService;
+  readonly online: OnlineService;
+  readonly toview: ToviewService;
+  readonly seasons: SeasonService;
   readonly demo: DemoService;
   readonly emotes: EmoteService;
   readonly sensitiveWords: SensitiveWordService;
   readonly replies: ReplyService;
   readonly replyQueries: ReplyQueryService;
+  readonly replyPages: ReplyPageCache;
   readonly moderation: ModerationService;
+  readonly messageFeed: MessageFeedService;
+  readonly replyJump: ReplyJumpService;
+  readonly accounts: AccountService;
+  readonly sso: SsoService;
+  readonly outbox: OutboxService;
+  /** Started and stopped with the app (app.ts). */
+  readonly outboxDispatcher: OutboxDispatcher;
 }
 
 export async function createServices(
@@ -42,19 +69,46 @@ export async function createServices(
   config: Config,
   clock: Clock = systemClock,
 ): Promise<Services> {
-  const sessions = new SessionService(store, clock, config.sessionCacheTtlMs);
+  const sessions = new SessionService(store, clock, config.sessionCacheTtlMs, {
+    refreshAfterSeconds: config.cookieRefreshAfterSeconds,
+  });
   const members = new MemberCache(store, clock);
   const users = new UserService(store, clock, new LoginThrottle(store.handle), (mid) => {
     sessions.forgetUser(mid);
     members.forget(mid);
   });
+  const userChanged = (mid: number) => {
+    sessions.forgetUser(mid);
+    members.forget(mid);
+  };
+  const accounts = new AccountService(store, clock, users, config, userChanged);
+  const sso = await SsoService.create(
+    store,
+    clock,
+    sessions,
+    {
+      issuer: config.ssoIssuer,
+      audience: config.ssoAudience,
+      secret: config.ssoSecret,
+      publicKeyFile: config.ssoPublicKeyFile,
+      jwksFile: config.ssoJwksFile,
+    },
+    userChanged,
+  );
   const catalog = new CatalogService(store, clock);
   const wbi = new WbiService(store, clock);
   await wbi.init();
+  const devices = new DeviceService(store, clock);
+  await devices.init();
   const emotes = new EmoteService(store, clock, config.publicUrl);
   await emotes.init();
   const sensitiveWords = new SensitiveWordService(store, clock);
   if (config.sensitiveWordsFile) await sensitiveWords.seedFromFile(config.sensitiveWordsFile);
+  const outbox = new OutboxService(store, clock, {
+    cacheMs: config.webhookCacheMs,
+    mail: config.smtpUrl !== '',
+  });
+  await outbox.init();
   const replies = new ReplyService(
     store,
     clock,
@@ -65,24 +119,70 @@ export async function createServices(
       duplicateWindowSeconds: config.duplicateWindowSeconds,
       groupCommit: { maxBatchSize: config.batchMaxSize, maxWaitMs: config.batchMaxWaitMs },
     },
+    outbox,
   );
+  const online = new OnlineService(store, clock, {
+    windowSeconds: config.onlineWindowSeconds,
+    publishMs: config.onlinePublishMs,
+    cluster: store.dialect === 'postgres',
+  });
+  const history = new HistoryService(
+    store,
+    clock,
+    { maxBatchSize: config.batchMaxSize, maxWaitMs: config.batchMaxWaitMs },
+    { online, anonymousPlayCap: config.anonymousPlayCap, outbox },
+  );
+  const replyQueries = new ReplyQueryService(store, catalog, emotes, members);
+  // Pages are stale once the member rows or emote snapshot they were built from are replaced.
+  const replyPages = new ReplyPageCache(
+    clock,
+    catalog.revisions,
+    () => members.generation + emotes.generation,
+  );
+  // The watch path caches archives with their episodes; a catalogue change drops the archives it touched.
+  const seasons = new SeasonService(store, clock, (aids) => history.forgetArchives(aids));
   return {
     clock,
     users,
     sessions,
     qrLogin: new QrLoginService(store, sessions, clock),
+    tvLogin: new TvLoginService(store, sessions, clock),
+    passwordLogin: new PasswordLoginService(store, clock),
     wbi,
+    devices,
     catalog,
     video: new VideoService(store, catalog),
-    history: new HistoryService(store, clock, {
-      maxBatchSize: config.batchMaxSize,
-      maxWaitMs: config.batchMaxWaitMs,
-    }),
+    history,
+    online,
+    toview: new ToviewService(store, clock),
+    seasons,
     emotes,
     sensitiveWords,
     replies,
-    replyQueries: new ReplyQueryService(store, catalog, emotes, members),
+    replyQueries,
+    replyPages,
     moderation: new ModerationService(store, clock, replies),
-    demo: new DemoService(store, users, catalog),
+    messageFeed: new MessageFeedService(store, clock),
+    replyJump: new ReplyJumpService(store, catalog, replyQueries),
+    accounts,
+    sso,
+    outbox,
+    outboxDispatcher: new OutboxDispatcher(store, {
+      pollMs: config.outboxPollMs,
+      timeoutMs: config.webhookTimeoutMs,
+      maxAttempts: config.webhookMaxAttempts,
+      backoffMs: config.webhookBackoffMs,
+      ...(config.smtpUrl
+        ? {
+            mail: {
+              url: config.smtpUrl,
+              from: config.smtpFrom,
+              digestSeconds: config.mailDigestSeconds,
+              publicUrl: config.publicUrl,
+            },
+          }
+        : {}),
+    }),
+    demo: new DemoService(store, users, catalog, seasons),
   };
 }

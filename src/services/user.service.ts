@@ -90,6 +90,13 @@ export class UserService {
     return user;
   }
 
+  /** A user as others see them (space card, hover card); an unknown mid is -404 as Bilibili answers. */
+  async publicProfile(mid: number): Promise<{ user: UserRow; archiveCount: number }> {
+    const user = await this.store.users.findByMid(mid);
+    if (!user) throw new BiliError(-404, `mid ${mid}`);
+    return { user, archiveCount: await this.store.archives.countByOwner(mid) };
+  }
+
   async update(mid: number, patch: UserPatch): Promise<UserRow> {
     validateProfile(patch);
     const { password, banned, ...profile } = patch;

@@ -9,6 +9,8 @@ import type { Clock } from './clock.ts';
  */
 export class VersionedCache<T> {
   private value: T | null = null;
+  /** Moves each time a new value is built: what was derived from an older one is stale. */
+  generation = 0;
   private version = -1;
   private checkedAt = 0;
   private pending: Promise<T> | null = null;
@@ -24,7 +26,14 @@ export class VersionedCache<T> {
   get(): Promise<T> {
     const now = this.clock.nowMs();
     // A clock that went backwards (a wall-clock adjustment) counts as due, never as fresh for ever.
-    if (this.value !== null && now >= this.checkedAt && now - this.checkedAt < this.checkEveryMs) {
+    // Also due in each new second of the clock, as MemberCache: cached comment pages live for the second
+    // they were built in and must not add their bound to this one.
+    if (
+      this.value !== null &&
+      now >= this.checkedAt &&
+      now - this.checkedAt < this.checkEveryMs &&
+      Math.floor(now / 1000) === Math.floor(this.checkedAt / 1000)
+    ) {
       return Promise.resolve(this.value);
     }
     // Concurrent callers share one check instead of each querying the version.
@@ -56,6 +65,7 @@ export class VersionedCache<T> {
     // A slower rebuild that started from an older version must not replace a fresher one.
     if (this.value !== null && version < this.version) return this.value;
     this.value = value;
+    this.generation++;
     this.version = version;
     this.checkedAt = now;
     return value;

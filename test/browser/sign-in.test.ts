@@ -64,11 +64,14 @@ describeBrowser('sign-in pages in Chromium', () => {
     await tv.page.waitForURL(`${s.url}/history`);
     await tv.page.locator('.account .me').filter({ hasText: 'qr-viewer' }).waitFor();
     const cookies = await tv.context.cookies(s.url);
+    // The login's five cookies, beside the device id (buvid3, b_nut) that the first page visit set.
     expect(cookies.map((c) => c.name).sort()).toEqual([
       'DedeUserID',
       'DedeUserID__ckMd5',
       'SESSDATA',
+      'b_nut',
       'bili_jct',
+      'buvid3',
       'sid',
     ]);
     expect(cookies.find((c) => c.name === 'SESSDATA')!.httpOnly).toBe(true);

@@ -19,7 +19,7 @@ describe.each(dialects())('history over HTTP (%s)', (dialect) => {
   const aids = [300001, 300002, 300003, 300004, 300005];
 
   beforeAll(async () => {
-    s = await startTestServer(dialect);
+    s = await startTestServer(dialect, {}, { transport: 'inject' });
     const up = await s.signedIn('history-uploader', { face: 'https://img.example/face.png' });
     owner = { mid: up.mid, uname: 'history-uploader' };
     for (const aid of aids) {

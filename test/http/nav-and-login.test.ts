@@ -190,11 +190,13 @@ describe.each(dialects())('identity over HTTP (%s)', (dialect) => {
       expect(Math.round((expires - s.clock.nowMs()) / 86400_000)).toBe(180);
       expect(setCookies.find((c) => c.startsWith('bili_jct='))).not.toMatch(/HttpOnly/i);
       const url = new URL(raw.body.data.url);
-      expect(url.pathname).toBe('/crossDomain');
+      expect(url.pathname).toBe('/x/passport-login/web/crossDomain');
       expect(url.searchParams.get('DedeUserID')).toBe(String(mid));
-      expect(url.searchParams.get('SESSDATA')).toBe(tv.cookies['SESSDATA']);
+      // The URL carries SESSDATA raw (`,` and `*`); the cookie has it percent-encoded once.
+      expect(url.searchParams.get('SESSDATA')).toBe(decodeURIComponent(tv.cookies['SESSDATA']!));
       expect(url.searchParams.get('bili_jct')).toBe(tv.cookies['bili_jct']);
-      expect(url.searchParams.get('Expires')).toBe('15551000');
+      expect(url.searchParams.get('Expires')).toBe(String(Math.floor(s.clock.nowMs() / 1000) + 15552000));
+      // Format details: test/http/login-url.test.ts.
 
       const nav = await tv.nav();
       expect(nav.code).toBe(0);

@@ -33,7 +33,7 @@ describe.each(dialects())('comment actions over HTTP (%s)', (dialect) => {
     (await who.reply.info({ rpid })).data;
 
   beforeAll(async () => {
-    s = await startTestServer(dialect, NO_LIMITS);
+    s = await startTestServer(dialect, NO_LIMITS, { transport: 'inject' });
     owner = await s.signedIn();
     viewer = await s.signedIn();
   });
@@ -729,12 +729,16 @@ describe.each(dialects())('comment actions over HTTP (%s)', (dialect) => {
 describe.each(dialects())('comment rate limits (%s)', (dialect) => {
   let s: TestServer;
   beforeAll(async () => {
-    s = await startTestServer(dialect, {
-      commentBurstLimit: 5,
-      commentBurstSeconds: 10,
-      commentHourlyLimit: 100,
-      reportPerMinuteLimit: 10,
-    });
+    s = await startTestServer(
+      dialect,
+      {
+        commentBurstLimit: 5,
+        commentBurstSeconds: 10,
+        commentHourlyLimit: 100,
+        reportPerMinuteLimit: 10,
+      },
+      { transport: 'inject' },
+    );
   });
   afterAll(async () => s.close());
 
@@ -756,7 +760,11 @@ describe.each(dialects())('comment rate limits (%s)', (dialect) => {
   });
 
   it('the hourly limit is configurable and counted on its own', async () => {
-    const hourly = await startTestServer(dialect, { commentBurstLimit: 0, commentHourlyLimit: 3 });
+    const hourly = await startTestServer(
+      dialect,
+      { commentBurstLimit: 0, commentHourlyLimit: 3 },
+      { transport: 'inject' },
+    );
     try {
       const owner = await hourly.signedIn();
       await hourly.admin.putArea(1, 1, { owner_mid: owner.mid });

@@ -47,7 +47,7 @@ async function firstEntry(client: BiliClient): Promise<HistoryCursorItem | undef
 describe.each(dialects())('watch reporting over HTTP (%s)', (dialect) => {
   let s: TestServer;
   beforeAll(async () => {
-    s = await startTestServer(dialect);
+    s = await startTestServer(dialect, {}, { transport: 'inject' });
     await setupCatalog(s);
   });
   afterAll(async () => s.close());
@@ -558,7 +558,7 @@ describe.each(dialects())('watch reporting over HTTP (%s)', (dialect) => {
 describe.each(dialects())('group commit failure (%s)', (dialect) => {
   let s: TestServer;
   beforeAll(async () => {
-    s = await startTestServer(dialect);
+    s = await startTestServer(dialect, {}, { transport: 'inject' });
     await setupCatalog(s);
   });
   afterAll(async () => s.close());

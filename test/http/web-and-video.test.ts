@@ -124,6 +124,7 @@ describe.each(dialects())('video info and the web UI over HTTP (%s)', (dialect) 
         '/video/BV1xx411c7mD?p=2',
         '/history',
         '/history/',
+        '/inbox',
         '/login?go_url=/history',
         '/admin',
       ]) {

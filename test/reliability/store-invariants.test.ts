@@ -67,8 +67,37 @@ function consistent(): StoreSnapshot {
     ],
     history: [],
     sessions: [],
-    plays: [{ viewer: 'm:2', aid: 5, counted_at: 0 }],
+    plays: [{ viewer: 'm:2', aid: 5, counted_at: 0, address: '' }],
     stats: [{ aid: 5, view: 1 }],
+    // 12 answers the owner's root 10, 13 answers 12; the owner's own comments notify nobody.
+    notices: [
+      {
+        id: 1,
+        recipient_mid: 1,
+        kind: 1,
+        time: 0,
+        actor_mid: 2,
+        type: 1,
+        oid: 5,
+        root: 10,
+        source_rpid: 12,
+        target_rpid: 10,
+      },
+      {
+        id: 2,
+        recipient_mid: 2,
+        kind: 1,
+        time: 0,
+        actor_mid: 3,
+        type: 1,
+        oid: 5,
+        root: 10,
+        source_rpid: 13,
+        target_rpid: 12,
+      },
+    ],
+    likeCards: [],
+    banned: new Set(),
   };
 }
 
@@ -130,6 +159,30 @@ describe('store invariants checker', () => {
       "comment 11: up_like 1 but the area owner's like row is absent",
     ],
     ['a view without a counted play', (s) => (s.stats[0]!.view = 2), 'archive 5: view 2 but 1 counted plays'],
+    [
+      'a reply acknowledged without its notice',
+      (s) => s.notices.splice(1, 1),
+      'comment 13 by 3: 0 reply notices to 2, expected 1',
+    ],
+    ['a notice outliving its comment', (s) => (at(s, 13).state = 1), 'notice 2 to 2 outlives its comment 13'],
+    [
+      'a like card behind its likes',
+      (s) => {
+        s.votes.push({ rpid: 12, mid: 3, value: 1, created_at: 0 });
+        at(s, 12).like_count = 1;
+        s.likeCards.push({
+          id: 7,
+          recipient_mid: 2,
+          rpid: 12,
+          type: 1,
+          oid: 5,
+          like_time: 0,
+          counts: 2,
+          muted: 0,
+        });
+      },
+      'like card 7: counts 2 but 1 likes',
+    ],
     [
       'a report of a comment that does not exist',
       (s) => (s.reports[0]!.rpid = 99),

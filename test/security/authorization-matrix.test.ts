@@ -130,6 +130,38 @@ const ROWS: Row[] = [
   { path: '/x/v2/history/delete', params: () => ({ kid: `archive_${AID}` }), expected: gated(0, 0, -101) },
   { path: '/x/v2/history/clear', params: () => ({}), expected: gated(0, 0, -101) },
   { path: '/x/v2/history/shadow/set', params: () => ({ switch: 'false' }), expected: gated(0, 0, -101) },
+  // Watch-later is the caller's own list, Cookie only.
+  { path: '/x/v2/history/toview/add', params: () => ({ aid: AID }), expected: gated(0, 0, -101) },
+  { path: '/x/v2/history/toview/del', params: () => ({ aid: AID }), expected: gated(0, 0, -101) },
+  {
+    path: '/x/v2/history/toview/v2/dels',
+    params: () => ({ resources: `${AID}` }),
+    expected: gated(0, 0, -101),
+  },
+  { path: '/x/v2/history/toview/clear', params: () => ({ clean_type: 2 }), expected: gated(0, 0, -101) },
+  // Emote settings are the caller's own panel: everyone who gets in may change it (APP mode included).
+  ...['/x/emote/package/add', '/x/emote/package/remove'].map((path): Row => ({
+    path,
+    params: () => ({ package_id: 4, business: 'reply' }),
+    expected: gated(0, 0),
+  })),
+  // The caller's own account (docs/api/accounts.md); only sign/update accepts APP callers. A wrong current
+  // password keeps password change from acting (these callers have none). Account deletion is not a row:
+  // it would delete the shared callers, which have no password to refuse it (test/http/profile.test.ts).
+  { path: '/x/replay/account/profile', params: () => ({ sign: 'matrix' }), expected: gated(0, 0, -101) },
+  { path: '/x/member/web/sign/update', params: () => ({ user_sign: 'matrix' }), expected: gated(0, 0) },
+  // Notification e-mail settings (docs/api/message-center.md): the caller's own, Cookie or APP.
+  { path: '/x/replay/notify/mail', params: () => ({ opt_out: 1 }), expected: gated(0, 0) },
+  {
+    path: '/x/replay/account/face',
+    params: () => ({ face: Buffer.from('89504e470d0a1a0a6d6174726978', 'hex').toString('base64') }),
+    expected: gated(0, 0, -101),
+  },
+  {
+    path: '/x/replay/account/password',
+    params: () => ({ old_password: 'not-the-password', new_password: 'matrix-pass-2' }),
+    expected: gated(-629, -629, -101),
+  },
   {
     path: '/login/exit/v2',
     params: () => ({ gourl: '/' }),

@@ -87,6 +87,7 @@ function baseline(route: RouteEntry, f: AdminFixture, n: number) {
     oid: String(f.aid),
     rpid: String(f.rpid),
     id: route.path.includes('sensitive') ? String(f.wordId) : String(f.packageId),
+    code: `fuzz-invite-${n}`,
   };
   const key = `${route.method} ${route.path.replace(/^\/admin\/api\/v1/, '')}`;
   const bodies: Record<string, Record<string, unknown>> = {
@@ -100,11 +101,18 @@ function baseline(route: RouteEntry, f: AdminFixture, n: number) {
     },
     'POST /sensitive-words': { word: `word${n}` },
     'POST /reports/:rpid/resolve': { action: 'dismiss' },
+    'PUT /users/:mid/cookie-refresh': { forced: true },
+    'POST /invites': { uses: 2, note: `fuzz ${n}` },
+    // Disabled: an enabled endpoint would make the dispatcher write in the background between requests.
+    'POST /webhooks': { url: 'http://127.0.0.1:9/hook', events: ['comment.posted'], enabled: false },
+    'PATCH /webhooks/:id': { description: `fuzz ${n}` },
+    'PUT /users/:mid/mail': { email: `fuzz${n}@example.test`, opt_out: false },
   };
   const queries: Record<string, Record<string, string>> = {
     'GET /reports': { status: 'all', limit: '10' },
     'GET /sensitive-words': { limit: '10', offset: '0' },
     'GET /users/:mid/watch-sessions': { limit: '10', aid: String(f.aid) },
+    'GET /webhooks/:id/deliveries': { limit: '10' },
   };
   return { params, query: queries[key] ?? {}, body: bodies[key] };
 }

@@ -82,6 +82,8 @@ describe('security headers on the web pages (sqlite)', () => {
     const pages = [
       await fetch(`${s.url}/h5-app/passport/login/scan?qrcode_key=${qr.data!.qrcode_key}`),
       await fetch(`${s.url}/h5-app/passport/login/scan?qrcode_key=gone`),
+      // The TV QR login approval page.
+      await fetch((await s.anonymous().login.tvAuthCode()).data!.url),
       // Logout without a live session answers the sign-in page (CONTRACT.md §10.4).
       await fetch(`${s.url}/login/exit/v2`, { method: 'POST' }),
     ];

@@ -16,6 +16,7 @@ import { createDb } from '../../src/store/database.ts';
 import type { DbHandle, Dialect } from '../../src/store/database.ts';
 import { migrateToLatest } from '../../src/store/migrations/index.ts';
 import { Store } from '../../src/store/store.ts';
+import { injectFetch } from './inject-fetch.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 const ARTIFACTS = join(import.meta.dirname, '..', '.artifacts');
@@ -81,8 +82,21 @@ export interface TestServer {
 
 let counter = 0;
 
+export interface TestServerOptions {
+  /**
+   * How the typed clients (`admin`, `anonymous()`, `signedIn()`) reach the app: over a loopback socket
+   * (default), or through `app.inject` for tests about answers rather than sockets. The server listens
+   * either way, so `fetch(s.url)` still works.
+   */
+  transport?: 'socket' | 'inject';
+}
+
 /** A real Replay server on a loopback port over a fresh database; tests talk to it over HTTP. */
-export async function startTestServer(dialect: Dialect, overrides: ConfigInput = {}): Promise<TestServer> {
+export async function startTestServer(
+  dialect: Dialect,
+  overrides: ConfigInput = {},
+  options: TestServerOptions = {},
+): Promise<TestServer> {
   const database = await createTestDatabase(dialect);
   const config = loadConfig(
     { db: database.target, adminToken: ADMIN_TOKEN, logLevel: 'silent', port: 0, demo: false, ...overrides },
@@ -98,7 +112,8 @@ export async function startTestServer(dialect: Dialect, overrides: ConfigInput =
   await app.listen({ port: config.port, host: '127.0.0.1' });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  const admin = createAdminClient({ baseUrl: url, token: ADMIN_TOKEN });
+  const transport = options.transport === 'inject' ? { fetch: injectFetch(app) } : {};
+  const admin = createAdminClient({ baseUrl: url, token: ADMIN_TOKEN, ...transport });
   return {
     dialect,
     url,
@@ -109,7 +124,7 @@ export async function startTestServer(dialect: Dialect, overrides: ConfigInput =
     services,
     clock,
     admin,
-    anonymous: () => createClient({ baseUrl: url }),
+    anonymous: () => createClient({ baseUrl: url, ...transport }),
     async signedIn(uname, extra = {}) {
       const user = await admin.createUser({
         uname: uname ?? `user${++counter}_${randomBytes(3).toString('hex')}`,
@@ -118,7 +133,7 @@ export async function startTestServer(dialect: Dialect, overrides: ConfigInput =
       });
       const session = await admin.issueSession(user.mid);
       return {
-        client: createClient({ baseUrl: url, cookies: session.cookies }),
+        client: createClient({ baseUrl: url, cookies: session.cookies, ...transport }),
         mid: user.mid,
         accessKey: session.access_key,
       };

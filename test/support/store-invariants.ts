@@ -19,6 +19,10 @@ export interface StoreSnapshot {
   sessions: Selectable<Database['watch_sessions']>[];
   plays: Selectable<Database['play_counts']>[];
   stats: Selectable<Database['archive_stats']>[];
+  notices: Selectable<Database['notices']>[];
+  likeCards: Selectable<Database['like_notices']>[];
+  /** Banned accounts: their comments and likes notify nobody. */
+  banned: Set<number>;
 }
 
 /**
@@ -38,6 +42,11 @@ export async function readSnapshot(source: string | DbHandle): Promise<StoreSnap
       sessions: await db.selectFrom('watch_sessions').selectAll().execute(),
       plays: await db.selectFrom('play_counts').selectAll().execute(),
       stats: await db.selectFrom('archive_stats').selectAll().execute(),
+      notices: await db.selectFrom('notices').selectAll().execute(),
+      likeCards: await db.selectFrom('like_notices').selectAll().execute(),
+      banned: new Set(
+        (await db.selectFrom('users').select('mid').where('banned', '=', 1).execute()).map((u) => u.mid),
+      ),
     };
   } finally {
     if (typeof source === 'string') await handle.close();
@@ -195,6 +204,8 @@ export function invariantViolations(s: StoreSnapshot, options: InvariantOptions)
     }
   }
 
+  problems.push(...noticeViolations(s, byRpid, areas, areaKey));
+
   const playsPerAid = new Map<number, number>();
   for (const p of s.plays) playsPerAid.set(p.aid, (playsPerAid.get(p.aid) ?? 0) + 1);
   const views = new Map(s.stats.map((st) => [st.aid, st.view]));
@@ -204,6 +215,55 @@ export function invariantViolations(s: StoreSnapshot, options: InvariantOptions)
     if (options.viewsExact ? view !== counted : view < counted) {
       problems.push(`archive ${aid}: view ${view} but ${counted} counted plays`);
     }
+  }
+  return problems;
+}
+
+/**
+ * The message center's notices are written in the comment's or the vote's own transaction (DESIGN.md §9):
+ * every visible comment that answers someone else (or comments on someone else's area) has its reply
+ * notice, no notice outlives its comment, and a like card counts the likes others gave the comment.
+ */
+function noticeViolations(
+  s: StoreSnapshot,
+  byRpid: Map<number, Selectable<Database['replies']>>,
+  areas: Map<string, Selectable<Database['areas']>>,
+  areaKey: (type: number, oid: number) => string,
+): string[] {
+  const problems: string[] = [];
+  const replyNotices = new Map<string, number>();
+  for (const n of s.notices) {
+    const source = byRpid.get(n.source_rpid);
+    if (!source || source.state !== 0) {
+      problems.push(`notice ${n.id} to ${n.recipient_mid} outlives its comment ${n.source_rpid}`);
+    }
+    if (n.recipient_mid === n.actor_mid) problems.push(`notice ${n.id}: ${n.actor_mid} notified of themself`);
+    if (n.kind === 1) {
+      const key = `${n.source_rpid}:${n.recipient_mid}`;
+      replyNotices.set(key, (replyNotices.get(key) ?? 0) + 1);
+    }
+  }
+  for (const r of s.replies) {
+    if (r.state !== 0 || s.banned.has(r.mid)) continue;
+    const recipient = r.root === 0 ? areas.get(areaKey(r.type, r.oid))?.owner_mid : byRpid.get(r.parent)?.mid;
+    if (recipient === undefined || recipient === r.mid) continue;
+    const n = replyNotices.get(`${r.rpid}:${recipient}`) ?? 0;
+    if (n !== 1)
+      problems.push(`comment ${r.rpid} by ${r.mid}: ${n} reply notices to ${recipient}, expected 1`);
+  }
+  const othersLikes = new Map<number, number>();
+  for (const v of s.votes) {
+    const reply = byRpid.get(v.rpid);
+    if (v.value === 1 && reply && v.mid !== reply.mid)
+      othersLikes.set(v.rpid, (othersLikes.get(v.rpid) ?? 0) + 1);
+  }
+  for (const card of s.likeCards) {
+    const reply = byRpid.get(card.rpid);
+    if (!reply || reply.state !== 0) problems.push(`like card ${card.id} outlives its comment ${card.rpid}`);
+    else if (card.recipient_mid !== reply.mid) problems.push(`like card ${card.id} is not for the author`);
+    const likes = othersLikes.get(card.rpid) ?? 0;
+    if (card.counts !== likes)
+      problems.push(`like card ${card.id}: counts ${card.counts} but ${likes} likes`);
   }
   return problems;
 }

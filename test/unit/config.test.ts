@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.ts';
+import { cliOption, ConfigError, environmentHelp, loadConfig } from '../../src/config.ts';
 
 describe('configuration', () => {
   it('has the documented defaults', () => {
@@ -42,5 +42,27 @@ describe('configuration', () => {
   ])('rejects %o naming the setting', (env, name) => {
     expect(() => loadConfig({}, env)).toThrow(ConfigError);
     expect(() => loadConfig({}, env)).toThrow(name);
+  });
+
+  it('names a setting with a flag by both (--port / REPLAY_PORT), others by the variable', () => {
+    expect(() => loadConfig({}, { REPLAY_PORT: 'x' })).toThrow(/^invalid setting --port \/ REPLAY_PORT: /);
+    expect(() => loadConfig({}, { REPLAY_DEMO: 'x' })).toThrow(/^invalid setting --no-demo \/ REPLAY_DEMO: /);
+    expect(() => loadConfig({}, { REPLAY_BODY_LIMIT: 'x' })).toThrow(/^invalid setting REPLAY_BODY_LIMIT: /);
+  });
+
+  it('help comes from the same declarations: every variable once, flags with their variable and default', () => {
+    const variables = environmentHelp()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/)[0]);
+    expect(variables).toContain('REPLAY_PORT');
+    expect(variables).toContain('REPLAY_DUPLICATE_WINDOW_SECONDS');
+    expect(new Set(variables).size).toBe(variables.length);
+    for (const variable of variables) expect(variable).toMatch(/^REPLAY_[A-Z0-9_]+$/);
+    expect(cliOption('port')).toEqual({
+      flags: '--port <port>',
+      description: 'port to listen on (env REPLAY_PORT, default 8080)',
+    });
+    expect(cliOption('demo').flags).toBe('--no-demo');
   });
 });

@@ -2,8 +2,9 @@ import { errorText, me, signOut } from './api.ts';
 import type { Me } from './api.ts';
 import { avatar, h, replace } from './dom.ts';
 import { themeToggle } from './theme.ts';
+import { inboxLink } from './unread-badge.ts';
 
-export type Section = 'home' | 'video' | 'history' | 'login' | 'admin' | 'none';
+export type Section = 'home' | 'video' | 'history' | 'login' | 'admin' | 'inbox' | 'none';
 
 const LINKS: { href: string; label: string; section: Section }[] = [
   { href: '/', label: 'Home', section: 'home' },
@@ -80,9 +81,10 @@ function renderAccount(el: HTMLElement, user: Me | null, section: Section): void
   });
   replace(
     el,
+    inboxLink(section === 'inbox'),
     h(
-      'span',
-      { class: 'me', 'data-mid': user.mid },
+      'a',
+      { class: 'me', href: '/account', title: 'Your account', 'data-mid': user.mid },
       avatar(user.face, user.uname, 28),
       h('span', null, user.uname),
     ),

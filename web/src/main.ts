@@ -6,11 +6,16 @@ import { alertBanner, renderLayout, setTitle } from './layout.ts';
 import type { Section } from './layout.ts';
 import { h, replace } from './dom.ts';
 import { applyTheme } from './theme.ts';
+import { renderAccountPage } from './pages/account.page.ts';
 import { renderAdminPage } from './pages/admin.page.ts';
 import { renderHistoryPage } from './pages/history.page.ts';
 import { renderHomePage } from './pages/home.page.ts';
+import { renderInboxPage } from './pages/inbox.page.ts';
 import { renderLoginPage } from './pages/login.page.ts';
+import { renderRegisterPage } from './pages/register.page.ts';
+import { renderSeasonPage } from './pages/season.page.ts';
 import { renderWatchPage } from './pages/watch.page.ts';
+import { renderWatchLaterPage } from './pages/toview.page.ts';
 
 /** One shell serves every page (src/http/web/web.routes.ts); the path picks what to render. */
 interface Route {
@@ -27,7 +32,16 @@ const ROUTES: Route[] = [
     render: (main, m) => renderWatchPage(main, decodeURIComponent(m[1]!)),
   },
   { pattern: /^\/history$/, section: 'history', render: (main) => renderHistoryPage(main) },
+  { pattern: /^\/watchlater$/, section: 'history', render: (main) => renderWatchLaterPage(main) },
+  { pattern: /^\/inbox$/, section: 'inbox', render: (main) => renderInboxPage(main) },
+  {
+    pattern: /^\/(bangumi|cheese)\/play\/([^/]+)$/,
+    section: 'video',
+    render: (main, m) => renderSeasonPage(main, m[1] === 'bangumi' ? 'pgc' : 'cheese', m[2]!),
+  },
   { pattern: /^\/login$/, section: 'login', render: (main) => renderLoginPage(main) },
+  { pattern: /^\/register$/, section: 'login', render: (main) => renderRegisterPage(main) },
+  { pattern: /^\/account$/, section: 'none', render: (main) => renderAccountPage(main) },
   { pattern: /^\/admin$/, section: 'admin', render: (main) => renderAdminPage(main) },
 ];
 

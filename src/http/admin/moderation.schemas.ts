@@ -1,8 +1,8 @@
 import Type from 'typebox';
+import { ReplyState } from '../../domain/reply-state.ts';
 import { REPORT_REASONS } from '../../domain/report-reasons.ts';
 import type { ReportPage } from '../../services/moderation.service.ts';
 import { REPORT_STATUS_NAMES } from '../../services/moderation.service.ts';
-import { ReplyState } from '../../store/repositories/reply.repository.ts';
 
 const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 

@@ -9,6 +9,9 @@ import type { Services } from '../../services/services.ts';
 import { done, ok } from '../envelope.ts';
 import { HISTORY_TABS, cursorItem, historyEntry, playerData } from '../mappers/history.mapper.ts';
 import { Id, Int, Params, Str } from '../params.ts';
+import { DoneEnvelope, Envelope } from '../../wire/envelope.schema.ts';
+import { HistoryCursorData, HistoryList, PlayerData } from '../../wire/history.schema.ts';
+import type { HistoryCursor } from '../../wire/history.schema.ts';
 
 const Opt = Type.Optional;
 /** A position or duration in seconds; -1 ("finished") only where the route says so. */
@@ -52,11 +55,15 @@ export function historyRoutes(scope: FastifyInstance, services: Services, config
     if (query['w_rid'] !== undefined && !services.wbi.verify(query)) throw new BiliError(-352);
   };
 
-  /** Who a play is counted for: the user, else the browser (buvid3 cookie), else the address. */
+  /**
+   * Who a play is counted for: the user; else the device, when the buvid3 cookie is an id Replay issued
+   * (`d:`, checked without a query); else the cookie's value as the browser's own id (`b:`, a buvid3 from
+   * elsewhere still tells browsers apart); else the address.
+   */
   const viewerKey = (request: FastifyRequest): string => {
     if (request.identity) return `m:${request.identity.mid}`;
     const buvid = request.cookies['buvid3'];
-    if (buvid && buvid.length <= 64) return `b:${buvid}`;
+    if (buvid && buvid.length <= 64) return services.devices.isIssued(buvid) ? `d:${buvid}` : `b:${buvid}`;
     return `ip:${request.ip}`;
   };
 
@@ -70,7 +77,13 @@ export function historyRoutes(scope: FastifyInstance, services: Services, config
           cid: Id(),
           progress: Seconds(-1),
           platform: Opt(Str({ maxLength: 32 })),
+          // The app's report may name the episode like the heartbeat does (type 4/10, epid, sid).
+          type: Count(),
+          sub_type: Count(),
+          epid: Count(),
+          sid: Count(),
         }),
+        response: { 200: DoneEnvelope },
       },
     },
     async (request) => {
@@ -78,7 +91,15 @@ export function historyRoutes(scope: FastifyInstance, services: Services, config
       const q = request.query;
       await history.report(
         { mid: identity.mid, mode: identity.mode },
-        { aid: q.aid, cid: q.cid, progress: q.progress, dt: dtForPlatform(q.platform, identity.mode) },
+        {
+          aid: q.aid,
+          cid: q.cid,
+          progress: q.progress,
+          dt: dtForPlatform(q.platform, identity.mode),
+          type: q.type,
+          epid: q.epid,
+          sid: q.sid,
+        },
       );
       return done();
     },
@@ -132,19 +153,27 @@ export function historyRoutes(scope: FastifyInstance, services: Services, config
         throw badParam('extra', '应为 JSON 对象');
       }
       // `mid` is the page's idea of the viewer; the session decides, so a different value is ignored.
-      await history.heartbeat(request.identity?.mid ?? null, viewerKey(request), {
-        aid: q.aid ?? q.w_aid,
-        bvid: q.bvid,
-        cid: q.cid,
-        played_time: q.played_time ?? q.w_playedtime,
-        realtime: q.realtime ?? q.w_realtime,
-        real_played_time: q.real_played_time ?? q.w_real_played_time,
-        video_duration: q.video_duration ?? q.w_video_duration,
-        start_ts: q.start_ts ?? q.w_start_ts,
-        dt: q.dt ?? q.w_dt,
-        play_type: q.play_type,
-        session: q.session,
-      });
+      await history.heartbeat(
+        request.identity?.mid ?? null,
+        viewerKey(request),
+        {
+          aid: q.aid ?? q.w_aid,
+          bvid: q.bvid,
+          cid: q.cid,
+          played_time: q.played_time ?? q.w_playedtime,
+          realtime: q.realtime ?? q.w_realtime,
+          real_played_time: q.real_played_time ?? q.w_real_played_time,
+          video_duration: q.video_duration ?? q.w_video_duration,
+          start_ts: q.start_ts ?? q.w_start_ts,
+          dt: q.dt ?? q.w_dt,
+          play_type: q.play_type,
+          session: q.session,
+          type: q.type,
+          epid: q.epid,
+          sid: q.sid,
+        },
+        request.ip,
+      );
       return done();
     },
   );
@@ -176,7 +205,7 @@ export function historyRoutes(scope: FastifyInstance, services: Services, config
       checkWbi(request);
       const aid = q.aid ?? q.w_aid;
       if (aid === undefined) throw badParam('aid', '缺失');
-      await history.click(viewerKey(request), aid, q.cid);
+      await history.click(viewerKey(request), aid, q.cid, request.ip);
       return done();
     },
   );
@@ -193,6 +222,7 @@ export function historyRoutes(scope: FastifyInstance, services: Services, config
           type: Opt(Str({ maxLength: 16, default: 'all' })),
           ps: Opt(Int({ minimum: 1, maximum: 30, default: 20 })),
         }),
+        response: { 200: Envelope(HistoryCursorData) },
       },
     },
     async (request) => {
@@ -206,8 +236,9 @@ export function historyRoutes(scope: FastifyInstance, services: Services, config
       });
       const publicUrl = config.publicUrl;
       return ok({
-        cursor: page.cursor,
-        tab: HISTORY_TABS,
+        // The service hands back a stored business, one of the wire's (or "" at the end).
+        cursor: { ...page.cursor, business: page.cursor.business as HistoryCursor['business'] },
+        tab: [...HISTORY_TABS],
         list: page.entries.map((e) => cursorItem(e, publicUrl)),
       });
     },
@@ -222,6 +253,7 @@ export function historyRoutes(scope: FastifyInstance, services: Services, config
           pn: Opt(Int({ minimum: 1, maximum: 100_000, default: 1 })),
           ps: Opt(Int({ minimum: 1, maximum: 100, default: 20 })),
         }),
+        response: { 200: Envelope(HistoryList) },
       },
     },
     async (request) => {
@@ -238,7 +270,7 @@ export function historyRoutes(scope: FastifyInstance, services: Services, config
     '/x/v2/history/delete',
     {
       config: { bili: { auth: 'required', modes: ['cookie'], write: true } },
-      schema: { querystring: Params({ kid: Str({ maxLength: 64 }) }) },
+      schema: { querystring: Params({ kid: Str({ maxLength: 64 }) }), response: { 200: DoneEnvelope } },
     },
     async (request) => {
       await history.delete(request.identity!.mid, request.query.kid);
@@ -286,14 +318,22 @@ export function historyRoutes(scope: FastifyInstance, services: Services, config
             season_id: Count(),
             ep_id: Count(),
           }),
+          response: { 200: Envelope(PlayerData) },
         },
       },
       async (request) => {
         checkWbi(request);
         const q = request.query;
         const user = request.identity?.user ?? null;
-        const state = await history.player(user?.mid ?? null, q.aid, q.bvid, q.cid);
-        return ok(playerData(state, user, request.ip, services.clock.nowMs()));
+        const state = await history.player(user?.mid ?? null, q.aid, q.bvid, q.cid, {
+          seasonId: q.season_id,
+          epid: q.ep_id,
+        });
+        const online = await services.online.count(state.archive.aid, state.page.cid);
+        return ok({
+          ...playerData(state, user, request.ip, services.clock.nowMs()),
+          online_count: online.total,
+        });
       },
     );
   }

@@ -1,14 +1,23 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { BiliError, messageOf } from '../../errors.ts';
-import { dedeUserIdCheck } from '../../services/session.service.ts';
+import { BiliError, badParam, messageOf } from '../../errors.ts';
+import { dedeUserIdCheck, encodeSessdata } from '../../services/session.service.ts';
 import type { IssuedWebSession } from '../../services/session.service.ts';
 import type { Services } from '../../services/services.ts';
+import { DoneEnvelope, Envelope } from '../../wire/envelope.schema.ts';
+import {
+  CookieInfoData,
+  CookieRefreshData,
+  PasswordLoginData,
+  QrGenerateData,
+  QrPollData,
+} from '../../wire/passport.schema.ts';
 import { clearWebCookies, isSecure, setWebCookies } from '../cookies.ts';
 import { done, ok } from '../envelope.ts';
 import { Params, Str } from '../params.ts';
+import { CAPTCHA_ANSWER_PARAMS } from './password-login.routes.ts';
 import { passwordLoginPage, qrConfirmPage, qrExpiredPage } from '../pages/login.pages.ts';
-import { safeLocalPath } from '../pages/html.ts';
+import { escapeHtml, hasControlCharacter, locationOf, page, safeLocalPath } from '../pages/html.ts';
 
 const QR_MESSAGES: Record<number, string> = {
   0: '',
@@ -17,13 +26,20 @@ const QR_MESSAGES: Record<number, string> = {
   86101: messageOf(86101),
 };
 
-/** Web login (CONTRACT.md §10): QR generate/poll, name + password, logout, and the pages behind them. */
+/**
+ * Web login (CONTRACT.md §10, §21, §22.5): QR generate/poll, name + password, the cross-domain hop, cookie
+ * refresh, logout, and the pages behind them.
+ */
 export function passportRoutes(app: FastifyInstance, services: Services): void {
   const origin = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
 
   app.get(
     '/x/passport-login/web/qrcode/generate',
-    { config: { bili: { auth: 'none' } } },
+    {
+      config: { bili: { auth: 'none' } },
+      schema: { response: { 200: Envelope(QrGenerateData) } },
+      onSend: goJsonEscape,
+    },
     async (request) => {
       const key = await services.qrLogin.generate();
       return ok({
@@ -37,7 +53,11 @@ export function passportRoutes(app: FastifyInstance, services: Services): void {
     '/x/passport-login/web/qrcode/poll',
     {
       config: { bili: { auth: 'none' } },
-      schema: { querystring: Params({ qrcode_key: Str({ maxLength: 64 }) }) },
+      schema: {
+        querystring: Params({ qrcode_key: Str({ maxLength: 64 }) }),
+        response: { 200: Envelope(QrPollData) },
+      },
+      onSend: goJsonEscape,
     },
     async (request, reply) => {
       const { qrcode_key } = request.query as { qrcode_key: string };
@@ -53,9 +73,10 @@ export function passportRoutes(app: FastifyInstance, services: Services): void {
       }
       setWebCookies(reply, result.session.cookies, result.session.expiresAt, isSecure(request.protocol));
       return ok({
-        url: crossDomainUrl(origin(request), result.session, '/'),
+        // As on Bilibili, a QR login returns to the site's home page, written as an absolute URL.
+        url: crossDomainUrl(origin(request), result.session, origin(request)),
         refresh_token: result.session.refreshToken,
-        timestamp: result.timestampMs,
+        timestamp: result.session.issuedAtMs,
         code: 0,
         message: '',
       });
@@ -97,38 +118,56 @@ export function passportRoutes(app: FastifyInstance, services: Services): void {
       schema: {
         querystring: Params({
           username: Str({ maxLength: 64 }),
-          password: Str({ maxLength: 256 }),
+          // Plain, or base64 of the RSA-encrypted salt + password (password-login.routes.ts).
+          password: Str({ maxLength: 512 }),
           go_url: Type.Optional(Str({ maxLength: 2048 })),
+          ...CAPTCHA_ANSWER_PARAMS,
         }),
+        response: { 200: Envelope(PasswordLoginData) },
       },
+      onSend: goJsonEscape,
     },
     async (request, reply) => {
       const { username, password, go_url } = request.query as Record<string, string | undefined>;
-      const user = await services.users.signIn(username!, password!, request.ip);
+      const plain = await services.passwordLogin.plainPassword(password!);
+      const user = await services.users.signIn(username!, plain, request.ip);
       const session = await services.sessions.issueWeb(user.mid);
       setWebCookies(reply, session.cookies, session.expiresAt, isSecure(request.protocol));
       return ok({
         status: 0,
         message: '',
-        url: crossDomainUrl(origin(request), session, safeLocalPath(go_url)),
+        url: crossDomainUrl(origin(request), session, origin(request) + safeLocalPath(go_url)),
         refresh_token: session.refreshToken,
-        timestamp: services.clock.nowMs(),
+        timestamp: session.issuedAtMs,
       });
     },
   );
 
   // GET /login is the web UI's sign-in page (src/http/web/web.routes.ts); it reads go_url itself.
 
-  // Bilibili's cross-domain hop: sets the cookies carried in the query, then returns to `gourl`.
-  app.get('/crossDomain', async (request, reply) => {
-    const q = request.query as Record<string, unknown>;
-    const sessdata = typeof q['SESSDATA'] === 'string' ? q['SESSDATA'] : '';
+  // Bilibili's cross-domain hop: sets the cookies carried in the query, then returns to `gourl` (a path
+  // of this site, or an absolute URL of this origin; anything else returns to `/`). The current path and
+  // the pre-2023 one are both served.
+  const crossDomainOptions = {
+    schema: {
+      querystring: Params({
+        SESSDATA: Type.Optional(Str({ maxLength: 512 })),
+        bili_jct: Type.Optional(Str({ maxLength: 64 })),
+        gourl: Type.Optional(Str({ maxLength: 2048 })),
+      }),
+    },
+  };
+  const crossDomain = async (request: FastifyRequest, reply: FastifyReply) => {
+    const q = request.query as Record<string, string | undefined>;
+    const location = locationOf(sameOriginPath(q['gourl'], origin(request)));
+    if (location === undefined) throw badParam('gourl');
+    const sessdata = q['SESSDATA'] ?? '';
     const identity = sessdata ? await services.sessions.resolve(sessdata, 'cookie') : null;
     if (identity && q['bili_jct'] === identity.session.csrf) {
       setWebCookies(
         reply,
         {
-          SESSDATA: sessdata,
+          SESSDATA: encodeSessdata(decodedSessdata(sessdata)),
           bili_jct: identity.session.csrf,
           DedeUserID: String(identity.mid),
           DedeUserID__ckMd5: dedeUserIdCheck(identity.mid),
@@ -138,8 +177,12 @@ export function passportRoutes(app: FastifyInstance, services: Services): void {
         isSecure(request.protocol),
       );
     }
-    return reply.redirect(safeLocalPath(q['gourl']));
-  });
+    return reply.redirect(location);
+  };
+  app.get('/x/passport-login/web/crossDomain', crossDomainOptions, crossDomain);
+  app.get('/crossDomain', crossDomainOptions, crossDomain);
+
+  cookieRefreshRoutes(app, services);
 
   // CONTRACT.md §10.4: its own envelope `{code, status, ts, data}`; 2202 for a wrong biliCSRF.
   app.post(
@@ -164,16 +207,142 @@ export function passportRoutes(app: FastifyInstance, services: Services): void {
   );
 }
 
-/** The `url` of a successful login: Bilibili's cross-domain hop carrying the new cookies. */
+/**
+ * Cookie refresh (CONTRACT.md §21): `cookie/info` → the `correspond` page (refresh_csrf) → `cookie/refresh`
+ * (new cookies and refresh token) → `confirm/refresh` (the old session ends).
+ */
+function cookieRefreshRoutes(app: FastifyInstance, services: Services): void {
+  app.get(
+    '/x/passport-login/web/cookie/info',
+    {
+      config: { bili: { auth: 'required', modes: ['cookie'] } },
+      schema: {
+        querystring: Params({ csrf: Type.Optional(Str({ maxLength: 64 })) }),
+        response: { 200: Envelope(CookieInfoData) },
+      },
+    },
+    async (request) => ok(await services.sessions.cookieInfo(request.identity!)),
+  );
+
+  // www.bilibili.com's page: the path is `refresh_<ms>` encrypted with Bilibili's public key, which Replay
+  // cannot decrypt, so any well-formed path from a signed-in session is accepted. A malformed path or no
+  // session gets the 404 page, the answer clients treat as "path wrong or expired". A wildcard, not a
+  // `:path` parameter: the router refuses parameters over 100 characters and the path has 256.
+  app.get(
+    '/correspond/1/*',
+    { config: { bili: { auth: 'optional', modes: ['cookie'] } } },
+    async (request, reply) => {
+      const path = (request.params as { '*': string })['*'];
+      const identity = request.identity;
+      reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
+      if (!identity || !CORRESPOND_PATH.test(path) || path.length % 2 !== 0) {
+        return reply.status(404).send(page('404', '<h1>404</h1><p>页面不存在或已过期</p>'));
+      }
+      const refreshCsrf = await services.sessions.issueRefreshCsrf(identity);
+      return reply.send(page('Replay', `<div id="1-name">${escapeHtml(refreshCsrf)}</div>`));
+    },
+  );
+
+  app.post(
+    '/x/passport-login/web/cookie/refresh',
+    {
+      config: { bili: { auth: 'required', modes: ['cookie'], write: true } },
+      schema: {
+        querystring: Params({
+          refresh_csrf: Str({ maxLength: 256 }),
+          refresh_token: Str({ maxLength: 256 }),
+          // `main_web` from every known client; not checked.
+          source: Type.Optional(Str({ maxLength: 64 })),
+        }),
+        response: { 200: Envelope(CookieRefreshData) },
+      },
+    },
+    async (request, reply) => {
+      const { refresh_csrf, refresh_token } = request.query as Record<string, string>;
+      const issued = await services.sessions.refreshWeb(request.identity!, refresh_csrf!, refresh_token!);
+      setWebCookies(reply, issued.cookies, issued.expiresAt, isSecure(request.protocol));
+      return ok({ status: 0, message: '', refresh_token: issued.refreshToken });
+    },
+  );
+
+  app.post(
+    '/x/passport-login/web/confirm/refresh',
+    {
+      config: { bili: { auth: 'required', modes: ['cookie'], write: true } },
+      schema: {
+        querystring: Params({ refresh_token: Str({ maxLength: 256 }) }),
+        response: { 200: DoneEnvelope },
+      },
+    },
+    async (request) => {
+      const { refresh_token } = request.query as Record<string, string>;
+      await services.sessions.confirmRefresh(request.identity!, refresh_token!);
+      return done();
+    },
+  );
+}
+
+/** Lowercase hex, as clients write the RSA-OAEP ciphertext (256 characters for Bilibili's 1024-bit key). */
+const CORRESPOND_PATH = /^[0-9a-f]{64,1024}$/;
+
+/**
+ * The `url` of a successful login, in Bilibili's current form: the cross-domain hop with the cookies in
+ * this order, `Expires` the absolute expiry (Unix s), SESSDATA raw (its `,` and `*` unencoded, as
+ * Bilibili writes it there), `gourl` percent-encoded once, and `first_domain`.
+ */
 function crossDomainUrl(origin: string, session: IssuedWebSession, goUrl: string): string {
   const c = session.cookies;
-  const query = new URLSearchParams({
-    DedeUserID: c.DedeUserID,
-    DedeUserID__ckMd5: c.DedeUserID__ckMd5,
-    Expires: '15551000',
-    SESSDATA: c.SESSDATA,
-    bili_jct: c.bili_jct,
-    gourl: goUrl,
-  });
-  return `${origin}/crossDomain?${query.toString()}`;
+  return (
+    `${origin}/x/passport-login/web/crossDomain?DedeUserID=${c.DedeUserID}` +
+    `&DedeUserID__ckMd5=${c.DedeUserID__ckMd5}&Expires=${session.expiresAt}` +
+    `&SESSDATA=${session.sessdataRaw}&bili_jct=${c.bili_jct}` +
+    `&gourl=${encodeURIComponent(goUrl)}&first_domain=.bilibili.com`
+  );
+}
+
+/** `safeLocalPath`, also taking an absolute URL of this very origin (reduced to its path). */
+function sameOriginPath(value: string | undefined, origin: string): string {
+  if (value === undefined || !/^https?:\/\//i.test(value)) return safeLocalPath(value);
+  // The URL parser drops tabs and line breaks and reads `\` as `/`: such a value is not trusted at all.
+  if (hasControlCharacter(value) || value.includes('\\')) return '/';
+  try {
+    const url = new URL(value);
+    if (url.origin !== new URL(origin).origin) return '/';
+    return safeLocalPath(url.pathname + url.search + url.hash);
+  } catch {
+    return '/';
+  }
+}
+
+/** A SESSDATA from the query, down to its raw `a,b,c*d` form whatever layers of encoding it came with. */
+function decodedSessdata(value: string): string {
+  let current = value;
+  for (let i = 0; i < 3 && current.includes('%'); i++) {
+    try {
+      current = decodeURIComponent(current);
+    } catch {
+      break;
+    }
+  }
+  return current;
+}
+
+/**
+ * Bilibili's servers write JSON with Go's encoding/json, which escapes `&`, `<`, `>` (and U+2028/9) in
+ * strings as `\u0026` and so on; the login URLs show it. Outside strings JSON has none of these
+ * characters, so the replacement only touches string contents and decodes to the same values.
+ */
+function goJsonEscape(
+  _request: FastifyRequest,
+  _reply: FastifyReply,
+  payload: unknown,
+  next: (error: null, payload: unknown) => void,
+): void {
+  next(null, typeof payload === 'string' ? payload.replace(GO_ESCAPED, goEscape) : payload);
+}
+
+const GO_ESCAPED = /[&<>\u2028\u2029]/g;
+
+function goEscape(c: string): string {
+  return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }

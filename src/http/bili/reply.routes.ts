@@ -1,24 +1,36 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
+import type { TSchema } from 'typebox';
 import type { Config } from '../../config.ts';
 import { REPORT_REASONS } from '../../domain/report-reasons.ts';
 import { BiliError } from '../../errors.ts';
 import type { ReplyViewContext } from '../../services/reply-query.service.ts';
 import type { Services } from '../../services/services.ts';
-import type { ReplyRow } from '../../store/repositories/reply.repository.ts';
+import { withVotes } from '../../services/reply-page-cache.ts';
+import { DoneEnvelope, Envelope } from '../../wire/envelope.schema.ts';
+import {
+  ReplyAddData,
+  ReplyCountData,
+  ReplyDialogData,
+  ReplyHotData,
+  ReplyItem,
+  ReplyListData,
+  ReplyMainData,
+  ReplyThreadData,
+} from '../../wire/reply.schema.ts';
 import { done, ok } from '../envelope.ts';
 import {
-  DIALOG_STYLE,
-  ECHO_STYLE,
-  FOLDER,
-  HOT_STYLE,
-  LIST_STYLE,
-  listConfig,
-  listControl,
+  addData,
+  countData,
+  dialogData,
+  hotData,
+  infoData,
+  listData,
+  mainData,
+  threadData,
 } from '../mappers/reply.mapper.ts';
-import type { MapEnv, ReplyStyle } from '../mappers/reply.mapper.ts';
-import { replyObject } from '../mappers/reply.mapper.ts';
+import type { MapEnv } from '../mappers/reply.mapper.ts';
 import { Id, Int, Params, Str } from '../params.ts';
 
 const Opt = Type.Optional;
@@ -30,6 +42,9 @@ const OptionalRpid = () => Opt(Int({ minimum: 0, maximum: Number.MAX_SAFE_INTEGE
 
 const READ = { bili: { auth: 'optional' } } as const;
 const WRITE = { bili: { auth: 'required', write: true } } as const;
+/** Successes are written by fast-json-stringify from the wire schemas, fields in the contract's order. */
+const answers = <T extends TSchema>(data: T) => ({ 200: Envelope(data) });
+const DONE = { 200: DoneEnvelope };
 
 /** Comment areas (CONTRACT.md §2–§4): six actions and the reading endpoints. */
 export function replyRoutes(scope: FastifyInstance, services: Services, config: Config): void {
@@ -40,14 +55,39 @@ export function replyRoutes(scope: FastifyInstance, services: Services, config: 
   // Comments waiting for their group's commit are written before the database closes (SIGTERM, tests).
   app.addHook('onClose', () => replies.drain());
 
-  const env = (ctx: ReplyViewContext): MapEnv => ({
+  const env = (ctx: ReplyViewContext, nowMs = services.clock.nowMs()): MapEnv => ({
     ctx,
-    nowMs: services.clock.nowMs(),
+    nowMs,
     publicUrl: config.publicUrl,
   });
   const viewer = (request: FastifyRequest): number | null => request.identity?.mid ?? null;
-  const map = (rows: readonly ReplyRow[], e: MapEnv, style: ReplyStyle = LIST_STYLE) =>
-    rows.map((row) => replyObject(row, e, style));
+
+  /**
+   * A listing answer through the page cache (ReplyPageCache): the page is built for an anonymous viewer
+   * and serialised once by this route's serialiser; each viewer gets it with their own votes written in.
+   * `build` maps with the clock reading it is given; `plain` is the uncached answer for this viewer.
+   */
+  const pages = services.replyPages;
+  const cachedPage = async <T>(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    key: string,
+    address: { type: number; oid: number },
+    build: (nowMs: number) => Promise<{ area: { type: number; oid: number }; body: T }>,
+    plain: () => Promise<T>,
+  ): Promise<T | void> => {
+    const page = await pages.page(key, address, async (nowMs) => {
+      const { area, body } = await build(nowMs);
+      const json = reply.serialize(body);
+      return {
+        area,
+        bytes: typeof json === 'string' ? Buffer.from(json, 'utf8') : Buffer.from(json as ArrayBuffer),
+      };
+    });
+    if (!page) return plain();
+    const votes = await queries.votesOf(viewer(request), page.distinctRpids);
+    reply.type('application/json; charset=utf-8').send(withVotes(page, votes));
+  };
 
   // --- reading (§3) --------------------------------------------------------------------------------
 
@@ -64,39 +104,26 @@ export function replyRoutes(scope: FastifyInstance, services: Services, config: 
           ps: Opt(Int({ minimum: 1, maximum: 20, default: 20 })),
           pn: Page(),
         }),
+        response: answers(ReplyListData),
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const q = request.query;
-      const r = await queries.list({ type: q.type, oid: q.oid }, viewer(request), {
-        pn: q.pn ?? 1,
-        ps: q.ps ?? 20,
-        sort: q.sort ?? 0,
-        nohot: q.nohot === 1,
-      });
-      const e = env(r.ctx);
-      return ok({
-        page: r.page,
-        config: listConfig(r.area),
-        replies: map(r.rows, e),
-        hots: map(r.hots, e),
-        upper: {
-          mid: r.area.owner_mid,
-          top: r.pinned ? replyObject(r.pinned, e, LIST_STYLE) : null,
-          vote: null,
-        },
-        top: null,
-        notice: null,
-        vote: 0,
-        blacklist: 0,
-        assist: 0,
-        mode: 3,
-        support_mode: [1, 2, 3],
-        folder: FOLDER,
-        lottery_card: null,
-        show_bvid: false,
-        control: listControl(r.area),
-      });
+      const address = { type: q.type, oid: q.oid };
+      const list = { pn: q.pn ?? 1, ps: q.ps ?? 20, sort: q.sort ?? 0, nohot: q.nohot === 1 };
+      const answer = async (mid: number | null, nowMs?: number) => {
+        const r = await queries.list(address, mid, list);
+        return { area: r.area, body: ok(listData(r, env(r.ctx, nowMs))) };
+      };
+      const key = `list:${q.type}:${q.oid}:${list.sort}:${list.nohot ? 1 : 0}:${list.ps}:${list.pn}`;
+      return cachedPage(
+        request,
+        reply,
+        key,
+        address,
+        (nowMs) => answer(null, nowMs),
+        async () => (await answer(viewer(request))).body,
+      );
     },
   );
 
@@ -111,6 +138,7 @@ export function replyRoutes(scope: FastifyInstance, services: Services, config: 
         ps: Opt(Int({ minimum: 1, maximum: 30, default: 20 })),
         pagination_str: Opt(Str({ maxLength: 1024 })),
       }),
+      response: answers(ReplyMainData),
     },
     // §3.2: a Wbi signature that is present but wrong is -403 here (not -352). It is checked on the URL
     // query as the client signed it, before defaults are filled in.
@@ -122,56 +150,23 @@ export function replyRoutes(scope: FastifyInstance, services: Services, config: 
     },
   };
   for (const path of ['/x/v2/reply/main', '/x/v2/reply/wbi/main']) {
-    app.get(path, mainOptions, async (request) => {
+    app.get(path, mainOptions, async (request, reply) => {
       const q = request.query;
-      const r = await queries.main({ type: q.type, oid: q.oid }, viewer(request), {
-        mode: q.mode ?? 3,
-        ps: q.ps ?? 20,
-        next: q.next ?? 0,
-        paginationStr: q.pagination_str,
-      });
-      const e = env(r.ctx);
-      const top = r.pinned ? replyObject(r.pinned, e, LIST_STYLE) : null;
-      const c = r.cursor;
-      return ok({
-        cursor: {
-          is_begin: c.isBegin,
-          prev: c.prev,
-          next: c.next,
-          is_end: c.isEnd,
-          mode: c.mode,
-          mode_text: '',
-          all_count: Number(r.area.all_count),
-          support_mode: [1, 2, 3],
-          name: c.mode === 3 ? '热门评论' : '最新评论',
-          pagination_reply: { next_offset: c.nextOffset, prev_offset: c.prevOffset },
-          session_id: '',
-          show_type: 1,
-        },
-        hots: map(r.hots, e),
-        notice: null,
-        replies: map(r.rows, e),
-        top: { admin: null, upper: top, vote: null },
-        top_replies: top ? [top] : [],
-        lottery_card: null,
-        folder: FOLDER,
-        up_selection: { pending_count: 0, ignore_count: 0 },
-        cm: {},
-        cm_info: { ads: null },
-        effects: { preloading: '' },
-        assist: 0,
-        blacklist: 0,
-        vote: 0,
-        lottery: 0,
-        config: listConfig(r.area),
-        upper: { mid: r.area.owner_mid },
-        show_bvid: false,
-        control: listControl(r.area),
-        note: 1,
-        esports_grade_card: null,
-        callbacks: null,
-        context_feature: '',
-      });
+      const address = { type: q.type, oid: q.oid };
+      const main = { mode: q.mode ?? 3, ps: q.ps ?? 20, next: q.next ?? 0, paginationStr: q.pagination_str };
+      const answer = async (mid: number | null, nowMs?: number) => {
+        const r = await queries.main(address, mid, main);
+        return { area: r.area, body: ok(mainData(r, env(r.ctx, nowMs))) };
+      };
+      const key = `main:${q.type}:${q.oid}:${main.mode}:${main.ps}:${main.next}:${main.paginationStr ?? ''}`;
+      return cachedPage(
+        request,
+        reply,
+        key,
+        address,
+        (nowMs) => answer(null, nowMs),
+        async () => (await answer(viewer(request))).body,
+      );
     });
   }
 
@@ -187,6 +182,7 @@ export function replyRoutes(scope: FastifyInstance, services: Services, config: 
           ps: Opt(Int({ minimum: 1, maximum: 49, default: 20 })),
           pn: Page(),
         }),
+        response: answers(ReplyThreadData),
       },
     },
     async (request) => {
@@ -196,18 +192,7 @@ export function replyRoutes(scope: FastifyInstance, services: Services, config: 
         pn: q.pn ?? 1,
         ps: q.ps ?? 20,
       });
-      const e = env(r.ctx);
-      return ok({
-        config: listConfig(r.area),
-        control: listControl(r.area),
-        page: r.page,
-        replies: map(r.rows, e),
-        root: replyObject(r.root, e, { ...LIST_STYLE, previews: false }),
-        show_bvid: false,
-        show_text: '',
-        show_type: 1,
-        upper: { mid: r.area.owner_mid },
-      });
+      return ok(threadData(r, env(r.ctx)));
     },
   );
 
@@ -224,6 +209,7 @@ export function replyRoutes(scope: FastifyInstance, services: Services, config: 
           size: Int({ minimum: 1, maximum: 49 }),
           min_floor: Opt(Int({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0 })),
         }),
+        response: answers(ReplyDialogData),
       },
     },
     async (request) => {
@@ -234,21 +220,7 @@ export function replyRoutes(scope: FastifyInstance, services: Services, config: 
         size: q.size,
         minFloor: q.min_floor ?? 0,
       });
-      const e = env(r.ctx);
-      return ok({
-        cursor: r.cursor,
-        dialog: r.dialog,
-        replies: map(r.rows, e, DIALOG_STYLE),
-        assist: 0,
-        blacklist: 0,
-        vote: 0,
-        lottery: 0,
-        config: listConfig(r.area),
-        upper: { mid: r.area.owner_mid },
-        show_bvid: false,
-        control: listControl(r.area),
-        note: 1,
-      });
+      return ok(dialogData(r, env(r.ctx)));
     },
   );
 
@@ -265,6 +237,7 @@ export function replyRoutes(scope: FastifyInstance, services: Services, config: 
           ps: Opt(Int({ minimum: 1, maximum: 49, default: 20 })),
           pn: Page(),
         }),
+        response: answers(ReplyHotData),
       },
     },
     async (request) => {
@@ -274,7 +247,7 @@ export function replyRoutes(scope: FastifyInstance, services: Services, config: 
         pn: q.pn ?? 1,
         ps: q.ps ?? 20,
       });
-      return ok({ page: r.page, replies: map(r.rows, env(r.ctx), HOT_STYLE) });
+      return ok(hotData(r, env(r.ctx)));
     },
   );
 
@@ -284,12 +257,13 @@ export function replyRoutes(scope: FastifyInstance, services: Services, config: 
       config: READ,
       schema: {
         querystring: Params({ type: Opt(AreaType()), oid: Opt(Id()), rpid: Rpid() }),
+        response: answers(ReplyItem),
       },
     },
     async (request) => {
       const q = request.query;
       const r = await queries.info(q.rpid, { type: q.type, oid: q.oid }, viewer(request));
-      return ok(replyObject(r.row, env(r.ctx), LIST_STYLE));
+      return ok(infoData(r.row, env(r.ctx)));
     },
   );
 
@@ -297,10 +271,13 @@ export function replyRoutes(scope: FastifyInstance, services: Services, config: 
     '/x/v2/reply/count',
     {
       config: { bili: { auth: 'none' } },
-      schema: { querystring: Params({ type: AreaType(), oid: Id() }) },
+      schema: {
+        querystring: Params({ type: AreaType(), oid: Id() }),
+        response: answers(ReplyCountData),
+      },
     },
     async (request) =>
-      ok({ count: await queries.count({ type: request.query.type, oid: request.query.oid }) }),
+      ok(countData(await queries.count({ type: request.query.type, oid: request.query.oid }))),
   );
 
   // --- actions (§4) --------------------------------------------------------------------------------
@@ -319,6 +296,7 @@ export function replyRoutes(scope: FastifyInstance, services: Services, config: 
           message: Str({ maxLength: 200_000 }),
           plat: Opt(Int({ minimum: 0, maximum: 99, default: 1 })),
         }),
+        response: answers(ReplyAddData),
       },
     },
     async (request) => {
@@ -333,22 +311,7 @@ export function replyRoutes(scope: FastifyInstance, services: Services, config: 
         plat: q.plat ?? 1,
       });
       const ctx = await queries.echoContext(row, author);
-      return ok({
-        success_action: 0,
-        success_toast: '发送成功',
-        need_captcha: false,
-        url: '',
-        rpid: row.rpid,
-        rpid_str: String(row.rpid),
-        dialog: row.dialog,
-        dialog_str: String(row.dialog),
-        root: row.root,
-        root_str: String(row.root),
-        parent: row.parent,
-        parent_str: String(row.parent),
-        emote: ctx.emotes.get(row.rpid) ?? {},
-        reply: replyObject(row, env(ctx), ECHO_STYLE),
-      });
+      return ok(addData(row, env(ctx)));
     },
   );
 
@@ -367,7 +330,7 @@ export function replyRoutes(scope: FastifyInstance, services: Services, config: 
       {
         config: WRITE,
         // `action` outside {0, 1} is 12011, so any integer passes validation.
-        schema: { querystring: Params({ ...target, action: Opt(Int({ default: 0 })) }) },
+        schema: { querystring: Params({ ...target, action: Opt(Int({ default: 0 })) }), response: DONE },
       },
       async (request) => {
         const q = request.query;
@@ -381,14 +344,18 @@ export function replyRoutes(scope: FastifyInstance, services: Services, config: 
     );
   }
 
-  app.post('/x/v2/reply/del', { config: WRITE, schema: { querystring: Params(target) } }, async (request) => {
-    const q = request.query;
-    await replies.delete(
-      { kind: 'user', mid: request.identity!.mid },
-      { type: q.type, oid: q.oid, rpid: q.rpid },
-    );
-    return done();
-  });
+  app.post(
+    '/x/v2/reply/del',
+    { config: WRITE, schema: { querystring: Params(target), response: DONE } },
+    async (request) => {
+      const q = request.query;
+      await replies.delete(
+        { kind: 'user', mid: request.identity!.mid },
+        { type: q.type, oid: q.oid, rpid: q.rpid },
+      );
+      return done();
+    },
+  );
 
   app.post(
     '/x/v2/reply/top',
@@ -396,6 +363,7 @@ export function replyRoutes(scope: FastifyInstance, services: Services, config: 
       config: WRITE,
       schema: {
         querystring: Params({ ...target, action: Opt(Int({ minimum: 0, maximum: 1, default: 0 })) }),
+        response: DONE,
       },
     },
     async (request) => {
@@ -420,6 +388,7 @@ export function replyRoutes(scope: FastifyInstance, services: Services, config: 
           reason: Int({ minimum: 0, maximum: REPORT_REASONS.length - 1 }),
           content: Opt(Str({ maxLength: 4096, default: '' })),
         }),
+        response: DONE,
       },
     },
     async (request) => {

@@ -1,15 +1,23 @@
 import type { EmotePackage, EmoteService, EmoteViewer } from '../../services/emote.service.ts';
+import { VIP_ONLY_TYPE } from '../../services/emote.service.ts';
+import type { EmotePackage as EmotePackageWire } from '../../wire/emote.schema.ts';
 
-/** Wire objects of the emote panel endpoints (CONTRACT.md §5.2). */
+/** Wire objects of the emote panel endpoints (docs/api/emotes.md, docs/api/emote-settings.md). */
 
-const VIP_ONLY = 2;
-
-/** A package object with its emotes; `flags` follow the viewer (anonymous: locked, never "added"). */
-export function panelPackage(pkg: EmotePackage, viewer: EmoteViewer | null, emotes: EmoteService) {
+/**
+ * A package object with its emotes. `added` says whether it is in the viewer's panel (always false when
+ * signed out); emote `flags` follow the viewer (anonymous: locked).
+ */
+export function panelPackage(
+  pkg: EmotePackage,
+  viewer: EmoteViewer | null,
+  emotes: EmoteService,
+  added: boolean,
+): EmotePackageWire {
   const { row } = pkg;
   // The docs: `no_access` is always true when not signed in; signed in, only VIP-only emotes of a
   // non-VIP are locked. `flags` is `{}` when nothing applies.
-  const locked = viewer === null || (row.type === VIP_ONLY && !viewer.vip);
+  const locked = viewer === null || (row.type === VIP_ONLY_TYPE && !viewer.vip);
   return {
     id: row.id,
     text: row.text,
@@ -29,6 +37,6 @@ export function panelPackage(pkg: EmotePackage, viewer: EmoteViewer | null, emot
       meta: e.alias === null ? { size: row.size } : { size: row.size, alias: e.alias },
       flags: locked ? { no_access: true } : {},
     })),
-    flags: { added: viewer !== null },
+    flags: { added: viewer !== null && added },
   };
 }

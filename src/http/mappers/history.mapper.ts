@@ -1,6 +1,22 @@
 import { av2bv } from '../../domain/bvid.ts';
 import { levelInfo, membership } from '../../domain/account.ts';
-import type { HistoryEntry, PlayerState } from '../../services/history.service.ts';
+import {
+  CHEESE_BUSINESS,
+  EPISODE_PLAY_TYPE,
+  LESSON_PLAY_TYPE,
+  newDesc,
+  seasonBadge,
+  seasonTotal,
+  showTitle,
+} from '../../domain/season.ts';
+import type { EntrySeason, HistoryEntry, PlayerState } from '../../services/history.service.ts';
+import type { EpisodeRow, SeasonRow } from '../../store/repositories/season.repository.ts';
+import type {
+  HistoryBusiness,
+  HistoryCursorItem,
+  HistoryEntry as HistoryEntryWire,
+  PlayerData,
+} from '../../wire/history.schema.ts';
 import type { WatchSessionRow } from '../../store/repositories/history.repository.ts';
 import type { UserRow } from '../../store/repositories/user.repository.ts';
 import { faceUrl, vipObject } from './account.mapper.ts';
@@ -19,12 +35,88 @@ export const HISTORY_TABS = [
 const DEFAULT_DIMENSION = { width: 1920, height: 1080, rotate: 0 } as const;
 
 function bvidOf(entry: HistoryEntry): string {
-  return entry.archive?.bvid ?? (entry.row.business === 'archive' ? av2bv(entry.row.kid) : '');
+  return entry.archive?.bvid ?? av2bv(entry.row.oid);
+}
+
+/** Stored businesses are the wire's (the watch path writes only archive, pgc and cheese). */
+const businessOf = (row: HistoryEntry['row']) => row.business as HistoryBusiness;
+
+/** The season's page: `…/bangumi/play/ss26193` (pgc), `…/cheese/play/ss61` (course). */
+export function seasonUri(publicUrl: string, season: SeasonRow): string {
+  const kind = season.business === CHEESE_BUSINESS ? 'cheese' : 'bangumi';
+  return `${publicUrl}/${kind}/play/ss${season.season_id}`;
+}
+
+/** An episode's page: `…/bangumi/play/ep326789`, `…/cheese/play/ep790`. */
+export function episodeUri(publicUrl: string, episode: EpisodeRow): string {
+  const kind = episode.business === CHEESE_BUSINESS ? 'cheese' : 'bangumi';
+  return `${publicUrl}/${kind}/play/ep${episode.epid}`;
+}
+
+/** `new_desc` of a season: "全12话" finished, else "更新至第N话" after its newest episode. */
+export function seasonNewDesc(season: SeasonRow, episodes: readonly EpisodeRow[]): string {
+  const newest = episodes.at(-1);
+  const index = newest ? (season.business === CHEESE_BUSINESS ? String(newest.ord) : newest.title) : null;
+  return newDesc(season.business, season.is_finish === 1, episodes.length, season.total, index);
+}
+
+/**
+ * The title pair of an episode: a pgc episode shows "第8话 庆忌（下）" from its number and long title; a
+ * lesson shows "第3课 <lesson title>" and its title as the long title.
+ */
+function episodeTitles(s: EntrySeason): { long: string; show: string } {
+  const e = s.episode;
+  if (!e) return { long: '', show: '' };
+  if (s.season.business === CHEESE_BUSINESS) {
+    return { long: e.title, show: showTitle(CHEESE_BUSINESS, String(e.ord), e.title) };
+  }
+  return { long: e.long_title, show: showTitle(s.season.business, e.title, e.long_title) };
+}
+
+/** A pgc or course item of the cursor list: the season speaks, the uploader fields stay empty (§7.1). */
+function seasonCursorItem(entry: HistoryEntry, s: EntrySeason, publicUrl: string): HistoryCursorItem {
+  const { row, archive, page } = entry;
+  const titles = episodeTitles(s);
+  return {
+    title: s.season.title,
+    long_title: titles.long,
+    cover: archive?.cover || s.season.cover,
+    covers: null,
+    uri: seasonUri(publicUrl, s.season),
+    history: {
+      oid: row.oid,
+      epid: row.epid,
+      bvid: '',
+      page: 0,
+      cid: row.cid,
+      part: '',
+      business: businessOf(row),
+      dt: row.dt,
+    },
+    videos: 0,
+    author_name: '',
+    author_face: '',
+    author_mid: 0,
+    view_at: row.view_at,
+    progress: row.progress,
+    badge: seasonBadge(s.season.business, s.season.sub_type),
+    show_title: titles.show,
+    duration: page?.duration ?? 0,
+    current: '',
+    total: seasonTotal(s.season.total, s.episodes.length),
+    new_desc: seasonNewDesc(s.season, s.episodes),
+    is_finish: s.season.is_finish,
+    is_fav: 0,
+    kid: row.kid,
+    tag_name: '',
+    live_status: 0,
+  };
 }
 
 /** One `list[]` item of `/x/web-interface/history/cursor` (CONTRACT.md §7.1). */
-export function cursorItem(entry: HistoryEntry, publicUrl: string) {
+export function cursorItem(entry: HistoryEntry, publicUrl: string): HistoryCursorItem {
   const { row, archive, pages, page, owner } = entry;
+  if (entry.season) return seasonCursorItem(entry, entry.season, publicUrl);
   return {
     title: archive?.title ?? '',
     long_title: '',
@@ -38,7 +130,7 @@ export function cursorItem(entry: HistoryEntry, publicUrl: string) {
       page: row.page,
       cid: row.cid,
       part: page?.part ?? '',
-      business: row.business,
+      business: businessOf(row),
       dt: row.dt,
     },
     videos: pages.length,
@@ -79,19 +171,58 @@ function pageObject(
   };
 }
 
+/** `bangumi` (pgc) or `cheese` (course) of a `/x/v2/history` entry (§7.2). */
+function seasonExtras(s: EntrySeason | null, cover: string): Pick<HistoryEntryWire, 'bangumi' | 'cheese'> {
+  if (!s) return {};
+  const { season, episode, episodes } = s;
+  if (season.business === CHEESE_BUSINESS) {
+    return {
+      cheese: {
+        cover: cover || season.cover,
+        long_title: episode?.title ?? '',
+        number: episode ? String(episode.ord) : '',
+        season_id: season.season_id,
+        update_info: seasonNewDesc(season, episodes),
+      },
+    };
+  }
+  const newest = episodes.at(-1);
+  return {
+    bangumi: {
+      ep_id: episode?.epid ?? 0,
+      title: episode?.title ?? '',
+      long_title: episode?.long_title ?? '',
+      episode_status: 2,
+      follow: 0,
+      cover: cover || season.cover,
+      season: {
+        season_id: season.season_id,
+        title: season.title,
+        season_status: 2,
+        is_finish: season.is_finish,
+        total_count: season.is_finish === 1 ? seasonTotal(season.total, episodes.length) : -1,
+        newest_ep_id: newest?.epid ?? 0,
+        newest_ep_index: newest?.title ?? '',
+        season_type: season.sub_type,
+      },
+    },
+  };
+}
+
 /** One entry of `/x/v2/history` (CONTRACT.md §7.2). */
-export function historyEntry(entry: HistoryEntry, publicUrl: string) {
-  const { row, archive, pages, page, owner } = entry;
-  const aid = row.kid;
+export function historyEntry(entry: HistoryEntry, publicUrl: string): HistoryEntryWire {
+  const { row, archive, pages, page, owner, season } = entry;
+  const aid = row.oid;
   const bvid = bvidOf(entry);
+  const cover = archive?.cover ?? '';
   return {
     aid,
     videos: pages.length || 1,
     tid: archive?.tid ?? 0,
     tname: archive?.tname ?? '',
     copyright: archive?.copyright ?? 3,
-    pic: archive?.cover ?? '',
-    title: archive?.title ?? '',
+    pic: cover || (season?.season.cover ?? ''),
+    title: season ? season.season.title : (archive?.title ?? ''),
     pubdate: archive?.pubdate ?? 0,
     ctime: archive?.ctime ?? 0,
     desc: archive?.description ?? '',
@@ -133,17 +264,18 @@ export function historyEntry(entry: HistoryEntry, publicUrl: string) {
     dynamic: '',
     cid: pages[0]?.cid ?? row.cid,
     dimension: DEFAULT_DIMENSION,
+    ...seasonExtras(season, cover),
     favorite: false,
-    type: 3,
-    sub_type: 0,
+    type: season ? (season.season.business === CHEESE_BUSINESS ? LESSON_PLAY_TYPE : EPISODE_PLAY_TYPE) : 3,
+    sub_type: season ? season.season.sub_type : 0,
     device: row.dt,
     page: pageObject(page, row),
     count: pages.length || 1,
     progress: row.progress,
     view_at: row.view_at,
     kid: row.kid,
-    business: row.business,
-    redirect_link: `${publicUrl}/video/${bvid}`,
+    business: businessOf(row),
+    redirect_link: season?.episode ? episodeUri(publicUrl, season.episode) : `${publicUrl}/video/${bvid}`,
     bvid,
   };
 }
@@ -153,7 +285,12 @@ export function historyEntry(entry: HistoryEntry, publicUrl: string) {
  * archive's and the viewer's real values and neutral defaults for the features Replay does not have
  * (subtitles, view points, cards, upower).
  */
-export function playerData(state: PlayerState, viewer: UserRow | null, ip: string, nowMs: number) {
+export function playerData(
+  state: PlayerState,
+  viewer: UserRow | null,
+  ip: string,
+  nowMs: number,
+): PlayerData {
   const { archive, pages, page } = state;
   const m = membership(viewer?.vip_type ?? 0, viewer?.vip_due_date ?? 0, nowMs);
   return {

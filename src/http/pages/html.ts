@@ -59,12 +59,36 @@ ${script ? `<script>${script}</script>` : ''}
 </html>`;
 }
 
-/** Only same-site paths are followed after sign-in, so the page cannot be used as an open redirect. */
+/**
+ * Only same-site paths are followed after sign-in, so the page cannot be used as an open redirect.
+ * Browsers read `\` as `/` and silently drop tabs and line breaks from a URL (`/<TAB>/evil.example` is
+ * followed as `//evil.example`), so those are refused as well, with every other control character.
+ */
 export function safeLocalPath(value: unknown, fallback = '/'): string {
   return typeof value === 'string' &&
     value.startsWith('/') &&
     !value.startsWith('//') &&
-    !value.includes('\\')
+    !value.includes('\\') &&
+    !hasControlCharacter(value)
     ? value
     : fallback;
+}
+
+/** C0 controls and DEL, which browsers strip from URLs or refuse. */
+export function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
+/**
+ * A local path (from `safeLocalPath`) as a `Location` header value: a header carries ASCII only, so
+ * spaces and non-ASCII characters are percent-encoded (UTF-8); escapes already present are kept. Undefined
+ * when the path is not well-formed text (a lone UTF-16 surrogate), which no URL can carry.
+ */
+export function locationOf(path: string): string | undefined {
+  if (!path.isWellFormed()) return undefined;
+  return path.replace(/[^\x21-\x7e]+/g, (run) => encodeURIComponent(run));
 }

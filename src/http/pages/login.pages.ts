@@ -68,6 +68,17 @@ ${signInForm('确认登录', { endpoint: '/x/passport-login/web/qrcode/confirm',
   );
 }
 
+/** What a TV auth code's `url` opens: the same sign-in-and-approve form as web QR, for the TV's code. */
+export function tvConfirmPage(authCode: string): string {
+  return page(
+    '电视扫码登录',
+    `<h1>电视扫码登录</h1>
+<p>Sign in to approve the login of the TV that shows this QR code.</p>
+${signInForm('确认登录', { endpoint: '/x/passport-tv-login/h5/qrcode/confirm', fields: { auth_code: authCode } })}`,
+    SIGN_IN_SCRIPT,
+  );
+}
+
 export function qrExpiredPage(): string {
   return page(
     '二维码已失效',

@@ -61,19 +61,98 @@ function mapError(error: FastifyError | BiliError, request: FastifyRequest): Map
   return { code: -500, message: messageOf(-500) };
 }
 
-const ADMIN_STATUS: Partial<Record<number, number>> = {
+type AdminStatus = 400 | 401 | 403 | 404 | 405 | 409 | 410 | 412 | 413 | 429 | 500 | 503 | 504;
+
+/**
+ * The admin API's HTTP status for every code of the catalogue: total over `BiliCode`, so a code added to
+ * `ERROR_MESSAGES` does not compile until someone decides what the admin API answers with it. 4xx for what
+ * the caller can change, 429 for the rate limits, 5xx only for the server's own failures.
+ */
+const ADMIN_STATUS: Readonly<Record<BiliCode, AdminStatus>> = {
+  [-1]: 403,
+  [-2]: 401,
+  [-3]: 401,
+  [-4]: 403,
+  [-101]: 401,
+  [-102]: 403,
+  [-103]: 403,
+  [-104]: 403,
+  [-105]: 400,
+  [-106]: 403,
+  [-107]: 403,
+  [-108]: 403,
+  [-110]: 403,
+  [-111]: 403,
+  [-112]: 503,
+  [-113]: 403,
+  [-114]: 403,
+  [-115]: 403,
+  [-304]: 409,
+  [-307]: 409,
+  [-352]: 403,
   [-400]: 400,
   [-401]: 401,
   [-403]: 403,
   [-404]: 404,
-  [-626]: 404,
+  [-405]: 405,
   [-409]: 409,
-  [-652]: 409,
+  [-412]: 412,
+  [-500]: 500,
+  [-503]: 503,
+  [-504]: 504,
+  [-509]: 429,
+  [-616]: 400,
+  [-617]: 413,
+  [-625]: 429,
+  [-626]: 404,
   [-628]: 400,
+  [-629]: 400,
+  [-632]: 400,
+  [-643]: 403,
+  [-650]: 403,
+  [-652]: 409,
+  [-658]: 401,
+  [-662]: 400,
+  [-663]: 403,
+  [-688]: 403,
+  [-689]: 403,
+  [-701]: 403,
+  [-799]: 429,
+  [-8888]: 500,
+  400: 400,
+  2202: 403,
+  12001: 409,
+  12002: 403,
+  12003: 403,
+  12004: 403,
+  12006: 404,
+  12008: 409,
   12009: 400,
+  12011: 400,
+  12015: 403,
+  12016: 400,
+  12019: 429,
+  12022: 410,
+  12025: 400,
+  12029: 409,
+  12030: 400,
+  12035: 403,
+  12045: 403,
+  12051: 409,
+  12052: 403,
+  12077: 400,
+  20000: 400,
+  86000: 400,
+  86038: 410,
+  86039: 409,
+  86090: 409,
+  86095: 403,
+  86101: 409,
+  90001: 409,
+  90003: 404,
 };
 
 function sendAdminError(reply: FastifyReply, mapped: Mapped): FastifyReply {
-  const status = ADMIN_STATUS[mapped.code] ?? 500;
+  const status = ADMIN_STATUS[mapped.code];
   return reply.status(status).send({ statusCode: status, code: mapped.code, message: mapped.message });
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badParam } from '../../errors.ts';
 
 /**
@@ -17,16 +17,27 @@ import { badParam } from '../../errors.ts';
  *   and collided with another on PostgreSQL's unique index: a 500).
  */
 export function registerParamGuards(app: FastifyInstance): void {
-  app.addHook('preHandler', (request, _reply, done) => {
+  // Attached per route as routes are registered (the route's config is known then, not read per request).
+  app.addHook('onRoute', (route) => {
     // A Bilibili route's form body was merged into its query before validation (bili-auth.ts): checked
     // there once, not twice.
-    const merged = request.routeOptions.config.bili !== undefined;
-    const name =
-      badValue(request.query, 0) ??
-      badValue(request.params, 0) ??
-      (merged ? undefined : badValue(request.body, 0));
-    done(name === undefined ? undefined : badParam(name, '含有无效的数值或字符'));
+    const merged = route.config?.bili !== undefined;
+    const guard = merged ? guardMerged : guardAll;
+    const existing = route.preHandler === undefined ? [] : [route.preHandler].flat();
+    route.preHandler = [guard, ...existing];
   });
+}
+
+type Done = (error?: Error) => void;
+
+function guardMerged(request: FastifyRequest, _reply: unknown, done: Done): void {
+  const name = badValue(request.query, 0) ?? badValue(request.params, 0);
+  done(name === undefined ? undefined : badParam(name, '含有无效的数值或字符'));
+}
+
+function guardAll(request: FastifyRequest, _reply: unknown, done: Done): void {
+  const name = badValue(request.query, 0) ?? badValue(request.params, 0) ?? badValue(request.body, 0);
+  done(name === undefined ? undefined : badParam(name, '含有无效的数值或字符'));
 }
 
 /** Admin bodies nest (archive pages, emote lists); deeper than this is refused by the schemas anyway. */

@@ -9,7 +9,19 @@ export const WEB_ROOT = fileURLToPath(new URL('../../../dist/web/', import.meta.
 export const MEDIA_ROOT = fileURLToPath(new URL('../../../assets/media/', import.meta.url));
 
 /** Every page of the UI is the same shell; the script renders the page the path names. */
-export const UI_PAGES = ['/', '/video/:id', '/history', '/login', '/admin'] as const;
+export const UI_PAGES = [
+  '/',
+  '/video/:id',
+  '/bangumi/play/:id',
+  '/cheese/play/:id',
+  '/history',
+  '/watchlater',
+  '/inbox',
+  '/login',
+  '/register',
+  '/account',
+  '/admin',
+] as const;
 
 /**
  * The pages may load only what this server serves: the browser itself then refuses any request to another

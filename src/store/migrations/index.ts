@@ -5,6 +5,16 @@ import * as comments from './2026-11-22-02-comments.ts';
 import * as history from './2026-11-22-04-history.ts';
 import * as emotes from './2026-11-22-03-emotes.ts';
 import * as rateLimits from './2026-11-22-05-rate-limits.ts';
+import * as devices from './2026-12-05-01-devices.ts';
+import * as tvLogin from './2026-12-05-03-tv-login.ts';
+import * as cookieRefresh from './2026-12-05-02-cookie-refresh.ts';
+import * as replyDedupe from './2026-12-05-06-reply-dedupe.ts';
+import * as seasons from './2026-12-05-05-seasons.ts';
+import * as emoteSettings from './2026-12-05-04-emote-settings.ts';
+import * as notices from './2026-12-05-07-notices.ts';
+import * as accounts from './2026-12-05-08-accounts.ts';
+import * as onlineAndToview from './2026-12-05-09-online-and-toview.ts';
+import * as outbox from './2026-12-05-10-outbox.ts';
 
 /** All migrations, in order. Names are dated and sort lexically; a released one is never edited. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -13,6 +23,16 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-22-04-history': history,
   '2026-11-22-03-emotes': emotes,
   '2026-11-22-05-rate-limits': rateLimits,
+  '2026-12-05-01-devices': devices,
+  '2026-12-05-03-tv-login': tvLogin,
+  '2026-12-05-02-cookie-refresh': cookieRefresh,
+  '2026-12-05-06-reply-dedupe': replyDedupe,
+  '2026-12-05-05-seasons': seasons,
+  '2026-12-05-04-emote-settings': emoteSettings,
+  '2026-12-05-07-notices': notices,
+  '2026-12-05-08-accounts': accounts,
+  '2026-12-05-09-online-and-toview': onlineAndToview,
+  '2026-12-05-10-outbox': outbox,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

@@ -53,6 +53,16 @@ export class ArchiveRepository {
     if (pages.length > 0) await this.db.insertInto('archive_pages').values(pages).execute();
   }
 
+  /** How many archives `mid` uploaded (the card's `archive_count`). */
+  async countByOwner(mid: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('archives')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('owner_mid', '=', mid)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   async maxAid(): Promise<number> {
     const row = await this.db
       .selectFrom('archives')

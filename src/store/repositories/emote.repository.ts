@@ -1,6 +1,11 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Database } from '../schema.ts';
-import type { EmoteImagesTable, EmotePackagesTable, EmotesTable } from '../tables/emote.tables.ts';
+import type {
+  EmoteImagesTable,
+  EmotePackagesTable,
+  EmotesTable,
+  UserEmotePackagesTable,
+} from '../tables/emote.tables.ts';
 
 export type EmotePackageRow = Selectable<EmotePackagesTable>;
 export type EmoteRow = Selectable<EmotesTable>;
@@ -99,9 +104,10 @@ export class EmoteRepository {
     await query.execute();
   }
 
-  /** Deletes the package and its emotes (explicitly, not relying on the cascade being enabled). */
+  /** Deletes the package, its emotes and users' panel settings for it (not relying on cascades). */
   async deletePackage(id: number): Promise<boolean> {
     await this.db.deleteFrom('emotes').where('package_id', '=', id).execute();
+    await this.db.deleteFrom('user_emote_packages').where('package_id', '=', id).execute();
     const result = await this.db.deleteFrom('emote_packages').where('id', '=', id).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }
@@ -120,6 +126,30 @@ export class EmoteRepository {
       .select((eb) => eb.fn.max('id').as('max'))
       .executeTakeFirst();
     return Number(row?.max ?? 0);
+  }
+
+  /** What `mid` changed in their panel for `business`: package id → added (true) or removed (false). */
+  async panelSettings(mid: number, business: string): Promise<Map<number, boolean>> {
+    const rows = await this.db
+      .selectFrom('user_emote_packages')
+      .select(['package_id', 'added'])
+      .where('mid', '=', mid)
+      .where('business', '=', business)
+      .execute();
+    return new Map(rows.map((r) => [Number(r.package_id), Number(r.added) === 1]));
+  }
+
+  /** Records an add or a remove; the latest one wins. */
+  async setPanelPackage(setting: Insertable<UserEmotePackagesTable>): Promise<void> {
+    await this.db
+      .insertInto('user_emote_packages')
+      .values(setting)
+      .onConflict((oc) =>
+        oc
+          .columns(['mid', 'business', 'package_id'])
+          .doUpdateSet({ added: setting.added, updated_at: setting.updated_at }),
+      )
+      .execute();
   }
 
   findImage(name: string): Promise<EmoteImageRow | undefined> {

@@ -1,14 +1,23 @@
+import { createHash } from 'node:crypto';
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import { PostgresAdapter, sql } from 'kysely';
-import { FIRST_RPID } from '../migrations/2026-11-22-02-comments.ts';
 import type { Database } from '../schema.ts';
 import type { RepliesTable } from '../tables/comment.tables.ts';
+import { NoticeRepository } from './notice.repository.ts';
+import type { NoticeTarget } from './notice.repository.ts';
+import { OutboxRepository } from './outbox.repository.ts';
+import { ReplyState } from '../../domain/reply-state.ts';
+
+/**
+ * The first rpid handed out: real rpids are around 1e11 (CONTRACT.md §2.1). The comments migration keeps
+ * its own frozen copy, where PostgreSQL's sequence starts.
+ */
+export const FIRST_RPID = 100_000_000_001;
 
 export type ReplyRow = Selectable<RepliesTable>;
 export type NewReply = Insertable<RepliesTable>;
 
-export const ReplyState = { Visible: 0, Deleted: 1 } as const;
-export const VoteValue = { Like: 1, Hate: 2 } as const;
+export { ReplyState, VoteValue } from '../../domain/reply-state.ts';
 
 /** The orders a list of level-1 comments can be asked for. */
 export type RootOrder = 'time' | 'heat' | 'busy';
@@ -17,6 +26,30 @@ export interface AreaRef {
   type: number;
   oid: number;
 }
+
+/** What the duplicate rule (12051) compares: author, area, parent, and the stored message by digest. */
+export interface DuplicateKey {
+  mid: number;
+  type: number;
+  oid: number;
+  parent: number;
+  digest: string;
+}
+
+export function duplicateKey(area: AreaRef, mid: number, parent: number, message: string): DuplicateKey {
+  // Must stay the digest the reply-dedupe migration filled the table with.
+  const digest = createHash('sha256').update(message).digest('base64url');
+  return { mid, type: area.type, oid: area.oid, parent, digest };
+}
+
+/** A claim of a duplicate key inside an add: the key, and how long a claim lasts. */
+export interface DuplicateClaim {
+  key: DuplicateKey;
+  windowSeconds: number;
+}
+
+/** Expired claims deleted per accepted comment: bounded work, and more than the one row each adds. */
+const DEDUPE_PRUNE_BATCH = 8;
 
 /**
  * Comments and votes. Every list here is one index range scan of `(type, oid, root, state, …)` (see the
@@ -88,27 +121,96 @@ export class ReplyRepository {
       .executeTakeFirst();
   }
 
-  /** The same author posted the same text to the same place since `since` (the 12051 rule). */
-  async hasRecentDuplicate(
-    area: AreaRef,
-    mid: number,
-    parent: number,
-    message: string,
-    since: number,
-  ): Promise<boolean> {
+  // --- the duplicate rule (12051) --------------------------------------------------------------------
+
+  /**
+   * The key was claimed at `since` or later: a read-only early answer, so a duplicate sent after the
+   * first one committed costs one primary-key lookup and no rate-limit point. `claimDuplicate` decides.
+   */
+  async hasRecentDuplicate(key: DuplicateKey, since: number): Promise<boolean> {
     const row = await this.db
-      .selectFrom('replies')
-      .select('rpid')
-      .where('mid', '=', mid)
+      .selectFrom('reply_dedupe')
+      .select('ctime')
+      .where('mid', '=', key.mid)
+      .where('type', '=', key.type)
+      .where('oid', '=', key.oid)
+      .where('parent', '=', key.parent)
+      .where('digest', '=', key.digest)
       .where('ctime', '>=', since)
-      .where('type', '=', area.type)
-      .where('oid', '=', area.oid)
-      .where('parent', '=', parent)
-      .where('state', '=', ReplyState.Visible)
-      .where('message', '=', message)
-      .limit(1)
       .executeTakeFirst();
     return row !== undefined;
+  }
+
+  /**
+   * Claims the key for a comment posted at `now`, inside the add's transaction: written when the key is
+   * new or its last claim is older than the window, else 'duplicate'. The primary key serialises racing
+   * claims (PostgreSQL makes the second wait for the first's commit, then re-checks the WHERE against
+   * it), so of identical posts at once, on any number of nodes, one claims. Also prunes a few expired
+   * claims of other keys.
+   */
+  async claimDuplicate(claim: DuplicateClaim, now: number): Promise<'claimed' | 'duplicate'> {
+    if (this.postgres) {
+      const { rows } = await sql<{ claimed: number }>`WITH ${this.pruneAndClaim(claim, now)}
+        SELECT count(*) AS claimed FROM claimed`.execute(this.db);
+      return Number(rows[0]?.claimed ?? 0) > 0 ? 'claimed' : 'duplicate';
+    }
+    const { key, windowSeconds } = claim;
+    const result = await this.db
+      .insertInto('reply_dedupe')
+      .values({ ...key, ctime: now })
+      .onConflict((oc) =>
+        oc
+          .columns(['mid', 'type', 'oid', 'parent', 'digest'])
+          .doUpdateSet({ ctime: now })
+          .where('reply_dedupe.ctime', '<', now - windowSeconds),
+      )
+      .executeTakeFirst();
+    if (Number(result.numInsertedOrUpdatedRows ?? 0) === 0) return 'duplicate';
+    // After the claim, so the claimed row (now fresh) is never among the pruned ones.
+    await sql`DELETE FROM reply_dedupe WHERE rowid IN (
+        SELECT rowid FROM reply_dedupe WHERE ctime < ${now - windowSeconds} ORDER BY ctime LIMIT ${DEDUPE_PRUNE_BATCH})`.execute(
+      this.db,
+    );
+    return 'claimed';
+  }
+
+  /**
+   * A deleted comment stops counting as a duplicate (as the rule read only visible comments before the
+   * claims existed): its claim goes, unless a later post of the same text has claimed the key since.
+   */
+  async releaseDuplicate(key: DuplicateKey, ctime: number): Promise<void> {
+    await this.db
+      .deleteFrom('reply_dedupe')
+      .where('mid', '=', key.mid)
+      .where('type', '=', key.type)
+      .where('oid', '=', key.oid)
+      .where('parent', '=', key.parent)
+      .where('digest', '=', key.digest)
+      .where('ctime', '=', ctime)
+      .execute();
+  }
+
+  /**
+   * PostgreSQL: the CTEs `pruned` (up to DEDUPE_PRUNE_BATCH expired claims of other keys, skipping rows
+   * another transaction holds) and `claimed` (one row when the claim was written), for one statement.
+   */
+  private pruneAndClaim({ key, windowSeconds }: DuplicateClaim, now: number) {
+    return sql`pruned AS (
+        DELETE FROM reply_dedupe WHERE ctid = ANY(ARRAY(
+          SELECT ctid FROM reply_dedupe
+          WHERE ctime < ${now - windowSeconds}::bigint
+            AND NOT (mid = ${key.mid}::bigint AND type = ${key.type}::integer AND oid = ${key.oid}::bigint
+              AND parent = ${key.parent}::bigint AND digest = ${key.digest}::text)
+          ORDER BY ctime LIMIT ${DEDUPE_PRUNE_BATCH} FOR UPDATE SKIP LOCKED))
+      ),
+      claimed AS (
+        INSERT INTO reply_dedupe (mid, type, oid, parent, digest, ctime)
+        VALUES (${key.mid}::bigint, ${key.type}::integer, ${key.oid}::bigint, ${key.parent}::bigint,
+          ${key.digest}::text, ${now}::bigint)
+        ON CONFLICT (mid, type, oid, parent, digest) DO UPDATE SET ctime = excluded.ctime
+        WHERE reply_dedupe.ctime < excluded.ctime - ${windowSeconds}::bigint
+        RETURNING 1
+      )`;
   }
 
   // --- counters (always inside the write's transaction) ---------------------------------------------
@@ -124,27 +226,53 @@ export class ReplyRepository {
   /**
    * PostgreSQL only: counts the new level-1 comment in its area and inserts it with the floor the count
    * handed out and an rpid from the sequence, in one statement (three round trips fewer than
-   * BEGIN / count / insert / COMMIT).
+   * BEGIN / count / insert / COMMIT). With a `claim`, the duplicate key is claimed in the same statement
+   * and nothing is counted or inserted unless the claim was written: 'duplicate'. The `notices` the
+   * comment causes are written by the same statement.
    */
   async insertRoot(
     area: AreaRef,
     row: { mid: number; message: string; plat: number; mentions: string; ctime: number },
-  ): Promise<ReplyRow> {
+    claim?: DuplicateClaim,
+    notices: readonly NoticeTarget[] = [],
+    events: readonly { event_id: string; type: string; payload: string }[] = [],
+  ): Promise<ReplyRow | 'duplicate'> {
     if (!this.postgres) throw new Error('insertRoot is PostgreSQL-only; SQLite uses countNewRoot + insert');
     // INSERT … SELECT does not type its parameters from the target columns: each is cast.
-    const { rows } = await sql<ReplyRow>`WITH counted AS (
+    const caused = notices.length > 0 || events.length > 0;
+    const { rows } = await sql<ReplyRow>`WITH ${claim ? sql`${this.pruneAndClaim(claim, row.ctime)},` : sql``}
+      counted AS (
         UPDATE areas SET root_floor = root_floor + 1, root_count = root_count + 1, all_count = all_count + 1
-        WHERE type = ${area.type} AND oid = ${area.oid}
+        WHERE type = ${area.type} AND oid = ${area.oid}${claim ? sql` AND EXISTS (SELECT 1 FROM claimed)` : sql``}
         RETURNING root_floor
       )
+      ${caused ? sql`, inserted AS (` : sql``}
       INSERT INTO replies (rpid, type, oid, mid, root, parent, dialog, floor, message, plat, mentions, ctime)
       SELECT nextval('replies_rpid_seq'), ${area.type}::integer, ${area.oid}::bigint, ${row.mid}::bigint, 0, 0, 0,
         counted.root_floor, ${row.message}::text, ${row.plat}::integer, ${row.mentions}::text, ${row.ctime}::bigint
       FROM counted
-      RETURNING *`.execute(this.db);
+      RETURNING *${
+        // The notices and outbox events it causes are data-modifying CTEs of the same statement (DESIGN.md §9).
+        caused
+          ? sql`)${notices.length > 0 ? sql`, noticed AS (${NoticeRepository.insertFromInserted(notices)})` : sql``}${sql.join(
+              events.map(
+                (e, i) => sql`, ${sql.raw(`event_${i}`)} AS (${OutboxRepository.insertFromInserted(e)})`,
+              ),
+              sql``,
+            )}
+      SELECT * FROM inserted`
+          : sql``
+      }`.execute(this.db);
     const inserted = rows[0];
-    if (!inserted) throw new Error(`area ${area.type}/${area.oid} vanished while a comment was added to it`);
-    return inserted;
+    if (inserted) return inserted;
+    const exists = await this.db
+      .selectFrom('areas')
+      .select('oid')
+      .where('type', '=', area.type)
+      .where('oid', '=', area.oid)
+      .executeTakeFirst();
+    if (claim && exists) return 'duplicate';
+    throw new Error(`area ${area.type}/${area.oid} vanished while a comment was added to it`);
   }
 
   /**
@@ -369,6 +497,21 @@ export class ReplyRepository {
     }
     const rows = await query.where('floor', '>', cursor).orderBy('floor', 'asc').limit(limit).execute();
     return rows.reverse();
+  }
+
+  /** Visible, unpinned level-1 comments newer than `floor`: how many come before it in time order. */
+  async countRootsAfter(area: AreaRef, floor: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('replies')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('type', '=', area.type)
+      .where('oid', '=', area.oid)
+      .where('root', '=', 0)
+      .where('state', '=', ReplyState.Visible)
+      .where('floor', '>', floor)
+      .where('pinned', '=', 0)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   /** Replies under one root in reply order (page-number mode). */

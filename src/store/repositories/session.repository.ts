@@ -29,12 +29,27 @@ export class SessionRepository {
         'sessions.refresh_token_hash',
         'sessions.created_at as session_created_at',
         'sessions.expires_at',
+        'sessions.refresh_csrf_hash',
+        'sessions.refresh_csrf_expires_at',
+        'sessions.superseded_by',
       ])
       .where('sessions.token_hash', '=', tokenHash)
       .where('sessions.expires_at', '>', now)
       .executeTakeFirst();
     if (!row) return undefined;
-    const { token_hash, kind, csrf, sid, refresh_token_hash, session_created_at, expires_at, ...user } = row;
+    const {
+      token_hash,
+      kind,
+      csrf,
+      sid,
+      refresh_token_hash,
+      session_created_at,
+      expires_at,
+      refresh_csrf_hash,
+      refresh_csrf_expires_at,
+      superseded_by,
+      ...user
+    } = row;
     return {
       session: {
         token_hash,
@@ -44,10 +59,79 @@ export class SessionRepository {
         refresh_token_hash,
         created_at: session_created_at,
         expires_at,
+        refresh_csrf_hash,
+        refresh_csrf_expires_at,
+        superseded_by,
         mid: user.mid,
       },
       user,
     };
+  }
+
+  /** The session row itself, fresh from the database (not through any cache); undefined once expired. */
+  findLive(tokenHash: string, now: number): Promise<SessionRow | undefined> {
+    return this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('token_hash', '=', tokenHash)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+  }
+
+  async setRefreshCsrf(tokenHash: string, csrfHash: string, expiresAt: number): Promise<void> {
+    await this.db
+      .updateTable('sessions')
+      .set({ refresh_csrf_hash: csrfHash, refresh_csrf_expires_at: expiresAt })
+      .where('token_hash', '=', tokenHash)
+      .execute();
+  }
+
+  /**
+   * Spends the refresh token of `oldHash` for the new session `newHash`: only if its refresh_csrf and
+   * refresh token still match and it was not refreshed before (a racing second refresh gets false).
+   */
+  async supersede(
+    oldHash: string,
+    newHash: string,
+    expected: { refreshTokenHash: string; refreshCsrfHash: string; now: number },
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable('sessions')
+      .set({ superseded_by: newHash, refresh_csrf_hash: null, refresh_csrf_expires_at: null })
+      .where('token_hash', '=', oldHash)
+      .where('superseded_by', 'is', null)
+      .where('refresh_token_hash', '=', expected.refreshTokenHash)
+      .where('refresh_csrf_hash', '=', expected.refreshCsrfHash)
+      .where('refresh_csrf_expires_at', '>', expected.now)
+      .where('expires_at', '>', expected.now)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  /** The session a refresh replaced with `newHash`, still waiting for confirm/refresh. */
+  findSupersededBy(newHash: string): Promise<SessionRow | undefined> {
+    return this.db.selectFrom('sessions').selectAll().where('superseded_by', '=', newHash).executeTakeFirst();
+  }
+
+  async isRefreshForced(mid: number): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('cookie_refresh_forced')
+      .select('mid')
+      .where('mid', '=', mid)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async setRefreshForced(mid: number, forced: boolean, now: number): Promise<void> {
+    if (!forced) {
+      await this.db.deleteFrom('cookie_refresh_forced').where('mid', '=', mid).execute();
+      return;
+    }
+    await this.db
+      .insertInto('cookie_refresh_forced')
+      .values({ mid, created_at: now })
+      .onConflict((oc) => oc.column('mid').doNothing())
+      .execute();
   }
 
   async delete(tokenHash: string): Promise<boolean> {

@@ -1,6 +1,8 @@
 import type SQLite from 'better-sqlite3';
 import type pg from 'pg';
 import type { DbHandle } from '../database.ts';
+import { OutboxRepository } from './outbox.repository.ts';
+import type { NewOutboxEvent } from './outbox.repository.ts';
 
 /**
  * The group-commit writes of the heartbeat and the progress report (DESIGN.md §5): one transaction per
@@ -40,6 +42,8 @@ export interface PlayCount {
   viewer: string;
   aid: number;
   at: number;
+  /** The address of an anonymous play, which the per-address cap counts; '' (or absent) when signed in. */
+  address?: string;
 }
 
 /** What one request contributes to a batch. History and session rows are skipped for paused users. */
@@ -47,16 +51,26 @@ export interface WatchWrite {
   history?: HistoryUpsert;
   session?: SessionUpsert;
   play?: PlayCount;
+  /** A history event for the outbox, present only while some webhook endpoint wants it (docs/webhooks.md). */
+  event?: NewOutboxEvent;
 }
 
 export interface WatchBatchWriter {
   write(items: readonly WatchWrite[]): Promise<void> | void;
 }
 
-/** `playWindowSeconds`: a viewer's play of an archive counts again only this long after the last one. */
-export function createWatchBatchWriter(handle: DbHandle, playWindowSeconds: number): WatchBatchWriter {
-  if (handle.sqlite) return new SqliteWatchBatchWriter(handle.sqlite, playWindowSeconds);
-  if (handle.pool) return new PostgresWatchBatchWriter(handle.pool, playWindowSeconds);
+/**
+ * `playWindowSeconds`: a viewer's play of an archive counts again only this long after the last one.
+ * `anonymousCap`: within that window, at most this many anonymous viewers from one address count for one
+ * archive (0 = no cap), so fresh cookies from one address do not each add a view.
+ */
+export function createWatchBatchWriter(
+  handle: DbHandle,
+  playWindowSeconds: number,
+  anonymousCap = 0,
+): WatchBatchWriter {
+  if (handle.sqlite) return new SqliteWatchBatchWriter(handle.sqlite, playWindowSeconds, anonymousCap);
+  if (handle.pool) return new PostgresWatchBatchWriter(handle.pool, playWindowSeconds, anonymousCap);
   throw new Error('database handle has neither a SQLite nor a PostgreSQL connection');
 }
 
@@ -69,6 +83,8 @@ interface Merged {
   history: HistoryUpsert[];
   sessions: MergedSession[];
   plays: PlayCount[];
+  /** Every event of the batch, unmerged: each report is its own event. */
+  events: NewOutboxEvent[];
 }
 
 /**
@@ -80,7 +96,9 @@ export function mergeBatch(items: readonly WatchWrite[]): Merged {
   const history = new Map<string, HistoryUpsert>();
   const sessions = new Map<string, MergedSession>();
   const plays = new Map<string, PlayCount>();
+  const events: NewOutboxEvent[] = [];
   for (const item of items) {
+    if (item.event) events.push(item.event);
     if (item.history) {
       const h = item.history;
       history.set(`${h.mid}\u0000${h.business}\u0000${h.kid}`, h);
@@ -116,6 +134,7 @@ export function mergeBatch(items: readonly WatchWrite[]): Merged {
     history: [...history].sort(byMid).map(([, v]) => v),
     sessions: [...sessions].sort(byMid).map(([, v]) => v),
     plays: [...plays].sort(byKey).map(([, v]) => v),
+    events,
   };
 }
 
@@ -134,6 +153,7 @@ class SqliteWatchBatchWriter implements WatchBatchWriter {
   constructor(
     private readonly db: SQLite.Database,
     private readonly playWindowSeconds: number,
+    private readonly anonymousCap: number,
   ) {}
 
   write(items: readonly WatchWrite[]): void {
@@ -163,24 +183,36 @@ class SqliteWatchBatchWriter implements WatchBatchWriter {
            heartbeats = watch_sessions.heartbeats + excluded.heartbeats, last_at = excluded.last_at`,
       ),
       play: this.db.prepare(
-        `INSERT INTO play_counts (viewer, aid, counted_at) VALUES (@viewer, @aid, @at)
-         ON CONFLICT (viewer, aid) DO UPDATE SET counted_at = excluded.counted_at
+        `INSERT INTO play_counts (viewer, aid, counted_at, address) VALUES (@viewer, @aid, @at, @address)
+         ON CONFLICT (viewer, aid) DO UPDATE SET counted_at = excluded.counted_at, address = excluded.address
          WHERE play_counts.counted_at <= excluded.counted_at - @window`,
       ),
+      // Other anonymous viewers counted for the archive from the address within the window.
+      capped: this.db.prepare(
+        `SELECT count(*) >= @cap AS full FROM play_counts
+         WHERE address = @address AND aid = @aid AND counted_at > @at - @window AND viewer <> @viewer`,
+      ),
+      event: this.db.prepare(OutboxRepository.SQLITE_INSERT),
       view: this.db.prepare(
         `INSERT INTO archive_stats (aid, view) VALUES (?, 1)
          ON CONFLICT (aid) DO UPDATE SET view = archive_stats.view + 1`,
       ),
     };
     const window = this.playWindowSeconds;
+    const cap = this.anonymousCap;
     return this.db.transaction((items: readonly WatchWrite[]) => {
       for (const item of items) {
-        if (item.history) s.history.run(item.history);
+        // changes = 0: the user paused history, and the event is not recorded either.
+        const stored = item.history ? s.history.run(item.history).changes > 0 : false;
         if (item.session) s.session.run(item.session);
+        if (item.event && stored) s.event.run(item.event);
         const p = item.play;
+        if (!p) continue;
+        const play = { viewer: p.viewer, aid: p.aid, at: p.at, address: p.address ?? '', window };
+        if (cap > 0 && play.address !== '' && (s.capped.get({ ...play, cap }) as { full: number }).full)
+          continue;
         // changes = 0 when the conflict's WHERE kept the earlier count: a repeat within the window.
-        if (p && s.play.run({ viewer: p.viewer, aid: p.aid, at: p.at, window }).changes > 0)
-          s.view.run(p.aid);
+        if (s.play.run(play).changes > 0) s.view.run(p.aid);
       }
     });
   }
@@ -194,6 +226,7 @@ class PostgresWatchBatchWriter implements WatchBatchWriter {
   constructor(
     private readonly pool: pg.Pool,
     private readonly playWindowSeconds: number,
+    private readonly anonymousCap: number,
   ) {}
 
   async write(items: readonly WatchWrite[]): Promise<void> {
@@ -211,13 +244,25 @@ class PostgresWatchBatchWriter implements WatchBatchWriter {
 
   /** One statement, atomic on its own: no BEGIN/COMMIT round trips per batch. */
   private async writeOnce(m: Merged): Promise<void> {
-    await this.pool.query(BATCH_SQL, [
+    // The statement with the outbox CTE only for a batch that has events: the usual heartbeat's is unchanged.
+    const events = m.events.length > 0 ? m.events : null;
+    await this.pool.query(events ? BATCH_WITH_EVENTS_SQL : BATCH_SQL, [
       ...historyColumns(m.history),
       ...sessionColumns(m.sessions),
       m.plays.map((p) => p.viewer),
       m.plays.map((p) => p.aid),
       m.plays.map((p) => p.at),
       this.playWindowSeconds,
+      m.plays.map((p) => p.address ?? ''),
+      this.anonymousCap,
+      ...(events
+        ? [
+            events.map((e) => e.event_id),
+            events.map((e) => e.type),
+            events.map((e) => e.time),
+            events.map((e) => e.payload),
+          ]
+        : []),
     ]);
   }
 }
@@ -228,7 +273,13 @@ const PG_NOT_PAUSED = 'WHERE NOT EXISTS (SELECT 1 FROM history_prefs p WHERE p.m
  * A whole batch in ONE statement (data-modifying CTEs run as a unit, all or nothing): the history and
  * watch-session upserts, then the play counts, where the plays that were not repeats within the window (the
  * conflict's WHERE held) come back from RETURNING and are added to the archive counters. Every array may be
- * empty. Parameters: history $1–$10, sessions $11–$23, plays $24–$26, the window $27.
+ * empty. Parameters: history $1–$10, sessions $11–$23, plays $24–$26, the window $27, the plays' addresses
+ * $28 and the anonymous cap $29 (0 = none).
+ *
+ * The cap: an anonymous play that is not a repeat within the window is ranked among this batch's new plays
+ * of the archive from its address; it counts while the rank plus the plays already counted from there in
+ * the window stays within the cap. Two nodes' batches racing for the same address can overshoot it by
+ * their overlap, never by more.
  */
 const BATCH_SQL = `
 WITH history_upserts AS (
@@ -258,15 +309,37 @@ WITH history_upserts AS (
     heartbeats = w.heartbeats + excluded.heartbeats, last_at = excluded.last_at
   RETURNING 1
 ), counted AS (
-  INSERT INTO play_counts AS c (viewer, aid, counted_at)
-  SELECT * FROM unnest($24::text[], $25::bigint[], $26::bigint[])
-  ON CONFLICT (viewer, aid) DO UPDATE SET counted_at = excluded.counted_at
+  INSERT INTO play_counts AS c (viewer, aid, counted_at, address)
+  SELECT n.viewer, n.aid, n.at, n.address FROM (
+    SELECT t.viewer, t.aid, t.at, t.address,
+      row_number() OVER (PARTITION BY t.address, t.aid ORDER BY t.viewer) AS rank
+    FROM unnest($24::text[], $25::bigint[], $26::bigint[], $28::text[]) AS t(viewer, aid, at, address)
+    WHERE $29::int = 0 OR t.address = '' OR NOT EXISTS (
+      SELECT 1 FROM play_counts r WHERE r.viewer = t.viewer AND r.aid = t.aid AND r.counted_at > t.at - $27::bigint)
+  ) n
+  WHERE $29::int = 0 OR n.address = '' OR n.rank + (
+    SELECT count(*) FROM play_counts o
+    WHERE o.address = n.address AND o.aid = n.aid AND o.counted_at > n.at - $27::bigint) <= $29::int
+  ORDER BY n.viewer, n.aid
+  ON CONFLICT (viewer, aid) DO UPDATE SET counted_at = excluded.counted_at, address = excluded.address
   WHERE c.counted_at <= excluded.counted_at - $27::bigint
   RETURNING aid
 )
 INSERT INTO archive_stats AS s (aid, view)
 SELECT aid, count(*) FROM counted GROUP BY aid ORDER BY aid
 ON CONFLICT (aid) DO UPDATE SET view = s.view + excluded.view`;
+
+/** BATCH_SQL plus the batch's outbox events ($30–$33), written by the same statement. */
+const BATCH_WITH_EVENTS_SQL = BATCH_SQL.replace(
+  'WITH history_upserts AS (',
+  `WITH outbox_inserts AS (
+  INSERT INTO outbox_events (event_id, type, time, payload)
+  SELECT e.event_id, e.type, e.time, e.payload
+  FROM unnest($30::text[], $31::text[], $32::bigint[], $33::text[]) AS e(event_id, type, time, payload)
+  WHERE NOT EXISTS (SELECT 1 FROM history_prefs p WHERE p.mid = (e.payload::jsonb->>'mid')::bigint AND p.paused = 1)
+  RETURNING 1
+), history_upserts AS (`,
+);
 
 function historyColumns(rows: readonly HistoryUpsert[]): unknown[] {
   return [

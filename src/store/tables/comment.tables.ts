@@ -66,3 +66,17 @@ export interface ReplyReportsTable {
   status: Generated<number>;
   resolved_at: number | null;
 }
+
+/**
+ * The duplicate rule's claims (12051): one row per (author, area, parent, message digest) with the time
+ * of the last accepted post. The primary key is what makes the rule hold for posts arriving at once.
+ */
+export interface ReplyDedupeTable {
+  mid: number;
+  type: number;
+  oid: number;
+  parent: number;
+  /** SHA-256 of the stored message, base64url. */
+  digest: string;
+  ctime: number;
+}

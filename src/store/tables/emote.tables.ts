@@ -55,3 +55,16 @@ export interface ChangeVersionsTable {
   name: string;
   version: number;
 }
+
+/**
+ * A user's change to their emote panel for one business: `added` 1 after /x/emote/package/add, 0 after
+ * /remove. No row means the default (in the panel).
+ */
+export interface UserEmotePackagesTable {
+  mid: number;
+  /** `reply` or `dynamic`. */
+  business: string;
+  package_id: number;
+  added: number;
+  updated_at: number;
+}

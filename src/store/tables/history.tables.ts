@@ -1,12 +1,14 @@
+import type { Generated } from 'kysely';
+
 /** Watch history and reporting (migration 2026-11-22-04-history). Times are Unix seconds. */
 
 export interface HistoryTable {
   mid: number;
-  /** `archive` for every entry Replay records (its catalogue holds archives only). */
+  /** `archive` (an upload), `pgc` (a season's episode) or `cheese` (a course lesson). */
   business: string;
-  /** The entry's target id: the avid for an archive. */
+  /** The entry's target id: the avid for an archive, the season (course) id for pgc (cheese). */
   kid: number;
-  /** `history.oid` on the wire: the avid for an archive. */
+  /** `history.oid` on the wire: the avid of the archive, or of the episode's archive. */
   oid: number;
   epid: number;
   /** Last part watched. */
@@ -48,10 +50,15 @@ export interface WatchSessionsTable {
 }
 
 export interface PlayCountsTable {
-  /** `m:<mid>` for a signed-in viewer, `b:<buvid3>` or `ip:<address>` for an anonymous one. */
+  /**
+   * `m:<mid>` for a signed-in viewer; for an anonymous one `d:<buvid3>` (an id Replay issued),
+   * `b:<buvid3>` (any other cookie value) or `ip:<address>`.
+   */
   viewer: string;
   aid: number;
   counted_at: number;
+  /** The address an anonymous play came from; '' for a signed-in viewer (migration 2026-12-05-09). */
+  address: Generated<string>;
 }
 
 export interface ArchiveStatsTable {

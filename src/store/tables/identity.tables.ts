@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 export interface UsersTable {
   mid: number;
   uname: string;
@@ -13,6 +15,8 @@ export interface UsersTable {
   official_type: number;
   official_desc: string;
   banned: number;
+  /** 1 once the owner deleted the account (migration 2026-12-05-08); the row stays for their comments. */
+  deleted: Generated<number>;
   created_at: number;
   updated_at: number;
 }
@@ -28,6 +32,17 @@ export interface SessionsTable {
   refresh_token_hash: string | null;
   created_at: number;
   expires_at: number;
+  /** sha256 of the refresh_csrf the correspond page last handed to this session, and when it expires. */
+  refresh_csrf_hash: string | null;
+  refresh_csrf_expires_at: number | null;
+  /** Set by cookie/refresh: the token hash of the session that replaces this one once confirmed. */
+  superseded_by: string | null;
+}
+
+/** Users whose web clients `cookie/info` tells to refresh, set by an operator; cleared by a refresh. */
+export interface CookieRefreshForcedTable {
+  mid: number;
+  created_at: number;
 }
 
 export interface QrLoginsTable {

@@ -1,5 +1,5 @@
 import type { AdminReport, ReportStatus } from '../../../src/client/moderation-admin-api.ts';
-import { av2bv } from '../../../src/domain/bvid.ts';
+import { av2bv } from '../../../src/client/bvid.ts';
 import { admin, adminErrorText } from '../api.ts';
 import { field, formatTime, h, statusLine } from '../dom.ts';
 

@@ -2,6 +2,7 @@ import type { HistoryCursor, HistoryCursorItem } from '../../../src/client/histo
 import { bili, check, errorText, me, unwrap } from '../api.ts';
 import { confirmDialog, formatDuration, formatTime, h, localUrl, replace, statusLine } from '../dom.ts';
 import { setTitle } from '../layout.ts';
+import { historySearchBox } from './history-search.ts';
 
 const PAGE_SIZE = 20;
 
@@ -35,14 +36,17 @@ export async function renderHistoryPage(main: HTMLElement): Promise<void> {
     'Recording is paused: what you watch now is not added to your history.',
   );
 
+  const moreRow = h('div', { class: 'actions' }, more);
   replace(
     main,
     h('div', { class: 'toolbar' }, h('h1', null, 'History'), pauseButton, clearButton),
+    h('p', null, h('a', { href: '/watchlater' }, 'Watch later')),
     pausedNote,
+    historySearchBox({ browse: [list, empty, moreRow], status, render: (item) => historyItem(item, status) }),
     status.el,
     list,
     empty,
-    h('div', { class: 'actions' }, more),
+    moreRow,
   );
 
   let paused = false;
@@ -114,6 +118,8 @@ export async function renderHistoryPage(main: HTMLElement): Promise<void> {
 }
 
 function watchLink(item: HistoryCursorItem): string {
+  // A season's entry opens its page, which offers to continue the last episode.
+  if (item.history.business === 'pgc') return `/bangumi/play/ss${item.kid}`;
   const bvid = item.history.bvid;
   const page = item.history.page > 1 ? `?p=${item.history.page}` : '';
   return bvid ? `/video/${bvid}${page}` : item.uri || '#';
@@ -154,10 +160,17 @@ function historyItem(item: HistoryCursorItem, status: ReturnType<typeof statusLi
     h(
       'div',
       null,
-      h('h2', null, h('a', { href: watchLink(item) }, title)),
-      item.videos > 1 || item.show_title
-        ? h('p', { class: 'part' }, `P${item.history.page} ${item.history.part || item.show_title}`)
-        : null,
+      h(
+        'h2',
+        null,
+        h('a', { href: watchLink(item) }, title),
+        item.badge ? [' ', h('span', { class: 'badge' }, item.badge)] : null,
+      ),
+      item.history.business === 'pgc'
+        ? h('p', { class: 'part' }, item.show_title)
+        : item.videos > 1 || item.show_title
+          ? h('p', { class: 'part' }, `P${item.history.page} ${item.history.part || item.show_title}`)
+          : null,
       progressView(item),
       h(
         'p',

@@ -1,4 +1,4 @@
-import { av2bv, bv2av, isValidAid } from '../../../src/domain/bvid.ts';
+import { av2bv, bv2av, isValidAid } from '../../../src/client/bvid.ts';
 import { field, h, replace, statusLine } from '../dom.ts';
 import { setTitle } from '../layout.ts';
 import { continueWatching } from './history.page.ts';

@@ -58,7 +58,18 @@ export async function renderLoginPage(main: HTMLElement): Promise<void> {
     ],
     (key) => (key === 'qr' ? qr.start() : qr.stop()),
   );
-  replace(main, h('section', { class: 'card signin' }, h('h1', null, 'Sign in to Replay'), t.list, t.panels));
+  const register = h('a', { href: `/register?go_url=${encodeURIComponent(goUrl)}` }, 'Create an account');
+  replace(
+    main,
+    h(
+      'section',
+      { class: 'card signin' },
+      h('h1', null, 'Sign in to Replay'),
+      t.list,
+      t.panels,
+      h('p', { class: 'muted' }, 'New here? ', register),
+    ),
+  );
   qr.start();
 }
 

@@ -8,6 +8,9 @@ import { DEFAULT_HEARTBEAT_MS, HeartbeatReporter } from '../player/heartbeat-rep
 import type { Heartbeat } from '../player/heartbeat-reporter.ts';
 import { queryParam } from '../urls.ts';
 import { parseVideoRef } from './home.page.ts';
+import { loadEpisodeContext } from './season.page.ts';
+import { watchLaterButton } from './toview.page.ts';
+import type { EpisodeContext } from './season.page.ts';
 
 /**
  * Replay keeps no media: every part plays the project's own test video (assets/media, made by
@@ -39,6 +42,9 @@ export async function renderWatchPage(main: HTMLElement, id: string): Promise<vo
   const user = await me();
   const requested = Number(queryParam('p'));
   let page = view.pages.find((p) => p.page === requested);
+  // `?ep=` / `?lesson=`: an episode of a season or course carried by this archive plays its part.
+  const episode = await loadEpisodeContext(view);
+  if (!page && episode) page = view.pages.find((p) => p.cid === episode.cid);
   const probe = page ?? view.pages[0];
   if (!probe) return notFound(main, 'This video has no parts.');
 
@@ -46,12 +52,12 @@ export async function renderWatchPage(main: HTMLElement, id: string): Promise<vo
   const player = unwrap(await bili().player.info({ aid: view.aid, cid: probe.cid }));
   if (!page) {
     page = view.pages.find((p) => p.cid === player.last_play_cid) ?? probe;
-    if (page.page > 1) history.replaceState(null, '', `?p=${page.page}`);
+    if (page.page > 1) history.replaceState(null, '', `?p=${page.page}${location.hash}`);
   }
   const resumeAt = player.last_play_cid === page.cid ? Math.max(0, player.last_play_time) / 1000 : 0;
 
   setTitle(view.title);
-  renderWatch(main, view, page, resumeAt, user);
+  renderWatch(main, view, page, resumeAt, user, episode);
 }
 
 function renderWatch(
@@ -60,6 +66,7 @@ function renderWatch(
   page: VideoPage,
   resumeAt: number,
   user: Me | null,
+  episode: EpisodeContext | null = null,
 ) {
   const multi = view.pages.length > 1;
   const video = h('video', {
@@ -110,14 +117,18 @@ function renderWatch(
           avatar(view.owner.face, view.owner.name || '?', 48),
           h('div', null, h('strong', null, view.owner.name), h('span', { class: 'muted' }, 'Uploader')),
         ),
+        episode?.nav ?? null,
+        user ? watchLaterButton(view.aid) : null,
         multi ? partsList(view, page) : null,
       ),
       comments,
     ),
   );
 
-  attachPlayer(video, playerBox, view, page, resumeAt, user);
-  mountComments(comments, { type: 1, oid: view.aid, ownerHint: view.owner.mid });
+  attachPlayer(video, playerBox, view, page, resumeAt, user, episode);
+  // `#reply<rpid>` (a notice's link, the `uri` of the message center) opens the section at that comment.
+  const focus = Number(/^#reply(\d+)$/.exec(location.hash)?.[1] ?? 0);
+  mountComments(comments, { type: 1, oid: view.aid, ownerHint: view.owner.mid, focus });
 }
 
 function partsList(view: VideoViewData, current: VideoPage): HTMLElement {
@@ -155,6 +166,7 @@ function attachPlayer(
   page: VideoPage,
   resumeAt: number,
   user: Me | null,
+  episode: EpisodeContext | null = null,
 ): void {
   const session = crypto.randomUUID().replaceAll('-', '');
   const override = Number(localStorage.getItem(HEARTBEAT_OVERRIDE_KEY));
@@ -170,8 +182,8 @@ function attachPlayer(
           cid: page.cid,
           ...(user ? { mid: user.mid } : {}),
           ...beat,
-          type: 3,
-          sub_type: 0,
+          // An episode is reported as Bilibili's player does: type 4 (10 for a lesson) with its ids.
+          ...(episode?.heartbeat ?? { type: 3, sub_type: 0 }),
           dt: 2,
           outer: 0,
           quality: 0,

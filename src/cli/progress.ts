@@ -1,0 +1,34 @@
+import cliProgress from 'cli-progress';
+import type { DumpProgress } from '../store/dump/dump.ts';
+
+/**
+ * A progress bar on stderr while a person watches (both stdout and stderr are terminals); nothing at all
+ * when the output goes to a file, a pipe or a log, so scripts see only their data.
+ */
+export function terminalProgress(label: string): DumpProgress {
+  if (!process.stderr.isTTY || !process.stdout.isTTY) {
+    return { start: () => undefined, advance: () => undefined, stop: () => undefined };
+  }
+  const bar = new cliProgress.SingleBar(
+    {
+      format: `${label} [{bar}] {percentage}% {value}/{total} rows`,
+      stream: process.stderr,
+      hideCursor: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    start(total) {
+      bar.start(total, 0);
+      started = true;
+    },
+    advance(rows) {
+      if (started) bar.increment(rows);
+    },
+    stop() {
+      if (started) bar.stop();
+      started = false;
+    },
+  };
+}

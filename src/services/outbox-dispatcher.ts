@@ -1,0 +1,396 @@
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+import type {
+  AttemptResult,
+  MailItemRow,
+  OutboxEventRow,
+  WebhookDeliveryRow,
+  WebhookEndpointRow,
+} from '../store/repositories/outbox.repository.ts';
+import type { Store } from '../store/store.ts';
+import type { Clock } from './clock.ts';
+import { systemClock } from './clock.ts';
+import { MAIL_EVENTS, parseEvents } from './outbox.service.ts';
+import type { EventType } from './outbox.service.ts';
+
+export interface DispatcherOptions {
+  pollMs: number;
+  timeoutMs: number;
+  maxAttempts: number;
+  backoffMs: number;
+  /** Absent: no SMTP server is configured and no mail is queued. */
+  mail?: { url: string; from: string; digestSeconds: number; publicUrl: string };
+}
+
+/** Work claimed per pass and table: bounded memory, and other nodes find the rest. */
+const BATCH = 200;
+/** The pause between passes while there is work, ms. */
+const BUSY_PAUSE_MS = 20;
+const MAX_BACKOFF_MS = 3_600_000;
+/** Items per mail; more wait for the next one. */
+const MAIL_ITEMS = 50;
+
+/**
+ * Delivers the outbox (DESIGN.md §9, docs/webhooks.md), at least once, never from inside a request:
+ * 1. fan-out: events not yet fanned become one delivery per subscribed enabled endpoint and one mail item
+ *    per recipient with an address (one transaction; PostgreSQL rows locked `FOR UPDATE SKIP LOCKED`);
+ * 2. webhooks: due deliveries are claimed (their `next_at` moved past the timeout in the claiming
+ *    statement), sent with `fetch`, and every attempt is logged with the delivery's new state;
+ * 3. e-mail: recipients whose last mail is older than the digest window are claimed and get one mail with
+ *    everything queued for them.
+ * A process killed at any point leaves committed rows behind: unfanned events, pending deliveries whose
+ * claim expires, queued mail; the next pass of any node picks them up. A delivery whose response was lost
+ * is sent again with the same `X-Replay-Event-Id`.
+ *
+ * It schedules by the wall clock, not the services' Clock: retries wait real time against real receivers,
+ * and tests that freeze business time still see deliveries move.
+ */
+export class OutboxDispatcher {
+  private timer: NodeJS.Timeout | null = null;
+  private pass: Promise<void> | null = null;
+  private stopped = true;
+  private readonly transport: Transporter | null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: DispatcherOptions,
+    private readonly wall: Clock = systemClock,
+  ) {
+    this.transport = options.mail ? nodemailer.createTransport(options.mail.url) : null;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Stops polling and waits for the pass under way (its claims are recorded or simply expire). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.pass;
+    this.transport?.close();
+  }
+
+  /** One pass over all three stages; true when it found work (the loop then goes again soon). */
+  async runOnce(): Promise<boolean> {
+    const fresh = await this.fanOut();
+    const sent = await this.deliverWebhooks(fresh.deliveries);
+    const mailed = this.transport ? await this.sendMail() : 0;
+    return fresh.events + sent + mailed > 0;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.pass = this.runOnce().then(
+        (busy) => {
+          this.pass = null;
+          // While busy, a short pause lets events gather: a pass costs a few statements whatever its size.
+          this.schedule(busy ? Math.min(BUSY_PAUSE_MS, this.options.pollMs) : this.options.pollMs);
+        },
+        () => {
+          // The database is away (or closing): try again at the next poll.
+          this.pass = null;
+          this.schedule(this.options.pollMs);
+        },
+      );
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  // --- 1. fan-out ----------------------------------------------------------------------------------
+
+  /**
+   * New events become deliveries (and mail items). The deliveries are written already claimed by this
+   * pass (`next_at` = the lease), so they are sent at once without a second claim.
+   */
+  private fanOut(): Promise<{ events: number; deliveries: WebhookDeliveryRow[] }> {
+    const now = this.wall.nowMs();
+    return this.store.transaction(async (tx) => {
+      const events = await tx.outbox.claimUnfanned(BATCH);
+      if (events.length === 0) return { events: 0, deliveries: [] };
+      const endpoints = (await tx.outbox.endpoints()).filter((e) => e.enabled === 1);
+      const rows = events.flatMap((event) =>
+        subscribers(endpoints, event.type).map((endpoint) => ({
+          endpoint_id: endpoint.id,
+          event_id: event.event_id,
+          type: event.type,
+          payload: event.payload,
+          time: Number(event.time),
+          state: 'pending',
+          attempts: 0,
+          next_at: this.lease(now),
+        })),
+      );
+      const deliveries = await tx.outbox.insertDeliveries(rows);
+      if (this.options.mail) await tx.outbox.insertMailItems(await this.mailItems(tx.outbox, events));
+      await tx.outbox.markFanned(events.map((e) => Number(e.id)));
+      return { events: events.length, deliveries };
+    });
+  }
+
+  /**
+   * A claim lasts twice the timeout: the attempt is aborted at the timeout and recorded right after, long
+   * before another node may take the delivery again; a node that died holding it delays it that long.
+   */
+  private lease(now: number): number {
+    return now + 2 * this.options.timeoutMs;
+  }
+
+  /** Reply and @ events become one queued item per recipient who has an address and has not opted out. */
+  private async mailItems(
+    outbox: Store['outbox'],
+    events: readonly OutboxEventRow[],
+  ): Promise<{ recipient_mid: number; event_id: string; kind: string; payload: string }[]> {
+    const wanted = events
+      .filter((e) => MAIL_EVENTS.includes(e.type as EventType))
+      .map((e) => ({ event: e, recipients: recipientsOf(e.payload) }));
+    const settings = await outbox.userMail([...new Set(wanted.flatMap((w) => w.recipients))]);
+    return wanted.flatMap(({ event, recipients }) =>
+      recipients
+        .filter((mid) => {
+          const s = settings.get(mid);
+          return s !== undefined && s.email !== '' && !s.optOut;
+        })
+        .map((mid) => ({
+          recipient_mid: mid,
+          event_id: event.event_id,
+          kind: event.type === 'comment.mentioned' ? 'at' : 'reply',
+          payload: event.payload,
+        })),
+    );
+  }
+
+  // --- 2. webhooks ---------------------------------------------------------------------------------
+
+  /** Sends `fresh` and the due retries concurrently; every outcome is recorded in one transaction. */
+  private async deliverWebhooks(fresh: readonly WebhookDeliveryRow[]): Promise<number> {
+    const now = this.wall.nowMs();
+    const due = await this.store.outbox.claimDueDeliveries(now, this.lease(now), BATCH);
+    const claimed = [...fresh, ...due];
+    if (claimed.length === 0) return 0;
+    const endpoints = new Map((await this.store.outbox.endpoints()).map((e) => [e.id, e]));
+    const results = await Promise.all(
+      claimed.map((delivery) => this.deliver(delivery, endpoints.get(delivery.endpoint_id))),
+    );
+    await this.store.transaction((tx) => tx.outbox.recordAttempts(results));
+    return claimed.length;
+  }
+
+  private async deliver(
+    delivery: WebhookDeliveryRow,
+    endpoint: WebhookEndpointRow | undefined,
+  ): Promise<AttemptResult> {
+    const attempt = delivery.attempts + 1;
+    const started = this.wall.nowMs();
+    let status = 0;
+    let error = '';
+    if (!endpoint || endpoint.enabled !== 1) {
+      error = endpoint ? 'endpoint disabled' : 'endpoint deleted';
+    } else {
+      const body = webhookBody(delivery);
+      const timestamp = Math.floor(started / 1000);
+      try {
+        const response = await post(endpoint.url, {
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'Replay-Webhook/1',
+            'x-replay-event-id': delivery.event_id,
+            'x-replay-event-type': delivery.type,
+            'x-replay-timestamp': String(timestamp),
+            'x-replay-signature': `sha256=${sign(endpoint.secret, timestamp, body)}`,
+            'x-replay-delivery-attempt': String(attempt),
+          },
+          body,
+          timeoutMs: this.options.timeoutMs,
+        });
+        status = response.status;
+        const text = response.text;
+        if (status < 200 || status > 299) error = `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`;
+      } catch (cause) {
+        error = describe(cause, this.options.timeoutMs);
+      }
+    }
+    const finished = this.wall.nowMs();
+    const outcome: AttemptResult['outcome'] =
+      error === ''
+        ? { state: 'delivered' }
+        : attempt >= this.options.maxAttempts
+          ? { state: 'dead' }
+          : {
+              state: 'pending',
+              nextAt: finished + Math.min(this.options.backoffMs * 2 ** (attempt - 1), MAX_BACKOFF_MS),
+            };
+    return {
+      attempt: {
+        delivery_id: delivery.id,
+        endpoint_id: delivery.endpoint_id,
+        event_id: delivery.event_id,
+        attempt,
+        at: started,
+        status,
+        latency_ms: Math.max(0, Math.round(finished - started)),
+        error,
+      },
+      outcome,
+    };
+  }
+
+  // --- 3. e-mail -----------------------------------------------------------------------------------
+
+  private async sendMail(): Promise<number> {
+    const mail = this.options.mail!;
+    const now = this.wall.nowMs();
+    const mids = await this.store.outbox.claimMailRecipients(
+      now,
+      mail.digestSeconds * 1000,
+      now + 60_000,
+      10,
+    );
+    for (const mid of mids) {
+      const items = await this.store.outbox.mailItems(mid, MAIL_ITEMS);
+      const settings = (await this.store.outbox.userMail([mid])).get(mid);
+      const ids = items.map((i) => i.id);
+      // Opted out (or the address removed) since the items were queued: they are dropped, no mail counted.
+      if (!settings || settings.email === '' || settings.optOut || items.length === 0) {
+        await this.store.outbox.finishMail(mid, ids, null);
+        continue;
+      }
+      try {
+        await this.transport!.sendMail({
+          from: mail.from,
+          to: settings.email,
+          ...composeMail(items, mail.publicUrl),
+        });
+        await this.store.outbox.finishMail(mid, ids, this.wall.nowMs());
+      } catch {
+        await this.store.outbox.releaseMail(mid, this.wall.nowMs() + this.options.backoffMs);
+      }
+    }
+    return mids.length;
+  }
+}
+
+/** `t.<body>` signed with the endpoint's secret: what a receiver recomputes (docs/webhooks.md). */
+export function sign(secret: string, timestamp: number, body: string): string {
+  return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+}
+
+function webhookBody(delivery: WebhookDeliveryRow): string {
+  // The payload is JSON this server wrote: spliced in as text, not parsed and serialised again per attempt.
+  return `{"id":${JSON.stringify(delivery.event_id)},"type":${JSON.stringify(delivery.type)},"time":${delivery.time},"data":${delivery.payload}}`;
+}
+
+function subscribers(endpoints: readonly WebhookEndpointRow[], type: string): WebhookEndpointRow[] {
+  return endpoints.filter((e) => parseEvents(e.events).includes(type as EventType));
+}
+
+function recipientsOf(payload: string): number[] {
+  const parsed = JSON.parse(payload) as { recipients?: unknown };
+  return Array.isArray(parsed.recipients)
+    ? parsed.recipients.filter((m): m is number => typeof m === 'number')
+    : [];
+}
+
+/** Kept-alive connections to the receivers: a delivery costs one request, not a connection each. */
+const AGENTS = {
+  'http:': new http.Agent({ keepAlive: true, maxSockets: 32 }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: 32 }),
+};
+/** What is kept of a receiver's answer body for the log. */
+const ANSWER_BYTES = 1024;
+
+class TimeoutError extends Error {
+  override readonly name = 'TimeoutError';
+}
+
+/**
+ * One POST with node:http (a fraction of `fetch`'s CPU per request, which matters at one request per
+ * event): redirects are not followed, the answer body is read up to ANSWER_BYTES, and the whole exchange
+ * is aborted after `timeoutMs`.
+ */
+function post(
+  url: string,
+  request: { headers: Record<string, string>; body: string; timeoutMs: number },
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const client = target.protocol === 'https:' ? https : http;
+    const req = client.request(
+      target,
+      {
+        method: 'POST',
+        agent: AGENTS[target.protocol === 'https:' ? 'https:' : 'http:'],
+        headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          if (text.length < ANSWER_BYTES) text += chunk;
+        });
+        res.on('end', () => {
+          clearTimeout(timer);
+          resolve({ status: res.statusCode ?? 0, text: text.slice(0, ANSWER_BYTES) });
+        });
+        res.on('error', (error) => {
+          clearTimeout(timer);
+          reject(error);
+        });
+      },
+    );
+    const timer = setTimeout(() => {
+      req.destroy(new TimeoutError(`timed out after ${request.timeoutMs} ms`));
+    }, request.timeoutMs);
+    req.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    req.end(request.body);
+  });
+}
+
+function describe(cause: unknown, timeoutMs: number): string {
+  if (cause instanceof TimeoutError) return `timed out after ${timeoutMs} ms`;
+  const inner = cause instanceof Error && cause.cause instanceof Error ? cause.cause.message : '';
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return (inner ? `${message}: ${inner}` : message).slice(0, 300);
+}
+
+interface MailPayload {
+  rpid?: number;
+  type?: number;
+  oid?: number;
+  uname?: string;
+  message?: string;
+}
+
+/** Plain text only: the messages are users' words, never HTML. */
+function composeMail(items: readonly MailItemRow[], publicUrl: string): { subject: string; text: string } {
+  const lines: string[] = [];
+  for (const item of items) {
+    const p = JSON.parse(item.payload) as MailPayload;
+    const who = p.uname ?? 'Someone';
+    lines.push(item.kind === 'at' ? `${who} mentioned you:` : `${who} replied to you:`);
+    lines.push(`  ${(p.message ?? '').replace(/\r?\n/g, '\n  ')}`);
+    if (p.type === 1 && p.oid !== undefined && p.rpid !== undefined) {
+      lines.push(`  ${publicUrl}/video/av${p.oid}#reply${p.rpid}`);
+    }
+    lines.push('');
+  }
+  lines.push('You get these mails because replies and @mentions of you are mailed to this address.');
+  lines.push('Turn them off in your notification settings.');
+  const first = JSON.parse(items[0]!.payload) as MailPayload;
+  const subject =
+    items.length === 1
+      ? `${first.uname ?? 'Someone'} ${items[0]!.kind === 'at' ? 'mentioned you' : 'replied to you'}`
+      : `${items.length} new replies and mentions`;
+  return { subject, text: lines.join('\n') };
+}
