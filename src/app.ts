@@ -22,6 +22,8 @@ import { emoteRoutes } from './http/bili/emote.routes.ts';
 import { historyRoutes } from './http/bili/history.routes.ts';
 import { historySearchRoutes } from './http/bili/history-search.routes.ts';
 import { onlineRoutes } from './http/bili/online.routes.ts';
+import { analyticsRoutes } from './http/bili/analytics.routes.ts';
+import { analyticsAdminRoutes } from './http/admin/analytics-admin.routes.ts';
 import { toviewRoutes } from './http/bili/toview.routes.ts';
 import { navRoutes } from './http/bili/nav.routes.ts';
 import { passportRoutes } from './http/bili/passport.routes.ts';
@@ -42,7 +44,11 @@ import { clientErrorHandler, frameworkErrors } from './http/plugins/protocol-err
 import { UI_PAGES, webRoutes } from './http/web/web.routes.ts';
 import { ADMIN_PREFIX, registerErrorHandling } from './http/plugins/error-handler.ts';
 import { registerSecurityHeaders } from './http/plugins/security-headers.ts';
+import { loggerOptions, RequestLogAtDebug } from './http/plugins/logging.ts';
 import { registerParamGuards } from './http/plugins/param-guards.ts';
+import { createToolkitRuntime, registerToolkitHooks } from './http/plugins/toolkit-hooks.ts';
+import { toolkitRuntimeRoutes } from './http/admin/toolkit-runtime.routes.ts';
+import { registerToolkitStateGate, toolkitStateRoutes } from './http/admin/toolkit-state.routes.ts';
 import { LOGIN_PAGES_CSP } from './http/pages/login.pages.ts';
 import type { Services } from './services/services.ts';
 
@@ -56,7 +62,8 @@ const NOFACE = readFileSync(new URL('../assets/noface.png', import.meta.url));
 /** Builds the HTTP application; never listens (main.ts and the tests do). */
 export async function buildApp({ config, services }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    logger: loggerOptions(config),
+    logController: new RequestLogAtDebug(),
     bodyLimit: config.bodyLimit,
     // Bilibili ids and flags are read from strings; repeated parameters arrive as arrays and fail validation.
     // strictNumbers: a JSON number that is not finite (1e400) fails the type check (see param-guards.ts).
@@ -106,7 +113,12 @@ export async function buildApp({ config, services }: AppDeps): Promise<FastifyIn
   });
   await app.register(swaggerUi, { routePrefix: `${ADMIN_PREFIX}/docs` });
 
+  // Toolkit reset/restore: requests wait behind one run here, and follow one run elsewhere (docs/toolkit.md).
+  if (config.toolkit) registerToolkitStateGate(app, services.toolkitState);
   registerBiliAuth(app, services.sessions);
+  // Off: no toolkit hook exists at all (requests pay nothing); on: journal and fault rules (docs/toolkit.md).
+  const toolkitRuntime = config.toolkit ? createToolkitRuntime(services, config.toolkitJournalSize) : null;
+  if (toolkitRuntime) registerToolkitHooks(app, toolkitRuntime);
   await app.register(deviceRoutes(services, config));
   navRoutes(app, services, config);
   passportRoutes(app, services);
@@ -118,6 +130,7 @@ export async function buildApp({ config, services }: AppDeps): Promise<FastifyIn
   historyRoutes(app, services, config);
   historySearchRoutes(app, services, config);
   onlineRoutes(app, services);
+  analyticsRoutes(app, services);
   toviewRoutes(app, services, config);
   seasonRoutes(app, services, config);
   videoRoutes(app, services, config);
@@ -128,11 +141,18 @@ export async function buildApp({ config, services }: AppDeps): Promise<FastifyIn
   await app.register(adminRoutes(services, config.adminToken), { prefix: `${ADMIN_PREFIX}/v1` });
   await app.register(emoteAdminRoutes(services, config.adminToken), { prefix: `${ADMIN_PREFIX}/v1` });
   await app.register(historyAdminRoutes(services, config.adminToken), { prefix: `${ADMIN_PREFIX}/v1` });
+  await app.register(analyticsAdminRoutes(services, config.adminToken), { prefix: `${ADMIN_PREFIX}/v1` });
   await app.register(seasonAdminRoutes(services, config.adminToken), { prefix: `${ADMIN_PREFIX}/v1` });
   await app.register(moderationRoutes(services, config.adminToken), { prefix: `${ADMIN_PREFIX}/v1` });
   await app.register(sessionAdminRoutes(services, config.adminToken), { prefix: `${ADMIN_PREFIX}/v1` });
   await app.register(inviteAdminRoutes(services, config.adminToken), { prefix: `${ADMIN_PREFIX}/v1` });
   await app.register(webhookAdminRoutes(services, config.adminToken), { prefix: `${ADMIN_PREFIX}/v1` });
+  await app.register(toolkitStateRoutes(services, config.adminToken, config.toolkit), {
+    prefix: `${ADMIN_PREFIX}/v1`,
+  });
+  await app.register(toolkitRuntimeRoutes(toolkitRuntime, config.adminToken, config.toolkit), {
+    prefix: `${ADMIN_PREFIX}/v1`,
+  });
   notifySettingsRoutes(app, services, config);
   // The outbox dispatcher lives as long as the app (docs/webhooks.md): started once ready, stopped on close.
   app.addHook('onReady', (done) => {

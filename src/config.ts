@@ -83,6 +83,13 @@ const SETTINGS = {
     parse: oneOf(LOG_LEVELS),
     help: `log level: ${LOG_LEVELS.join(', ')}`,
   }),
+  /** auto: one readable line per entry on a terminal, JSON lines (for a log collector) otherwise. */
+  logFormat: setting({
+    env: 'REPLAY_LOG_FORMAT',
+    default: 'auto',
+    parse: oneOf(['auto', 'pretty', 'json'] as const),
+    help: 'log format: pretty (one readable line an entry), json, or auto (pretty on a terminal, else json)',
+  }),
   /**
    * The client developers' toolkit (reset, snapshots, fixtures, faults, journal, virtual clock) under
    * `/admin/api/v1/toolkit`: off by default, so a leaked admin token cannot wipe a production site.
@@ -93,6 +100,24 @@ const SETTINGS = {
     default: false,
     parse: boolean,
     help: 'enable the test toolkit (reset, snapshots, fixtures, faults, journal, virtual clock)',
+  }),
+  /**
+   * A fixture (docs/toolkit.md "Fixtures") that replaces the whole state at start and is what
+   * `reset {to: "fixture"}` reloads; needs the toolkit on, since it wipes the database.
+   */
+  fixture: setting({
+    env: 'REPLAY_FIXTURE',
+    flag: '--fixture <file>',
+    default: '',
+    parse: readableFile,
+    help: 'load this fixture (YAML or JSON) at start, replacing the whole state (needs --toolkit)',
+  }),
+  /** Requests the toolkit's journal keeps (the oldest are dropped first). */
+  toolkitJournalSize: setting({
+    env: 'REPLAY_TOOLKIT_JOURNAL_SIZE',
+    default: 1000,
+    parse: integer(1, 1_000_000),
+    help: 'requests the toolkit journal keeps',
   }),
   bodyLimit: setting({
     env: 'REPLAY_BODY_LIMIT',
@@ -322,6 +347,13 @@ const SETTINGS = {
     default: 1000,
     parse: integer(10, 60_000),
     help: 'how often the outbox dispatcher looks for due deliveries, ms',
+  }),
+  /** Finished webhook deliveries, their log and processed outbox events are deleted after this long. */
+  outboxRetentionDays: setting({
+    env: 'REPLAY_OUTBOX_RETENTION_DAYS',
+    default: 14,
+    parse: integer(1, 3650),
+    help: 'days finished webhook deliveries, their log and processed events are kept',
   }),
   /** How long a node trusts its cached list of wanted event types (changes on other nodes), ms. */
   webhookCacheMs: setting({

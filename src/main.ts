@@ -1,5 +1,6 @@
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
+import { ConfigError } from './config.ts';
 import { createDb } from './store/database.ts';
 import { migrateToLatest } from './store/migrations/index.ts';
 import { Store } from './store/store.ts';
@@ -21,6 +22,12 @@ export async function startServer(
   const store = new Store(handle);
   const services = await createServices(store, config);
 
+  // A fixture replaces the whole state, so the demo (for an empty database only) never joins it.
+  if (config.fixture) {
+    if (!config.toolkit)
+      throw new ConfigError('fixture', 'needs the toolkit on (--toolkit or REPLAY_TOOLKIT=on)');
+    await services.fixtures.loadFile(config.fixture);
+  }
   let demoLoaded = false;
   if (config.demo && (await services.demo.isEmpty())) demoLoaded = await services.demo.seed();
 

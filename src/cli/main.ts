@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { cliOption, ConfigError, environmentHelp, loadConfig } from '../config.ts';
 import type { ConfigInput } from '../config.ts';
-import { BiliError } from '../errors.ts';
+import { ERROR_WORDS } from '../client/error-words.ts';
+import { BiliError, messageOf } from '../errors.ts';
 import { closeOnSignals, startServer } from '../main.ts';
 import { createDb } from '../store/database.ts';
 import { migrateToLatest } from '../store/migrations/index.ts';
@@ -17,6 +19,7 @@ export async function runCli(argv: string[]): Promise<void> {
   const program = new Command('replay')
     .description('Replay: a self-hostable server speaking the Bilibili comment and watch-history API')
     .option(cliOption('db').flags, cliOption('db').description)
+    .version(packageVersion(), '-v, --version', 'print the version and exit')
     .showHelpAfterError();
 
   const config = (extra: ConfigInput = {}) =>
@@ -28,13 +31,29 @@ export async function runCli(argv: string[]): Promise<void> {
     .option(cliOption('port').flags, cliOption('port').description)
     .option(cliOption('host').flags, cliOption('host').description)
     .option(cliOption('demo').flags, cliOption('demo').description)
+    .option(cliOption('toolkit').flags, cliOption('toolkit').description)
+    .option(cliOption('fixture').flags, cliOption('fixture').description)
     .addHelpText('after', `\n${environmentHelp()}`)
-    .action(async (opts: { port?: string; host?: string; demo: boolean }) => {
-      const server = await startServer(
-        config({ port: opts.port, host: opts.host, ...(opts.demo ? {} : { demo: false }) }),
-      );
-      closeOnSignals(server);
-    });
+    // `serve` is the default command, so a mistyped command name arrives here as an operand.
+    .allowExcessArguments(true)
+    .action(
+      async (
+        opts: { port?: string; host?: string; demo: boolean; toolkit?: boolean; fixture?: string },
+        command: Command,
+      ) => {
+        if (command.args.length > 0) unknownCommand(program, command.args[0]!);
+        const server = await startServer(
+          config({
+            port: opts.port,
+            host: opts.host,
+            ...(opts.demo ? {} : { demo: false }),
+            ...(opts.toolkit ? { toolkit: true } : {}),
+            ...(opts.fixture === undefined ? {} : { fixture: opts.fixture }),
+          }),
+        );
+        closeOnSignals(server);
+      },
+    );
 
   program
     .command('migrate')
@@ -205,8 +224,12 @@ export async function runCli(argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof BiliError) {
+    if (error instanceof ConfigError) {
       console.error(`replay: ${error.message}`);
+      process.exit(2);
+    }
+    if (error instanceof BiliError) {
+      console.error(`replay: ${englishError(error)}`);
       process.exit(2);
     }
     // Start-up failures an operator can act on get one line, not a stack trace.
@@ -222,6 +245,46 @@ export async function runCli(argv: string[]): Promise<void> {
     }
     throw error;
   }
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/** Commander's own wording, the nearest command name if one is close, and where the list is. */
+function unknownCommand(program: Command, name: string): never {
+  const names = program.commands.map((c) => c.name());
+  const near = names.find((n) => editDistance(n, name) <= Math.max(1, Math.floor(n.length / 3)));
+  console.error(`error: unknown command '${name}'${near ? ` (Did you mean ${near}?)` : ''}`);
+  console.error(`Run "replay help" to list the commands, or "replay help <command>" for one of them.`);
+  process.exit(1);
+}
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/**
+ * `Not found: area 1/2 (code -404)`: the web UI's English words for the code, then the service's detail
+ * when it is in English too (some details are Bilibili's Chinese, which the words already translate).
+ */
+function englishError(error: BiliError): string {
+  const prefix = `${messageOf(error.code)}: `;
+  const detail = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : '';
+  const words = ERROR_WORDS[error.code] ?? 'The request failed.';
+  const shown = detail && !/[\u3000-\u9fff\uff00-\uffef]/.test(detail) ? detail : '';
+  return `${shown ? `${words.replace(/\.$/, '')}: ${shown}` : words} (code ${error.code})`;
 }
 
 function positiveInt(value: string): number {

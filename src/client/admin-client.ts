@@ -1,9 +1,12 @@
+import { AnalyticsAdminApi } from './analytics-admin-api.ts';
 import type { FetchLike } from './http.ts';
 import { EmoteAdminApi, SensitiveWordAdminApi } from './emote-admin-api.ts';
 import { HistoryAdminApi } from './history-admin-api.ts';
 import { ModerationAdminApi } from './moderation-admin-api.ts';
 import { SeasonAdminApi } from './season-admin-api.ts';
 import { WebhookAdminApi } from './webhook-admin-api.ts';
+import { ToolkitClockApi, ToolkitFaultsApi, ToolkitJournalApi } from './toolkit-runtime-api.ts';
+import { ToolkitAdminApi } from './toolkit-admin-api.ts';
 
 export interface AdminUser {
   mid: number;
@@ -109,9 +112,16 @@ export class AdminClient {
   readonly emotes = new EmoteAdminApi(this);
   readonly sensitiveWords = new SensitiveWordAdminApi(this);
   readonly history = new HistoryAdminApi(this);
+  readonly analytics = new AnalyticsAdminApi(this);
   readonly moderation = new ModerationAdminApi(this);
   readonly seasons = new SeasonAdminApi(this);
   readonly webhooks = new WebhookAdminApi(this);
+  /** Toolkit (server started with the toolkit on): fault rules, request journal, virtual clock. */
+  readonly faults = new ToolkitFaultsApi(this);
+  readonly journal = new ToolkitJournalApi(this);
+  readonly clock = new ToolkitClockApi(this);
+  /** Toolkit: reset, snapshots and fixtures. */
+  readonly toolkit = new ToolkitAdminApi(this);
   private readonly baseUrl: string;
   private readonly fetchImpl: FetchLike;
 

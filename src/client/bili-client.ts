@@ -7,6 +7,7 @@ import { EmoteApi } from './emote-api.ts';
 import { HistoryApi } from './history-api.ts';
 import { LoginApi } from './login-api.ts';
 import { MessageFeedApi } from './message-feed-api.ts';
+import { NotifyApi } from './notify-api.ts';
 import { PlayerApi } from './player-api.ts';
 import { PassportApi } from './passport-api.ts';
 import { ReplyApi } from './reply-api.ts';
@@ -51,6 +52,7 @@ export class BiliClient {
   readonly history = new HistoryApi(this);
   readonly login = new LoginApi(this);
   readonly msgfeed = new MessageFeedApi(this);
+  readonly notify = new NotifyApi(this);
   readonly player = new PlayerApi(this);
   readonly passport = new PassportApi(this);
   readonly reply = new ReplyApi(this);

@@ -13,16 +13,9 @@ export type {
 export type {
   CookieInfoData,
   CookieRefreshData,
+  /** Logout has its own envelope (CONTRACT.md §10.4). */
+  LogoutResponse,
   PasswordLoginData,
   QrGenerateData,
   QrPollData,
 } from '../wire/passport.schema.ts';
-
-/** Logout has its own envelope (CONTRACT.md §10.4). */
-export interface LogoutResponse {
-  code: number;
-  status: boolean;
-  ts: number;
-  message?: string;
-  data?: { redirectUrl: string };
-}

@@ -1,61 +1,12 @@
 import type { BiliClient } from './bili-client.ts';
 import type { BiliEnvelope } from './http.ts';
+import type { Dimension } from '../wire/history.schema.ts';
+import type { VideoViewData } from '../wire/video.schema.ts';
 
-export interface VideoDimension {
-  width: number;
-  height: number;
-  rotate: number;
-}
+export type { VideoOwner, VideoPage, VideoStat, VideoViewData } from '../wire/video.schema.ts';
 
-export interface VideoPage {
-  cid: number;
-  page: number;
-  from: string;
-  part: string;
-  /** Seconds. */
-  duration: number;
-  vid: string;
-  weblink: string;
-  dimension: VideoDimension;
-}
-
-/** `data` of `/x/web-interface/view` (Bilibili's video info; fields named as Bilibili names them). */
-export interface VideoViewData {
-  bvid: string;
-  aid: number;
-  videos: number;
-  tid: number;
-  tname: string;
-  copyright: number;
-  pic: string;
-  title: string;
-  pubdate: number;
-  ctime: number;
-  desc: string;
-  state: number;
-  duration: number;
-  owner: { mid: number; name: string; face: string };
-  stat: {
-    aid: number;
-    view: number;
-    danmaku: number;
-    reply: number;
-    favorite: number;
-    coin: number;
-    share: number;
-    now_rank: number;
-    his_rank: number;
-    like: number;
-    dislike: number;
-    evaluation: string;
-  };
-  dynamic: string;
-  cid: number;
-  dimension: VideoDimension;
-  no_cache: boolean;
-  pages: VideoPage[];
-  subtitle: { allow_submit: boolean; list: unknown[] };
-}
+/** `dimension` of the video info and of each part (`Dimension` of src/wire/history.schema.ts). */
+export type VideoDimension = Dimension;
 
 /** Video info: `client.video.*`. */
 export class VideoApi {

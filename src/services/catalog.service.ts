@@ -4,7 +4,7 @@ import { BiliError } from '../errors.ts';
 import { isUniqueViolation } from '../store/database.ts';
 import type { ArchiveRow, PageRow } from '../store/repositories/archive.repository.ts';
 import type { AreaRow } from '../store/repositories/area.repository.ts';
-import type { Store } from '../store/store.ts';
+import type { Repositories, Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 import { nowSeconds } from './clock.ts';
 import { AreaRevisions } from './reply-page-cache.ts';
@@ -129,16 +129,32 @@ export class CatalogService {
     return this.getArchive(aid);
   }
 
-  async putArea(type: number, oid: number, ownerMid: number, closed: boolean): Promise<AreaRow> {
+  async putArea(
+    type: number,
+    oid: number,
+    ownerMid: number,
+    closed: boolean,
+    /** Runs in the write's transaction with the area as it was before (the operator's audit row). */
+    alongside?: (tx: Repositories, before: AreaRow | undefined) => Promise<void>,
+  ): Promise<AreaRow> {
     if (!isAreaType(type)) throw new BiliError(12009);
     if (!(await this.store.users.findByMid(ownerMid))) throw new BiliError(-626, `owner_mid ${ownerMid}`);
-    const area = await this.store.areas.upsert({
-      type,
-      oid,
-      owner_mid: ownerMid,
-      closed: closed ? 1 : 0,
-      now: nowSeconds(this.clock),
-    });
+    const upsert = (repos: Repositories) =>
+      repos.areas.upsert({
+        type,
+        oid,
+        owner_mid: ownerMid,
+        closed: closed ? 1 : 0,
+        now: nowSeconds(this.clock),
+      });
+    const area = alongside
+      ? await this.store.transaction(async (tx) => {
+          const before = await tx.areas.find(type, oid);
+          const row = await upsert(tx);
+          await alongside(tx, before);
+          return row;
+        })
+      : await upsert(this.store);
     this.areaChanged(area);
     return area;
   }

@@ -223,6 +223,11 @@ export class EmoteService {
     return [...new Set(ids)].map((id) => byId.get(id)).filter((p): p is EmotePackage => p !== undefined);
   }
 
+  /** Rebuilds the snapshot now (after a toolkit reset or restore on this node). */
+  async reload(): Promise<void> {
+    await this.snapshot.reload();
+  }
+
   async list(): Promise<readonly EmotePackage[]> {
     return (await this.snapshot.reload()).packages;
   }
@@ -382,7 +387,8 @@ export class EmoteService {
     });
   }
 
-  private async seedBuiltins(tx: Repositories): Promise<void> {
+  /** Writes the shipped packages in `tx` (startup, and a toolkit reset's transaction). */
+  async seedBuiltins(tx: Repositories): Promise<void> {
     const current = new Map((await tx.emotes.listPackages()).map((p) => [p.id, p]));
     let changed = false;
     for (const pkg of BUILTIN_PACKAGES) {

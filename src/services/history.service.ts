@@ -18,6 +18,8 @@ import type { ArchiveWithPages } from './catalog.service.ts';
 import type { Clock } from './clock.ts';
 import { nowSeconds } from './clock.ts';
 import type { OnlineService } from './online.service.ts';
+import { NO_EVENTS } from './toolkit/events.ts';
+import type { DomainEvents } from './toolkit/events.ts';
 
 /** A viewer's play of an archive counts at most once in this window. */
 export const PLAY_COUNT_WINDOW_SECONDS = 300;
@@ -143,6 +145,8 @@ export class HistoryService {
   private readonly archives = new LRUCache<number, CachedArchive>({ max: 10_000, ttl: 30_000 });
   /** Episodes named by `epid` in heartbeats, by `business:epid`; cached like archives. */
   private readonly episodes = new LRUCache<string, EpisodeRow>({ max: 10_000, ttl: 30_000 });
+  /** The toolkit journal's event bus (services.ts sets it). */
+  events: DomainEvents = NO_EVENTS;
 
   constructor(
     private readonly store: Store,
@@ -220,6 +224,13 @@ export class HistoryService {
       });
     }
     if (write.history || write.play) await this.batcher.enqueue(write);
+    if (this.events.active)
+      this.events.emit('heartbeat.stored', mid ?? 0, {
+        aid: archive.aid,
+        cid: page.cid,
+        played_time: progress,
+        play_type: input.play_type ?? 0,
+      });
   }
 
   /** `/x/click-interface/click/web/h5`: one play, deduplicated like the heartbeat's. */
@@ -374,6 +385,17 @@ export class HistoryService {
   /** Writes whatever reports are still gathered; called when the server closes, before the database. */
   drain(): Promise<void> {
     return this.batcher.close();
+  }
+
+  /** Writes what is gathered now (before a toolkit reset), and keeps accepting reports. */
+  flush(): Promise<void> {
+    return this.batcher.flush();
+  }
+
+  /** Forgets every cached archive and episode (a toolkit reset or restore replaced the catalogue). */
+  forgetCaches(): void {
+    this.archives.clear();
+    this.episodes.clear();
   }
 
   /**

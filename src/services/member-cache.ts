@@ -57,6 +57,13 @@ export class MemberCache {
     return found;
   }
 
+  /** Every user row was replaced (a toolkit reset or restore): the next listings read them again. */
+  forgetAll(): void {
+    this.rows.clear();
+    this.version = -1;
+    this.generation++;
+  }
+
   /** This node changed the user: its next listing reads the row again. */
   forget(mid: number): void {
     this.rows.delete(mid);

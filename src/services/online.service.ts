@@ -120,6 +120,14 @@ export class OnlineService {
     this.timer.unref();
   }
 
+  /** Forgets every live viewer and cached count (a toolkit reset or restore replaced the catalogue). */
+  forgetAll(): void {
+    this.parts.clear();
+    this.tracked = 0;
+    this.others.clear();
+    this.known.clear();
+  }
+
   /** Stops the timer and, in cluster mode, withdraws this node's counts. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);

@@ -21,12 +21,15 @@ export interface DispatcherOptions {
   timeoutMs: number;
   maxAttempts: number;
   backoffMs: number;
+  /** Delivered and dead deliveries, their log and fanned events are kept this long, days. */
+  retentionDays: number;
   /** Absent: no SMTP server is configured and no mail is queued. */
   mail?: { url: string; from: string; digestSeconds: number; publicUrl: string };
 }
 
 /** Work claimed per pass and table: bounded memory, and other nodes find the rest. */
 const BATCH = 200;
+const PRUNE_EVERY_MS = 600_000;
 /** The pause between passes while there is work, ms. */
 const BUSY_PAUSE_MS = 20;
 const MAX_BACKOFF_MS = 3_600_000;
@@ -52,6 +55,7 @@ export class OutboxDispatcher {
   private timer: NodeJS.Timeout | null = null;
   private pass: Promise<void> | null = null;
   private stopped = true;
+  private prunedAt = -Infinity;
   private readonly transport: Transporter | null;
 
   constructor(
@@ -82,6 +86,7 @@ export class OutboxDispatcher {
     const fresh = await this.fanOut();
     const sent = await this.deliverWebhooks(fresh.deliveries);
     const mailed = this.transport ? await this.sendMail() : 0;
+    await this.pruneNow();
     return fresh.events + sent + mailed > 0;
   }
 
@@ -103,6 +108,15 @@ export class OutboxDispatcher {
       );
     }, delayMs);
     this.timer.unref();
+  }
+
+  /** At most every PRUNE_EVERY_MS per node; the delete is bounded by time, not by pending work. */
+  private async pruneNow(): Promise<void> {
+    const now = this.wall.nowMs();
+    if (now - this.prunedAt < PRUNE_EVERY_MS) return;
+    this.prunedAt = now;
+    const cutoff = now - this.options.retentionDays * 86_400_000;
+    await this.store.outbox.prune(Math.floor(cutoff / 1000), cutoff);
   }
 
   // --- 1. fan-out ----------------------------------------------------------------------------------

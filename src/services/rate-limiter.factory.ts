@@ -12,6 +12,33 @@ export interface LimitRule {
 }
 
 /**
+ * A memory limiter whose counters a toolkit reset can drop at once: its keys carry an epoch, so moving the
+ * epoch starts every key afresh (the old records expire on their own timers).
+ */
+class ResettableMemoryLimiter extends RateLimiterMemory {
+  private epoch = 0;
+
+  override getKey(key: string | number): string {
+    return `${super.getKey(key)}#${this.epoch}`;
+  }
+
+  forgetAll(): void {
+    this.epoch++;
+  }
+}
+
+/** This process's memory limiters per database (one set per test server sharing the process). */
+const memoryLimiters = new WeakMap<DbHandle, Set<ResettableMemoryLimiter>>();
+
+/**
+ * Drops this node's in-memory counters of every limiter over `handle` (a toolkit reset or restore; the
+ * PostgreSQL counters are rows of `rate_limits`, emptied by the reset itself).
+ */
+export function clearMemoryRateLimits(handle: DbHandle): void {
+  for (const limiter of memoryLimiters.get(handle) ?? []) limiter.forgetAll();
+}
+
+/**
  * One rate limiter per rule: in process memory on SQLite (a single node), in PostgreSQL's `rate_limits`
  * table in cluster mode, so every node counts against the same limit.
  */
@@ -32,7 +59,11 @@ export function createRateLimiter(handle: DbHandle, rule: LimitRule): RateLimite
       clearExpiredByTimeout: true,
     });
   }
-  return new RateLimiterMemory(options);
+  const limiter = new ResettableMemoryLimiter(options);
+  let set = memoryLimiters.get(handle);
+  if (!set) memoryLimiters.set(handle, (set = new Set()));
+  set.add(limiter);
+  return limiter;
 }
 
 /**

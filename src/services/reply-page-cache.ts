@@ -136,6 +136,12 @@ export class ReplyPageCache {
     return page;
   }
 
+  /** Drops every page (a toolkit reset or restore replaced the comments they show). */
+  clear(): void {
+    this.pages.clear();
+    this.building.clear();
+  }
+
   get(key: string): CachedPage | undefined {
     const page = this.pages.get(key);
     if (!page) return undefined;

@@ -19,6 +19,8 @@ import type { Clock } from './clock.ts';
 import { nowSeconds } from './clock.ts';
 import type { CommentLimits } from './comment-limits.ts';
 import type { OutboxService, PendingEvent } from './outbox.service.ts';
+import { NO_EVENTS } from './toolkit/events.ts';
+import type { DomainEvents } from './toolkit/events.ts';
 
 /** What reply/add needs from the sensitive-word list (SensitiveWordService). */
 export interface SensitiveMatcher {
@@ -64,6 +66,8 @@ export interface ReplyWriteOptions {
  */
 export class ReplyService {
   private readonly inserts: GroupTransactions;
+  /** The toolkit journal's event bus (services.ts sets it). */
+  events: DomainEvents = NO_EVENTS;
 
   constructor(
     private readonly store: Store,
@@ -122,6 +126,7 @@ export class ReplyService {
       );
       if (row === 'duplicate') throw new BiliError(12051);
       this.catalog.areaChanged(area);
+      if (this.events.active) this.posted(author.mid, row, noticed);
       return { row, area };
     }
     const row = await this.insertReply(async (tx) => {
@@ -182,7 +187,19 @@ export class ReplyService {
       return inserted;
     });
     this.catalog.areaChanged(area);
+    if (this.events.active) this.posted(author.mid, row, noticed);
     return { row, area };
+  }
+
+  private posted(
+    actor: number,
+    row: ReplyRow,
+    noticed: readonly { recipient: number; kind: number }[],
+  ): void {
+    const ref = { type: row.type, oid: row.oid, rpid: row.rpid, root: row.root, parent: row.parent };
+    this.events.emit('comment.posted', actor, ref);
+    for (const n of noticed)
+      this.events.emit('notice.created', actor, { ...ref, recipient: n.recipient, kind: n.kind });
   }
 
   /** reply/action (`kind` like) and reply/hate (`kind` hate): mutually exclusive per user and comment. */
@@ -225,10 +242,17 @@ export class ReplyService {
       }
     });
     this.catalog.areaChanged(area);
+    if (this.events.active)
+      this.events.emit('vote.changed', voter.mid, { rpid: input.rpid, kind, action: input.action });
   }
 
   /** reply/del, and the operator's delete. Deleting a root hides its whole thread. */
-  async delete(by: Deleter, input: TargetInput): Promise<void> {
+  async delete(
+    by: Deleter,
+    input: TargetInput,
+    /** Runs last in the delete's transaction (the operator's audit row), so both or neither happen. */
+    alongside?: (tx: Repositories) => Promise<void>,
+  ): Promise<void> {
     const area =
       by.kind === 'operator'
         ? await this.catalog.getArea(input.type, input.oid)
@@ -262,6 +286,7 @@ export class ReplyService {
         await tx.notices.deleteBySource(row.rpid);
       }
       if (deleted && this.outbox) await tx.outbox.insertEvents([this.outbox.row(deleted)]);
+      if (alongside) await alongside(tx);
     });
     this.catalog.areaChanged(area);
   }
@@ -416,6 +441,11 @@ export class ReplyService {
   /** Comments still waiting for their group's commit are written; called when the server closes. */
   drain(): Promise<void> {
     return this.inserts.close();
+  }
+
+  /** Commits the comments gathered now (before a toolkit reset), and keeps accepting new ones. */
+  flush(): Promise<void> {
+    return this.inserts.flush();
   }
 
   /**

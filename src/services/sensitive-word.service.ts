@@ -35,6 +35,11 @@ export class SensitiveWordService {
     );
   }
 
+  /** Rebuilds the matcher now (after a toolkit reset or restore on this node). */
+  async reload(): Promise<void> {
+    await this.matcher.reload();
+  }
+
   async containsSensitive(message: string): Promise<boolean> {
     const folded = foldForMatching(message);
     if (folded === '') return false;

@@ -12,9 +12,13 @@ import { LoginThrottle } from './login-throttle.service.ts';
 import { MemberCache } from './member-cache.ts';
 import { MessageFeedService } from './message-feed.service.ts';
 import { OnlineService } from './online.service.ts';
+import { AnalyticsService } from './analytics.service.ts';
 import { OutboxDispatcher } from './outbox-dispatcher.ts';
 import { OutboxService } from './outbox.service.ts';
 import { ToviewService } from './toview.service.ts';
+import { clearMemoryRateLimits } from './rate-limiter.factory.ts';
+import { ToolkitStateService } from './toolkit/state.service.ts';
+import { FixtureService } from './toolkit/fixture.service.ts';
 import { CommentLimits } from './comment-limits.ts';
 import { ModerationService } from './moderation.service.ts';
 import { QrLoginService } from './qr-login.service.ts';
@@ -31,10 +35,14 @@ import { SsoService } from './sso.service.ts';
 import { UserService } from './user.service.ts';
 import { VideoService } from './video.service.ts';
 import { WbiService } from './wbi.service.ts';
+import { DomainEvents } from './toolkit/events.ts';
+import { ControllableClock } from './toolkit/virtual-clock.ts';
 
 /** Every use case, wired once per process (or per test server) over one store and one clock. */
 export interface Services {
   readonly clock: Clock;
+  /** Domain events for the toolkit's journal; emits cost nothing while no one listens. */
+  readonly events: DomainEvents;
   readonly users: UserService;
   readonly sessions: SessionService;
   readonly qrLogin: QrLoginService;
@@ -46,6 +54,7 @@ export interface Services {
   readonly video: VideoService;
   readonly history: HistoryService;
   readonly online: OnlineService;
+  readonly analytics: AnalyticsService;
   readonly toview: ToviewService;
   readonly seasons: SeasonService;
   readonly demo: DemoService;
@@ -62,6 +71,9 @@ export interface Services {
   readonly outbox: OutboxService;
   /** Started and stopped with the app (app.ts). */
   readonly outboxDispatcher: OutboxDispatcher;
+  /** Toolkit reset, snapshots and fixtures (docs/toolkit.md); its routes answer only with the toolkit on. */
+  readonly toolkitState: ToolkitStateService;
+  readonly fixtures: FixtureService;
 }
 
 export async function createServices(
@@ -69,6 +81,9 @@ export async function createServices(
   config: Config,
   clock: Clock = systemClock,
 ): Promise<Services> {
+  // The toolkit's virtual clock wraps the given one, so every service reads the time it sets.
+  if (config.toolkit && !(clock instanceof ControllableClock)) clock = new ControllableClock(clock);
+  const events = new DomainEvents();
   const sessions = new SessionService(store, clock, config.sessionCacheTtlMs, {
     refreshAfterSeconds: config.cookieRefreshAfterSeconds,
   });
@@ -132,6 +147,8 @@ export async function createServices(
     { maxBatchSize: config.batchMaxSize, maxWaitMs: config.batchMaxWaitMs },
     { online, anonymousPlayCap: config.anonymousPlayCap, outbox },
   );
+  replies.events = events;
+  history.events = events;
   const replyQueries = new ReplyQueryService(store, catalog, emotes, members);
   // Pages are stale once the member rows or emote snapshot they were built from are replaced.
   const replyPages = new ReplyPageCache(
@@ -141,8 +158,27 @@ export async function createServices(
   );
   // The watch path caches archives with their episodes; a catalogue change drops the archives it touched.
   const seasons = new SeasonService(store, clock, (aids) => history.forgetArchives(aids));
+  // A reset or restore replaces every row: everything this node keeps in memory about them goes.
+  const toolkitState = new ToolkitStateService(store, clock, {
+    flush: async () => {
+      await Promise.all([history.flush(), replies.flush()]);
+    },
+    seed: (tx) => emotes.seedBuiltins(tx),
+    dropCaches: async () => {
+      sessions.forgetAll();
+      members.forgetAll();
+      replyPages.clear();
+      history.forgetCaches();
+      online.forgetAll();
+      clearMemoryRateLimits(store.handle);
+      await Promise.all([devices.init(), emotes.reload(), sensitiveWords.reload(), outbox.init()]);
+    },
+  });
   return {
+    toolkitState,
+    fixtures: new FixtureService(store, clock, toolkitState),
     clock,
+    events,
     users,
     sessions,
     qrLogin: new QrLoginService(store, sessions, clock),
@@ -154,6 +190,7 @@ export async function createServices(
     video: new VideoService(store, catalog),
     history,
     online,
+    analytics: new AnalyticsService(store, clock, catalog, online),
     toview: new ToviewService(store, clock),
     seasons,
     emotes,
@@ -161,7 +198,7 @@ export async function createServices(
     replies,
     replyQueries,
     replyPages,
-    moderation: new ModerationService(store, clock, replies),
+    moderation: new ModerationService(store, clock, replies, users, catalog),
     messageFeed: new MessageFeedService(store, clock),
     replyJump: new ReplyJumpService(store, catalog, replyQueries),
     accounts,
@@ -172,6 +209,7 @@ export async function createServices(
       timeoutMs: config.webhookTimeoutMs,
       maxAttempts: config.webhookMaxAttempts,
       backoffMs: config.webhookBackoffMs,
+      retentionDays: config.outboxRetentionDays,
       ...(config.smtpUrl
         ? {
             mail: {
@@ -183,6 +221,6 @@ export async function createServices(
           }
         : {}),
     }),
-    demo: new DemoService(store, users, catalog, seasons),
+    demo: new DemoService(store, users, catalog, seasons, replies, history),
   };
 }

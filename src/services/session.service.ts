@@ -252,6 +252,11 @@ export class SessionService {
     }
   }
 
+  /** Drops every cached lookup of this node (a toolkit reset or restore replaced the sessions). */
+  forgetAll(): void {
+    this.cache?.clear();
+  }
+
   /** Drops this node's cached lookups of one user after a ban or profile change. */
   forgetUser(mid: number): void {
     if (!this.cache) return;

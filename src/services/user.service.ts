@@ -3,7 +3,7 @@ import { SEXES } from '../domain/account.ts';
 import { BiliError } from '../errors.ts';
 import { isUniqueViolation } from '../store/database.ts';
 import type { UserRow } from '../store/repositories/user.repository.ts';
-import type { Store } from '../store/store.ts';
+import type { Repositories, Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 import type { LoginThrottle } from './login-throttle.service.ts';
 import { nowSeconds } from './clock.ts';
@@ -97,7 +97,12 @@ export class UserService {
     return { user, archiveCount: await this.store.archives.countByOwner(mid) };
   }
 
-  async update(mid: number, patch: UserPatch): Promise<UserRow> {
+  async update(
+    mid: number,
+    patch: UserPatch,
+    /** Runs in the update's transaction once the row changed (the operator's audit row). */
+    alongside?: (tx: Repositories, row: UserRow) => Promise<void>,
+  ): Promise<UserRow> {
     validateProfile(patch);
     const { password, banned, ...profile } = patch;
     const passwordHash = password === undefined ? undefined : await hashPassword(password);
@@ -115,6 +120,7 @@ export class UserService {
         });
         // Other nodes' member caches (MemberCache) empty themselves when this version moves.
         if (row) await tx.changeVersions.bump(USERS_VERSION_KEY);
+        if (row && alongside) await alongside(tx, row);
         return row;
       });
       if (!updated) throw new BiliError(-626, `mid ${mid}`);

@@ -41,6 +41,11 @@ export class GroupTransactions {
     return unit.value as T;
   }
 
+  /** Runs what is gathered now and waits for it; new units are still accepted. */
+  async flush(): Promise<void> {
+    await this.batcher?.flush();
+  }
+
   /** Runs what is gathered and refuses new units (server shutdown, before the database closes). */
   async close(): Promise<void> {
     await this.batcher?.close();

@@ -25,7 +25,16 @@ import type { AvatarsTable, ExternalIdentitiesTable, InviteCodesTable } from './
 import type { LikeNoticesTable, NoticeViewsTable, NoticesTable } from './tables/notice.tables.ts';
 import type { SeasonEpisodesTable, SeasonsTable } from './tables/season.tables.ts';
 import type { TvLoginsTable } from './tables/tv-login.tables.ts';
+import type { AuditLogTable } from './tables/audit.tables.ts';
+import type { ToolkitSnapshotsTable } from './tables/toolkit.tables.ts';
 import type { OnlineCountsTable, ToviewTable } from './tables/online.tables.ts';
+import type {
+  AnalyticsDailyTable,
+  AnalyticsRetentionTable,
+  AnalyticsSessionsTable,
+  AnalyticsUsersTable,
+  AnalyticsViewersTable,
+} from './tables/analytics.tables.ts';
 import type {
   MailQueueTable,
   MailRecipientsTable,
@@ -45,6 +54,11 @@ import type {
 
 /** Every table Replay stores; each feature declares its own in `tables/` and lists them here. */
 export interface Database {
+  analytics_sessions: AnalyticsSessionsTable;
+  analytics_daily: AnalyticsDailyTable;
+  analytics_retention: AnalyticsRetentionTable;
+  analytics_viewers: AnalyticsViewersTable;
+  analytics_users: AnalyticsUsersTable;
   devices: DevicesTable;
   users: UsersTable;
   sessions: SessionsTable;
@@ -87,4 +101,6 @@ export interface Database {
   user_mail: UserMailTable;
   mail_queue: MailQueueTable;
   mail_recipients: MailRecipientsTable;
+  audit_log: AuditLogTable;
+  toolkit_snapshots: ToolkitSnapshotsTable;
 }

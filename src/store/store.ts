@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DbHandle, Dialect } from './database.ts';
 import { isUniqueViolation } from './database.ts';
 import { AccountRepository } from './repositories/account.repository.ts';
+import { AdminListRepository } from './repositories/admin-list.repository.ts';
 import { ArchiveRepository } from './repositories/archive.repository.ts';
 import { AreaRepository } from './repositories/area.repository.ts';
 import { ChangeVersionRepository } from './repositories/change-version.repository.ts';
@@ -22,6 +23,7 @@ import { SessionRepository } from './repositories/session.repository.ts';
 import { SettingsRepository } from './repositories/settings.repository.ts';
 import { TvLoginRepository } from './repositories/tv-login.repository.ts';
 import { UserRepository } from './repositories/user.repository.ts';
+import { AnalyticsRepository } from './repositories/analytics.repository.ts';
 import type { Database } from './schema.ts';
 
 /** Repositories bound to one executor: the pool, or one open transaction. */
@@ -47,6 +49,8 @@ export class Repositories {
   readonly toview: ToviewRepository;
   readonly historySearch: HistorySearchRepository;
   readonly outbox: OutboxRepository;
+  readonly adminLists: AdminListRepository;
+  readonly analytics: AnalyticsRepository;
 
   /** The executor itself, for statements that belong to no repository (SAVEPOINT, …). */
   constructor(readonly db: Kysely<Database>) {
@@ -71,6 +75,8 @@ export class Repositories {
     this.toview = new ToviewRepository(db);
     this.historySearch = new HistorySearchRepository(db);
     this.outbox = new OutboxRepository(db);
+    this.adminLists = new AdminListRepository(db);
+    this.analytics = new AnalyticsRepository(db);
   }
 }
 

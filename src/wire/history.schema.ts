@@ -190,6 +190,10 @@ export type HistoryEntry = Static<typeof HistoryEntry>;
 
 export const HistoryList = Type.Array(HistoryEntry);
 
+/** `data` of `/x/v2/history/shadow`: whether recording is paused (§7.5), a bare boolean. */
+export const HistoryShadowData = Type.Boolean();
+export type HistoryShadowData = Static<typeof HistoryShadowData>;
+
 /** `data` of `/x/player/v2` and `/x/player/wbi/v2` (§8.1). */
 export const PlayerData = Wire({
   aid: Type.Integer(),

@@ -51,3 +51,17 @@ export const CookieRefreshData = Wire({
   refresh_token: Type.String(),
 });
 export type CookieRefreshData = Static<typeof CookieRefreshData>;
+
+/**
+ * The whole answer of `/login/exit/v2` (CONTRACT §10.4), which has its own envelope: `{code, status, ts}`
+ * plus `data` on success or `message` on failure (2202, wrong `biliCSRF`); no `ttl`.
+ */
+export const LogoutResponse = Wire({
+  code: Type.Integer(),
+  status: Type.Boolean(),
+  /** Unix seconds. */
+  ts: Type.Integer(),
+  message: Type.Optional(Type.String()),
+  data: Type.Optional(Wire({ redirectUrl: Type.String() })),
+});
+export type LogoutResponse = Static<typeof LogoutResponse>;

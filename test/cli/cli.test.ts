@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -44,6 +45,8 @@ describe.each(dialects())('replay CLI (%s)', (dialect) => {
     expect(added.stdout).toContain('created user mid=777 uname=cliuser');
     await expect(replay(['--db', db.target, 'user', 'add', '--uname', 'cliuser'])).rejects.toMatchObject({
       code: 2,
+      // A BiliError in English words with its code, the web UI's wording.
+      stderr: 'replay: That name is already taken: uname cliuser (code -652)\n',
     });
 
     const archive = await replay([
@@ -178,5 +181,93 @@ describe('replay CLI configuration errors', () => {
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr).toMatch(/^replay: cannot open the database: .*ECONNREFUSED/);
     expect(unreachable.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('replay CLI: version, help, unknown commands, log format', () => {
+  it('--version and -v print the version of package.json', async () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    expect((await replay(['--version'])).stdout).toBe(`${pkg.version}\n`);
+    expect((await replay(['-v'])).stdout).toBe(`${pkg.version}\n`);
+  });
+
+  it('`replay help` is `replay --help`', async () => {
+    const help = await replay(['help']);
+    expect(help.stdout).toBe((await replay(['--help'])).stdout);
+    expect(help.stdout).toMatch(/^Usage: replay \[options\] \[command\]/);
+    expect(help.stdout).toMatch(/-v, --version/);
+  });
+
+  it('an unknown command is named, with the nearest one and where the list is; exit 1, nothing served', async () => {
+    const typo = (await replay(['--db', ':memory:', 'migrat']).catch((e: unknown) => e)) as {
+      code: number;
+      stdout: string;
+      stderr: string;
+    };
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toBe(
+      `error: unknown command 'migrat' (Did you mean migrate?)\n` +
+        `Run "replay help" to list the commands, or "replay help <command>" for one of them.\n`,
+    );
+    expect(typo.stdout).toBe('');
+    const unknown = (await replay(['frobnicate']).catch((e: unknown) => e)) as {
+      code: number;
+      stderr: string;
+    };
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^error: unknown command 'frobnicate'\nRun "replay help"/);
+  });
+
+  /** Runs `serve` with stdout a pipe (not a terminal), asks for `nav?access_key=…`, returns what it printed. */
+  async function serveOnce(env: Record<string, string>): Promise<string> {
+    const port = await freePort();
+    const child = spawn(
+      process.execPath,
+      [BIN, 'serve', '--db', ':memory:', '--port', String(port), '--no-demo'],
+      {
+        env: { ...ENV, ...env },
+      },
+    );
+    try {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      const deadline = Date.now() + 20_000;
+      while (!out.includes('Admin API docs') && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(
+        (await fetch(`http://127.0.0.1:${port}/x/web-interface/nav?access_key=do-not-log-me`)).status,
+      ).toBe(200);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      return out;
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }
+
+  it('logs JSON lines when stdout is not a terminal, one request line at debug, without the query', async () => {
+    const out = await serveOnce({ REPLAY_LOG_LEVEL: 'debug' });
+    const entries = out
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { level: number; msg: string; path?: string; statusCode?: number });
+    expect(entries.find((e) => e.msg.startsWith('Server listening at'))).toMatchObject({ level: 30 });
+    const requests = entries.filter((e) => e.path !== undefined);
+    expect(requests).toEqual([
+      expect.objectContaining({ level: 20, path: '/x/web-interface/nav', statusCode: 200 }),
+    ]);
+    expect(out).not.toContain('do-not-log-me');
+    // The start-up lines for people stay plain text.
+    expect(out).toMatch(/^Replay listening on http:\/\/127\.0\.0\.1:\d+/m);
+  });
+
+  it('REPLAY_LOG_FORMAT=pretty: one readable line an entry; at info no request lines', async () => {
+    const out = await serveOnce({ REPLAY_LOG_LEVEL: 'info', REPLAY_LOG_FORMAT: 'pretty' });
+    expect(out).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: Server listening at http:\/\/127\.0\.0\.1:\d+$/m);
+    expect(out).not.toMatch(/^\{/m);
+    expect(out).not.toContain('/x/web-interface/nav');
   });
 });

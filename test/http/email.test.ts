@@ -135,14 +135,12 @@ describe.each(dialects())('notification e-mail (%s)', (dialect) => {
 
   it('the signed-in user reads and sets the address and opt-out; bad input is -400 and stores nothing', async () => {
     const me = await actor('self');
-    const read = await me.client.get<{ code: number; data: MailSettingsData }>('/x/replay/notify/mail');
+    const read = await me.client.notify.mail();
     expect(read.code).toBe(0);
     expectWire(MailSettingsData, read.data);
     expect(read.data).toEqual({ email: '', opt_out: false, enabled: true });
 
-    const set = await me.client.post<{ code: number; data: MailSettingsData }>('/x/replay/notify/mail', {
-      email: 'self@example.test',
-    });
+    const set = await me.client.notify.setMail({ email: 'self@example.test' });
     expect(set.code).toBe(0);
     expect(set.data).toEqual({ email: 'self@example.test', opt_out: false, enabled: true });
     const bad = await me.client.post<{ code: number; message: string }>('/x/replay/notify/mail', {
@@ -192,6 +190,7 @@ describe.each(dialects())('notification e-mail (%s)', (dialect) => {
     expect(toAlice[0]!.from).toBe('noreply@replay.test');
     expect(subject(toAlice[0]!)).toBe(`${bob.uname} replied to you`);
     expect(text(toAlice[0]!)).toContain(`bob answers, cc @${owner.uname}`);
+    expect(text(toAlice[0]!)).toMatch(new RegExp(`/video/av${aid}#reply\\d+`));
     // The owner: the root comment on their video (a reply notice) and the @mention. Both go out, in one
     // mail or, when the first was sent before the mention was committed, in two a digest window apart.
     const ownerText = () => mailsTo('owner@example.test').map(text).join('\n');
@@ -231,17 +230,15 @@ describe.each(dialects())('notification e-mail (%s)', (dialect) => {
   it('opt-out stops the mail, also for items queued before it; opting in again resumes', async () => {
     const erin = await actor('erin');
     const frank = await actor('frank');
-    await erin.client.post('/x/replay/notify/mail', { email: 'erin@example.test' });
-    const opted = await erin.client.post<{ code: number; data: MailSettingsData }>('/x/replay/notify/mail', {
-      opt_out: 1,
-    });
+    await erin.client.notify.setMail({ email: 'erin@example.test' });
+    const opted = await erin.client.notify.setMail({ optOut: true });
     expect(opted.data).toEqual({ email: 'erin@example.test', opt_out: true, enabled: true });
     const root = await add(erin, 'erin posts');
     await add(frank, `@${erin.uname} hello`, { root, parent: root });
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(mailsTo('erin@example.test')).toHaveLength(0);
 
-    await erin.client.post('/x/replay/notify/mail', { opt_out: 0 });
+    await erin.client.notify.setMail({ optOut: false });
     await add(frank, 'after opting in again', { root, parent: root });
     await waitFor(() => mailsTo('erin@example.test').length >= 1);
     expect(text(mailsTo('erin@example.test')[0]!)).toContain('after opting in again');

@@ -4,6 +4,8 @@ import { createClient } from '../../src/client/index.ts';
 import type { BiliClient } from '../../src/client/index.ts';
 import { dialects, startTestServer } from '../support/harness.ts';
 import type { TestServer } from '../support/harness.ts';
+import { expectWire } from '../support/wire.ts';
+import { HistoryShadowData } from '../../src/wire/history.schema.ts';
 
 const OK = { code: 0, message: '0', ttl: 1 };
 const TABS = [
@@ -328,7 +330,9 @@ describe.each(dialects())('history over HTTP (%s)', (dialect) => {
   describe('shadow (pause recording)', () => {
     it('while paused, reports and heartbeats succeed and store nothing; resuming records again', async () => {
       const { client, mid } = await s.signedIn();
-      expect(await client.history.shadow()).toEqual({ ...OK, data: false });
+      const paused = await client.history.shadow();
+      expect(paused).toEqual({ ...OK, data: false });
+      expectWire(HistoryShadowData, paused.data);
       expect(await client.history.report({ aid: 300001, cid: 3000011, progress: 10 })).toEqual(OK);
 
       expect(await client.history.setShadow(true)).toEqual(OK);

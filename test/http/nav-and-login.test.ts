@@ -6,6 +6,7 @@ import type { TestServer } from '../support/harness.ts';
 import { ensureWebBuilt } from '../support/web-build.ts';
 import { expectWire } from '../support/wire.ts';
 import { NavData as NavDataSchema, NavLoggedOut } from '../../src/wire/account.schema.ts';
+import { LogoutResponse } from '../../src/wire/passport.schema.ts';
 
 describe.each(dialects())('identity over HTTP (%s)', (dialect) => {
   let s: TestServer;
@@ -259,6 +260,8 @@ describe.each(dialects())('identity over HTTP (%s)', (dialect) => {
       const wrong = await browser.post<Record<string, unknown>>('/login/exit/v2', { biliCSRF: 'nope' });
       expect(wrong).toMatchObject({ code: 2202, status: false, message: 'csrf 请求非法' });
       expect(typeof wrong['ts']).toBe('number');
+      expectWire(LogoutResponse, wrong);
+      expect(Object.keys(wrong)).toEqual(['code', 'status', 'ts', 'message']);
       expect((await stolen.nav()).code).toBe(0);
 
       const out = await browser.logout();
@@ -268,6 +271,8 @@ describe.each(dialects())('identity over HTTP (%s)', (dialect) => {
         ts: Math.floor(s.clock.nowMs() / 1000),
         data: { redirectUrl: 'javascript:history.go(-1)' },
       });
+      expectWire(LogoutResponse, out);
+      expect(Object.keys(out)).toEqual(['code', 'status', 'ts', 'data']);
       expect(browser.cookies['SESSDATA']).toBeUndefined();
       // The copied cookie no longer works: the session is gone from the server, not only from the browser.
       expect((await stolen.nav()).code).toBe(-101);

@@ -180,6 +180,59 @@ describe.each(dialects())('comment moderation through the admin API (%s)', (dial
     expect(anonymous.status).toBe(401);
   });
 
+  it('the grouped queue shows each reported comment once, with every report and who filed it', async () => {
+    const oid = await newArea();
+    const target = await post(viewer.client, oid, 'grouped target');
+    const other = await post(viewer.client, oid, 'other target');
+    const filers = [await s.signedIn(), await s.signedIn()];
+    expect((await filers[0]!.client.reply.report({ type: 1, oid, rpid: target, reason: 1 })).code).toBe(0);
+    s.clock.advance(1);
+    expect((await filers[1]!.client.reply.report({ type: 1, oid, rpid: target, reason: 7 })).code).toBe(0);
+    expect((await filers[1]!.client.reply.report({ type: 1, oid, rpid: other, reason: 4 })).code).toBe(0);
+    const groups = (await s.admin.moderation.reportGroups({ limit: 200 })).items.filter((g) => g.oid === oid);
+    expect(groups.map((g) => [g.rpid, g.count, g.pending, g.resolved])).toEqual([
+      [other, 1, 1, false],
+      [target, 2, 2, false],
+    ]);
+    const grouped = groups[1]!;
+    expect(grouped.reports.map((r) => [r.reporter.mid, r.reason, r.reason_text])).toEqual([
+      [filers[1]!.mid, 7, '人身攻击'],
+      [filers[0]!.mid, 1, '垃圾广告'],
+    ]);
+    expect(grouped.reports[0]!.reporter.uname).not.toBe('');
+    expect(grouped.reply).toMatchObject({ rpid: target, author: { mid: viewer.mid }, deleted: false });
+    // Paging by comment: one group per page, exact.
+    const first = await s.admin.moderation.reportGroups({ limit: 1 });
+    const second = await s.admin.moderation.reportGroups({ limit: 1, cursor: first.next! });
+    expect(second.items[0]!.rpid).toBeLessThan(first.items[0]!.rpid);
+  });
+
+  it('a reported comment deleted by its author shows as resolved and deleted, its reports still listed', async () => {
+    const oid = await newArea();
+    const rpid = await post(viewer.client, oid, 'soon gone');
+    const filer = await s.signedIn();
+    expect((await filer.client.reply.report({ type: 1, oid, rpid, reason: 2 })).code).toBe(0);
+    const before = (await s.admin.moderation.reportGroups({ limit: 200 })).items.find(
+      (g) => g.rpid === rpid,
+    )!;
+    expect([before.resolved, before.reply!.deleted]).toEqual([false, false]);
+    expect((await viewer.client.reply.del({ type: 1, oid, rpid })).code).toBe(0);
+    const after = (await s.admin.moderation.reportGroups({ limit: 200 })).items.find((g) => g.rpid === rpid)!;
+    expect(after).toMatchObject({ resolved: true, pending: 1, reply: { rpid, deleted: true } });
+    // Resolving it deletes nothing more and closes the report.
+    expect(await s.admin.moderation.resolve(rpid, 'delete')).toEqual({
+      rpid,
+      action: 'delete',
+      resolved: 1,
+      deleted: false,
+    });
+    expect((await s.admin.moderation.reportGroups({ limit: 200 })).items.some((g) => g.rpid === rpid)).toBe(
+      false,
+    );
+    const all = (await s.admin.moderation.reportGroups({ status: 'all', limit: 200 })).items;
+    expect(all.find((g) => g.rpid === rpid)).toMatchObject({ resolved: true, pending: 0 });
+  });
+
   it('the duplicate window is configurable (0 turns it off)', async () => {
     const off = await startTestServer(dialect, { ...NO_LIMITS, duplicateWindowSeconds: 0 });
     const short = await startTestServer(dialect, { ...NO_LIMITS, duplicateWindowSeconds: 60 });

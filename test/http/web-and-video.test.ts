@@ -5,6 +5,8 @@ import type { AdminArchive } from '../../src/client/index.ts';
 import { MEDIA_ROOT, UI_CSP, WEB_ROOT } from '../../src/http/web/web.routes.ts';
 import { dialects, startTestServer } from '../support/harness.ts';
 import type { TestServer } from '../support/harness.ts';
+import { expectWire } from '../support/wire.ts';
+import { VideoViewData } from '../../src/wire/video.schema.ts';
 import { ensureWebBuilt } from '../support/web-build.ts';
 
 describe.each(dialects())('video info and the web UI over HTTP (%s)', (dialect) => {
@@ -34,7 +36,7 @@ describe.each(dialects())('video info and the web UI over HTTP (%s)', (dialect) 
       const body = await s.anonymous().video.view({ bvid: archive.bvid });
       expect(body).toMatchObject({ code: 0, message: '0', ttl: 1 });
       const dimension = { width: 1920, height: 1080, rotate: 0 };
-      expect(body.data).toEqual({
+      const expected = {
         bvid: archive.bvid,
         aid: archive.aid,
         videos: 2,
@@ -78,7 +80,11 @@ describe.each(dialects())('video info and the web UI over HTTP (%s)', (dialect) 
           dimension,
         })),
         subtitle: { allow_submit: false, list: [] },
-      });
+      };
+      expect(body.data).toEqual(expected);
+      // Same fields in the same order: the schema's serialiser neither drops nor moves any.
+      expect(JSON.stringify(body.data)).toBe(JSON.stringify(expected));
+      expectWire(VideoViewData, body.data);
       expect((await s.anonymous().video.view({ aid: archive.aid })).data).toEqual(body.data);
       const wbi = await s.anonymous().get<typeof body>('/x/web-interface/wbi/view', { aid: archive.aid });
       expect(wbi.data).toEqual(body.data);

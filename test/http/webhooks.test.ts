@@ -291,4 +291,41 @@ describe.each(dialects())('webhooks (%s)', (dialect) => {
     expect(r.byPath('/toggle').map((x) => x.json.data['rpid'])).toEqual([rpid]);
     await s.admin.webhooks.remove(ep.id);
   });
+
+  it('retention: finished deliveries, their log and processed events are pruned; pending work is not', async () => {
+    const count = async (table: 'outbox_events' | 'webhook_deliveries' | 'webhook_attempts') =>
+      Number(
+        (
+          await s.handle.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    expect(await count('webhook_attempts')).toBeGreaterThan(0);
+    await s.handle.db
+      .insertInto('webhook_deliveries')
+      .values({
+        endpoint_id: 999_999,
+        event_id: 'still-pending',
+        type: 'comment.posted',
+        payload: '{}',
+        time: 0,
+        state: 'pending',
+        attempts: 2,
+        next_at: Date.now() + 86_400_000,
+      })
+      .execute();
+    // Nothing is old enough yet.
+    expect(await s.store.outbox.prune(0, 0)).toBe(0);
+    const deleted = await s.store.outbox.prune(
+      Math.floor(s.clock.nowMs() / 1000) + 86_400,
+      Date.now() + 2 * 86_400_000,
+    );
+    expect(deleted).toBeGreaterThan(0);
+    expect(await count('outbox_events')).toBe(0);
+    expect(await count('webhook_attempts')).toBe(0);
+    const left = await s.handle.db.selectFrom('webhook_deliveries').select('event_id').execute();
+    expect(left.map((r) => r.event_id)).toEqual(['still-pending']);
+  });
 });

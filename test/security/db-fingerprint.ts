@@ -3,10 +3,11 @@ import type { DbHandle } from '../../src/store/database.ts';
 
 /**
  * Counters of the rate limiters are meant to change on a rejected request (a failed sign-in counts toward
- * -625); the migration bookkeeping never changes. Everything else is the data a rejected request must
- * leave alone.
+ * -625); the migration bookkeeping never changes; each node republishes its online-viewer counts on a
+ * timer (PostgreSQL), whatever requests arrive. Everything else is the data a rejected request must leave
+ * alone.
  */
-const IGNORED = new Set(['rate_limits', 'kysely_migration', 'kysely_migration_lock']);
+const IGNORED = new Set(['rate_limits', 'kysely_migration', 'kysely_migration_lock', 'online_counts']);
 
 /** One hash per table of its rows, order-independent: equal fingerprints mean equal contents. */
 export type Fingerprint = Record<string, string>;

@@ -716,6 +716,24 @@ const ENDPOINTS: Endpoint[] = [
   },
   {
     method: 'GET',
+    path: '/x/web/data/archive_diagnose/compare',
+    params: () => ({ size: '5', t: '0' }),
+    codes: [0, -101, -400],
+  },
+  {
+    method: 'GET',
+    path: '/x/replay/history/totals',
+    params: () => ({ from: '2026-01-01', to: '2026-01-31' }),
+    codes: [0, -101, -400],
+  },
+  {
+    method: 'GET',
+    path: '/x/replay/archive/analytics',
+    params: (f) => ({ aid: String(f.aid) }),
+    codes: [0, -101, -400, -403, -404],
+  },
+  {
+    method: 'GET',
     path: '/x/web-interface/history/search',
     params: () => ({ keyword: 'a', pn: '1', ps: '20', business: 'archive', add_time_start: '0' }),
     codes: [0, -101, -400],
@@ -1002,19 +1020,30 @@ const ENDPOINTS: Endpoint[] = [
     notFoundPage: true,
   },
   // A UI page visit without a buvid3 issues one (and stores it): the page's Set-Cookie.
-  ...['/', '/history', '/login', '/admin', '/register', '/account'].map((path): Endpoint => ({
-    method: 'GET',
-    path,
-    params: () => ({ go_url: '/' }),
-    codes: [-400],
-    kind: 'html',
-    pageWrites: true,
-  })),
+  ...['/', '/history', '/watchlater', '/inbox', '/login', '/admin', '/register', '/account'].map(
+    (path): Endpoint => ({
+      method: 'GET',
+      path,
+      params: () => ({ go_url: '/' }),
+      codes: [-400],
+      kind: 'html',
+      pageWrites: true,
+    }),
+  ),
   {
     method: 'GET',
     path: '/video/BV1xx411c7mD',
     route: '/video/:id',
     params: () => ({ p: '1' }),
+    codes: [-400, -404],
+    kind: 'html',
+    pageWrites: true,
+  },
+  {
+    method: 'GET',
+    path: '/video/BV1xx411c7mD/stats',
+    route: '/video/:id/stats',
+    params: () => ({}),
     codes: [-400, -404],
     kind: 'html',
     pageWrites: true,

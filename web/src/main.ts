@@ -31,6 +31,13 @@ const ROUTES: Route[] = [
     section: 'video',
     render: (main, m) => renderWatchPage(main, decodeURIComponent(m[1]!)),
   },
+  {
+    pattern: /^\/video\/([^/]+)\/stats$/,
+    section: 'video',
+    // Loaded on demand: the chart library is only this page's.
+    render: (main, m) =>
+      import('./pages/stats.page.ts').then((p) => p.renderStatsPage(main, decodeURIComponent(m[1]!))),
+  },
   { pattern: /^\/history$/, section: 'history', render: (main) => renderHistoryPage(main) },
   { pattern: /^\/watchlater$/, section: 'history', render: (main) => renderWatchLaterPage(main) },
   { pattern: /^\/inbox$/, section: 'inbox', render: (main) => renderInboxPage(main) },

@@ -52,7 +52,15 @@ export function adminRoutes(services: Services, adminToken: string) {
           response: { 200: User, ...errors },
         },
       },
-      async (request) => userOut(await services.users.update(request.params.mid, request.body)),
+      async (request) => {
+        // A change of `banned` is a moderator action: audited in the update's transaction.
+        const { banned, ...rest } = request.body;
+        return userOut(
+          banned === undefined
+            ? await services.users.update(request.params.mid, rest)
+            : await services.moderation.setBanned(request.params.mid, banned, rest),
+        );
+      },
     );
 
     app.post(
@@ -108,7 +116,7 @@ export function adminRoutes(services: Services, adminToken: string) {
       },
       async (request) =>
         areaOut(
-          await services.catalog.putArea(
+          await services.moderation.putArea(
             request.params.type,
             request.params.oid,
             request.body.owner_mid,

@@ -4,6 +4,7 @@ import Type from 'typebox';
 import { BiliError } from '../../errors.ts';
 import type { Services } from '../../services/services.ts';
 import { requireAdminToken } from './admin-auth.ts';
+import { adminListRoutes } from './admin-lists.routes.ts';
 import { AdminError } from './admin.schemas.ts';
 import {
   ReportList,
@@ -98,6 +99,7 @@ export function moderationRoutes(services: Services, adminToken: string) {
         return reply.status(204).send(null);
       },
     );
+    adminListRoutes(scope, services);
     done();
   };
 }

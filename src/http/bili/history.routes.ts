@@ -10,7 +10,7 @@ import { done, ok } from '../envelope.ts';
 import { HISTORY_TABS, cursorItem, historyEntry, playerData } from '../mappers/history.mapper.ts';
 import { Id, Int, Params, Str } from '../params.ts';
 import { DoneEnvelope, Envelope } from '../../wire/envelope.schema.ts';
-import { HistoryCursorData, HistoryList, PlayerData } from '../../wire/history.schema.ts';
+import { HistoryCursorData, HistoryList, HistoryShadowData, PlayerData } from '../../wire/history.schema.ts';
 import type { HistoryCursor } from '../../wire/history.schema.ts';
 
 const Opt = Type.Optional;
@@ -144,6 +144,7 @@ export function historyRoutes(scope: FastifyInstance, services: Services, config
           w_video_duration: Seconds(),
           w_last_play_progress_time: Seconds(-1),
         }),
+        response: { 200: DoneEnvelope },
       },
     },
     async (request) => {
@@ -198,6 +199,7 @@ export function historyRoutes(scope: FastifyInstance, services: Services, config
           outer: Count(),
           session: Opt(Str({ maxLength: 64 })),
         }),
+        response: { 200: DoneEnvelope },
       },
     },
     async (request) => {
@@ -280,7 +282,10 @@ export function historyRoutes(scope: FastifyInstance, services: Services, config
 
   app.post(
     '/x/v2/history/clear',
-    { config: { bili: { auth: 'required', modes: ['cookie'], write: true } } },
+    {
+      config: { bili: { auth: 'required', modes: ['cookie'], write: true } },
+      schema: { response: { 200: DoneEnvelope } },
+    },
     async (request) => {
       await history.clear(request.identity!.mid);
       return done();
@@ -291,7 +296,10 @@ export function historyRoutes(scope: FastifyInstance, services: Services, config
     '/x/v2/history/shadow/set',
     {
       config: { bili: { auth: 'required', modes: ['cookie'], write: true } },
-      schema: { querystring: Params({ switch: Opt(Str({ maxLength: 8 })) }) },
+      schema: {
+        querystring: Params({ switch: Opt(Str({ maxLength: 8 })) }),
+        response: { 200: DoneEnvelope },
+      },
     },
     async (request) => {
       await history.setPaused(request.identity!.mid, parseSwitch(request.query.switch));
@@ -301,7 +309,10 @@ export function historyRoutes(scope: FastifyInstance, services: Services, config
 
   app.get(
     '/x/v2/history/shadow',
-    { config: { bili: { auth: 'required', modes: ['cookie'] } } },
+    {
+      config: { bili: { auth: 'required', modes: ['cookie'] } },
+      schema: { response: { 200: Envelope(HistoryShadowData) } },
+    },
     async (request) => ok(await history.isPaused(request.identity!.mid)),
   );
 

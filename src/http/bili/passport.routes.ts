@@ -8,6 +8,7 @@ import { DoneEnvelope, Envelope } from '../../wire/envelope.schema.ts';
 import {
   CookieInfoData,
   CookieRefreshData,
+  LogoutResponse,
   PasswordLoginData,
   QrGenerateData,
   QrPollData,
@@ -94,6 +95,7 @@ export function passportRoutes(app: FastifyInstance, services: Services): void {
           username: Str({ maxLength: 64 }),
           password: Str({ maxLength: 256 }),
         }),
+        response: { 200: DoneEnvelope },
       },
     },
     async (request) => {
@@ -187,14 +189,18 @@ export function passportRoutes(app: FastifyInstance, services: Services): void {
   // CONTRACT.md §10.4: its own envelope `{code, status, ts, data}`; 2202 for a wrong biliCSRF.
   app.post(
     '/login/exit/v2',
-    { config: { bili: { auth: 'optional', modes: ['cookie'] } } },
+    {
+      config: { bili: { auth: 'optional', modes: ['cookie'] } },
+      // The not-signed-in HTML page is a string, which Fastify sends without this serialiser.
+      schema: { response: { 200: LogoutResponse } },
+    },
     async (request, reply) => {
       const ts = Math.floor(services.clock.nowMs() / 1000);
       const identity = request.identity;
       if (!identity) return reply.type('text/html; charset=utf-8').send(passwordLoginPage('/'));
       const params = request.query as Record<string, unknown>;
       if (params['biliCSRF'] !== identity.session.csrf) {
-        return { code: 2202, status: false, ts, message: messageOf(2202) };
+        return { code: 2202, status: false, ts, message: messageOf(2202) } satisfies LogoutResponse;
       }
       await services.sessions.end(identity.token);
       clearWebCookies(reply);
@@ -202,7 +208,7 @@ export function passportRoutes(app: FastifyInstance, services: Services): void {
         typeof params['gourl'] === 'string' && params['gourl']
           ? params['gourl']
           : 'javascript:history.go(-1)';
-      return { code: 0, status: true, ts, data: { redirectUrl: gourl } };
+      return { code: 0, status: true, ts, data: { redirectUrl: gourl } } satisfies LogoutResponse;
     },
   );
 }

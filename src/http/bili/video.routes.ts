@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import type { Config } from '../../config.ts';
 import type { Services } from '../../services/services.ts';
+import { Envelope } from '../../wire/envelope.schema.ts';
+import { VideoViewData } from '../../wire/video.schema.ts';
 import { ok } from '../envelope.ts';
 import { videoView } from '../mappers/video.mapper.ts';
 import { Id, Params, Str } from '../params.ts';
@@ -20,6 +22,7 @@ export function videoRoutes(scope: FastifyInstance, services: Services, config: 
         config: { bili: { auth: 'none' } },
         schema: {
           querystring: Params({ aid: Type.Optional(Id()), bvid: Type.Optional(Str({ maxLength: 16 })) }),
+          response: { 200: Envelope(VideoViewData) },
         },
       },
       async (request) => {

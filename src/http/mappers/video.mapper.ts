@@ -1,15 +1,17 @@
 import type { VideoView } from '../../services/video.service.ts';
+import type { Dimension } from '../../wire/history.schema.ts';
+import type { VideoViewData } from '../../wire/video.schema.ts';
 import { faceUrl } from './account.mapper.ts';
 
 /** Replay stores no frame size; players assume a landscape 1080p frame for an archive without one. */
-const DIMENSION = { width: 1920, height: 1080, rotate: 0 } as const;
+const DIMENSION: Dimension = { width: 1920, height: 1080, rotate: 0 };
 
 /**
  * `data` of `GET /x/web-interface/view` (Bilibili's video-info endpoint, bilibili-API-collect
  * docs/video/info.md): the fields a watch page needs, named as Bilibili names them. Counters Replay does
  * not keep (coins, favourites, danmaku…) are 0.
  */
-export function videoView(v: VideoView, publicUrl: string) {
+export function videoView(v: VideoView, publicUrl: string): VideoViewData {
   const { archive, pages, owner } = v;
   return {
     bvid: archive.bvid,

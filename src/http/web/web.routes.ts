@@ -12,6 +12,7 @@ export const MEDIA_ROOT = fileURLToPath(new URL('../../../assets/media/', import
 export const UI_PAGES = [
   '/',
   '/video/:id',
+  '/video/:id/stats',
   '/bangumi/play/:id',
   '/cheese/play/:id',
   '/history',

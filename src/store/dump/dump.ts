@@ -66,7 +66,7 @@ export async function databaseTables(handle: DbHandle): Promise<string[]> {
 }
 
 /** Column name → declared type (lower case), in table order. */
-async function columnTypes(
+export async function columnTypes(
   db: AnyDb,
   dialect: DbHandle['dialect'],
   table: string,
@@ -93,7 +93,7 @@ function encodeValue(value: unknown): unknown {
   return JSON.stringify(value);
 }
 
-function encodeRow(row: Row): Row {
+export function encodeRow(row: Row): Row {
   const out: Row = {};
   for (const [k, v] of Object.entries(row)) out[k] = encodeValue(v);
   return out;
@@ -335,7 +335,7 @@ export async function importDump(
   return result;
 }
 
-function decodeRow(
+export function decodeRow(
   row: Row,
   columns: Map<string, string>,
   dialect: DbHandle['dialect'],
@@ -408,7 +408,7 @@ async function insertBatch(
 }
 
 /** Moves every PostgreSQL sequence past the ids the import wrote, or the next insert would collide. */
-async function resyncSequences(trx: Transaction<unknown>): Promise<void> {
+export async function resyncSequences(trx: Transaction<unknown>): Promise<void> {
   const db = trx as unknown as AnyDb;
   const { rows } = await sql<{ table: string; column: string; seq: string | null }>`
     SELECT table_name AS table, column_name AS column, pg_get_serial_sequence(quote_ident(table_name), column_name) AS seq

@@ -15,6 +15,9 @@ import * as notices from './2026-12-05-07-notices.ts';
 import * as accounts from './2026-12-05-08-accounts.ts';
 import * as onlineAndToview from './2026-12-05-09-online-and-toview.ts';
 import * as outbox from './2026-12-05-10-outbox.ts';
+import * as toolkit from './2026-12-05-11-toolkit.ts';
+import * as analytics from './2026-12-05-12-analytics.ts';
+import * as auditLog from './2026-12-05-13-audit-log.ts';
 
 /** All migrations, in order. Names are dated and sort lexically; a released one is never edited. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -33,6 +36,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-05-08-accounts': accounts,
   '2026-12-05-09-online-and-toview': onlineAndToview,
   '2026-12-05-10-outbox': outbox,
+  '2026-12-05-11-toolkit': toolkit,
+  '2026-12-05-12-analytics': analytics,
+  '2026-12-05-13-audit-log': auditLog,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

@@ -245,6 +245,28 @@ export class OutboxRepository {
     return rows.map(normaliseEndpoint);
   }
 
+  /**
+   * Retention: fanned events, finished deliveries and log rows older than the cutoffs go (pending work
+   * never does). Returns the rows deleted.
+   */
+  async prune(beforeSeconds: number, beforeMs: number): Promise<number> {
+    const events = await this.db
+      .deleteFrom('outbox_events')
+      .where('fanned', '=', 1)
+      .where('time', '<', beforeSeconds)
+      .executeTakeFirst();
+    const deliveries = await this.db
+      .deleteFrom('webhook_deliveries')
+      .where('state', '<>', 'pending')
+      .where('next_at', '<', beforeMs)
+      .executeTakeFirst();
+    const attempts = await this.db
+      .deleteFrom('webhook_attempts')
+      .where('at', '<', beforeMs)
+      .executeTakeFirst();
+    return [events, deliveries, attempts].reduce((n, r) => n + Number(r.numDeletedRows), 0);
+  }
+
   // --- e-mail --------------------------------------------------------------------------------------
 
   async userMail(mids: readonly number[]): Promise<Map<number, UserMail>> {

@@ -2,6 +2,7 @@ import type SQLite from 'better-sqlite3';
 import type pg from 'pg';
 import type { DbHandle } from '../database.ts';
 import { OutboxRepository } from './outbox.repository.ts';
+import { SqliteAnalyticsBatch, writePostgresAnalytics } from './analytics-batch.ts';
 import type { NewOutboxEvent } from './outbox.repository.ts';
 
 /**
@@ -200,11 +201,13 @@ class SqliteWatchBatchWriter implements WatchBatchWriter {
     };
     const window = this.playWindowSeconds;
     const cap = this.anonymousCap;
+    const analytics = new SqliteAnalyticsBatch(this.db);
     return this.db.transaction((items: readonly WatchWrite[]) => {
       for (const item of items) {
         // changes = 0: the user paused history, and the event is not recorded either.
         const stored = item.history ? s.history.run(item.history).changes > 0 : false;
-        if (item.session) s.session.run(item.session);
+        // changes = 0: paused, and the watch analytics do not count the session either.
+        if (item.session && s.session.run(item.session).changes > 0) analytics.beat(item.session);
         if (item.event && stored) s.event.run(item.event);
         const p = item.play;
         if (!p) continue;
@@ -214,6 +217,7 @@ class SqliteWatchBatchWriter implements WatchBatchWriter {
         // changes = 0 when the conflict's WHERE kept the earlier count: a repeat within the window.
         if (s.play.run(play).changes > 0) s.view.run(p.aid);
       }
+      analytics.flush();
     });
   }
 }
@@ -221,6 +225,18 @@ class SqliteWatchBatchWriter implements WatchBatchWriter {
 /** Serialization failures and deadlocks are transient; the batch is retried as a whole. */
 const RETRYABLE = new Set(['40001', '40P01']);
 const ATTEMPTS = 3;
+
+async function retrying(work: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await work();
+      return;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (attempt >= ATTEMPTS || typeof code !== 'string' || !RETRYABLE.has(code)) throw error;
+    }
+  }
+}
 
 class PostgresWatchBatchWriter implements WatchBatchWriter {
   constructor(
@@ -231,15 +247,9 @@ class PostgresWatchBatchWriter implements WatchBatchWriter {
 
   async write(items: readonly WatchWrite[]): Promise<void> {
     const merged = mergeBatch(items);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.writeOnce(merged);
-        return;
-      } catch (error) {
-        const code = (error as { code?: unknown }).code;
-        if (attempt >= ATTEMPTS || typeof code !== 'string' || !RETRYABLE.has(code)) throw error;
-      }
-    }
+    await retrying(() => this.writeOnce(merged));
+    // The watch analytics after the batch, in their own transaction (docs/api/analytics.md).
+    await retrying(() => writePostgresAnalytics(this.pool, merged.sessions));
   }
 
   /** One statement, atomic on its own: no BEGIN/COMMIT round trips per batch. */

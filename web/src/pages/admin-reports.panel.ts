@@ -1,53 +1,104 @@
-import type { AdminReport, ReportStatus } from '../../../src/client/moderation-admin-api.ts';
+import type { AdminReportGroup } from '../../../src/client/moderation-admin-api.ts';
 import { av2bv } from '../../../src/client/bvid.ts';
 import { admin, adminErrorText } from '../api.ts';
 import { field, formatTime, h, statusLine } from '../dom.ts';
+import { pagedList, who } from './admin-lists.ts';
+import { reasonText } from './admin-reasons.ts';
 
-const STATUS_LABEL: Record<ReportStatus, string> = {
-  pending: 'Pending',
-  dismissed: 'Dismissed',
-  deleted: 'Comment deleted',
-};
+type Resolve = 'dismiss' | 'delete';
 
-/** The report queue: read what was reported and why, then dismiss the reports or delete the comment. */
+interface Card {
+  el: HTMLElement;
+  box: HTMLInputElement;
+  /** Marks the card done with the result text next to its controls. */
+  done(text: string, kind: 'ok' | 'error'): void;
+}
+
+/**
+ * The report queue, one card per reported comment with every report (reason in English, reporter's name
+ * and avatar). A comment already deleted by anyone is shown resolved, without a Delete button. Results show
+ * in the card (or next to the bulk bar), not at the top of the page.
+ */
 export function reportsPanel(): HTMLElement {
   const filter = h(
     'select',
     { name: 'status' },
     h('option', { value: 'pending' }, 'Pending'),
-    h('option', { value: 'dismissed' }, 'Dismissed'),
-    h('option', { value: 'deleted' }, 'Comment deleted'),
     h('option', { value: 'all' }, 'All'),
   );
-  const list = h('ol', { class: 'history-list', 'aria-label': 'Reports, newest first' });
-  const status = statusLine();
-  const more = h('button', { type: 'button', class: 'button secondary', hidden: true }, 'Load more');
-  let next: string | null = null;
+  const cards = new Map<number, Card>();
+  const selected = new Set<number>();
 
-  const load = async (reset: boolean) => {
-    if (reset) {
-      list.replaceChildren();
-      next = null;
-    }
-    more.disabled = true;
-    try {
-      const page = await admin().moderation.reports({
-        status: filter.value as ReportStatus | 'all',
-        limit: 50,
-        ...(next ? { before: next } : {}),
-      });
-      for (const item of page.items) list.append(reportCard(item, status, () => void load(true)));
-      next = page.next;
-      more.hidden = next === null;
-      if (list.childElementCount === 0) list.append(h('li', { class: 'empty' }, 'No reports here.'));
-    } catch (error) {
-      status.set(adminErrorText(error), 'error');
-    } finally {
-      more.disabled = false;
-    }
+  const count = h('span', { class: 'muted' }, 'None selected');
+  const dismissAll = h('button', { type: 'button', class: 'button secondary small' }, 'Dismiss selected');
+  const deleteAll = h('button', { type: 'button', class: 'button danger small' }, 'Delete selected comments');
+  const banAll = h('button', { type: 'button', class: 'button secondary small' }, 'Ban their authors');
+  const bulkStatus = statusLine();
+  const updateBar = () => {
+    count.textContent = selected.size ? `${selected.size} selected` : 'None selected';
+    dismissAll.disabled = deleteAll.disabled = banAll.disabled = selected.size === 0;
   };
-  filter.addEventListener('change', () => void load(true));
-  more.addEventListener('click', () => void load(false));
+  const select = (rpid: number, on: boolean) => {
+    if (on) selected.add(rpid);
+    else selected.delete(rpid);
+    updateBar();
+  };
+
+  const list = pagedList<AdminReportGroup>({
+    label: 'Reported comments',
+    empty: 'No reports here.',
+    load: (cursor) =>
+      admin().moderation.reportGroups({
+        status: filter.value as 'pending' | 'all',
+        limit: 30,
+        ...(cursor ? { cursor } : {}),
+      }),
+    render: (group) => {
+      const card = reportCard(group, select);
+      cards.set(group.rpid, card);
+      return card.el;
+    },
+  });
+  const reload = () => {
+    cards.clear();
+    selected.clear();
+    updateBar();
+    void list.reload();
+  };
+
+  const bulk = (
+    work: Promise<{ results: { rpid: number; ok: boolean; code: number; message: string }[] }>,
+    did: string,
+  ) => {
+    dismissAll.disabled = deleteAll.disabled = banAll.disabled = true;
+    work
+      .then(({ results }) => {
+        let ok = 0;
+        for (const r of results) {
+          const card = cards.get(r.rpid);
+          if (r.ok) ok++;
+          card?.done(r.ok ? `${did}.` : `Not done: ${r.message} (${r.code}).`, r.ok ? 'ok' : 'error');
+          selected.delete(r.rpid);
+        }
+        bulkStatus.set(`${did}: ${ok} of ${results.length}.`, ok === results.length ? 'ok' : 'error');
+      })
+      .catch((error: unknown) => bulkStatus.set(adminErrorText(error), 'error'))
+      .finally(updateBar);
+  };
+  dismissAll.addEventListener('click', () =>
+    bulk(admin().moderation.bulkResolve([...selected], 'dismiss'), 'Reports dismissed'),
+  );
+  deleteAll.addEventListener('click', () =>
+    bulk(admin().moderation.bulkResolve([...selected], 'delete'), 'Comment deleted'),
+  );
+  banAll.addEventListener('click', () =>
+    bulk(admin().moderation.bulkReplies([...selected], 'ban_author'), 'Author banned'),
+  );
+  updateBar();
+
+  const refresh = h('button', { type: 'button', class: 'button secondary small' }, 'Refresh');
+  refresh.addEventListener('click', reload);
+  filter.addEventListener('change', reload);
 
   const panel = h(
     'section',
@@ -57,69 +108,120 @@ export function reportsPanel(): HTMLElement {
       { class: 'toolbar' },
       h('h2', { id: 'reports-title' }, 'Reported comments'),
       field('Show', filter),
+      refresh,
     ),
-    status.el,
-    list,
-    h('div', { class: 'actions' }, more),
+    h(
+      'div',
+      { class: 'bulk-bar', role: 'group', 'aria-label': 'Selected reports' },
+      count,
+      dismissAll,
+      deleteAll,
+      banAll,
+      bulkStatus.el,
+    ),
+    list.el,
   );
-  panel.addEventListener('panel-shown', () => void load(true));
+  panel.addEventListener('panel-shown', reload);
   return panel;
 }
 
-function reportCard(
-  item: AdminReport,
-  status: ReturnType<typeof statusLine>,
-  reload: () => void,
-): HTMLElement {
+function reportCard(group: AdminReportGroup, select: (rpid: number, on: boolean) => void): Card {
+  const reply = group.reply;
   const where =
-    item.type === 1
-      ? h('a', { href: `/video/${av2bv(item.oid)}` }, `video av${item.oid}`)
-      : h('span', null, `area ${item.type}/${item.oid}`);
+    group.type === 1
+      ? h('a', { href: `/video/${av2bv(group.oid)}` }, `video av${group.oid}`)
+      : h('span', null, `area ${group.type}/${group.oid}`);
+  const status = statusLine();
+  const badge = h('span', { class: group.resolved ? 'badge' : 'badge warn' });
+  const box = h('input', { type: 'checkbox', 'aria-label': `Select comment ${group.rpid}` });
   const actions = h('div', { class: 'actions' });
-  if (item.status === 'pending') {
+  const setBadge = (resolved: boolean, deleted: boolean) => {
+    badge.textContent = !resolved ? 'Pending' : deleted ? 'Resolved · comment deleted' : 'Resolved';
+    badge.className = resolved ? 'badge' : 'badge warn';
+  };
+  setBadge(group.resolved, reply?.deleted ?? true);
+  const el = h(
+    'li',
+    { class: group.resolved ? 'card report resolved' : 'card report', 'data-rpid': group.rpid },
+    h(
+      'div',
+      { class: 'report-head' },
+      h('label', { class: 'select-box' }, box),
+      badge,
+      h('span', { class: 'muted' }, ` ${group.count} report(s), ${group.pending} open`),
+    ),
+    h('blockquote', { class: 'reported-message' }, reply ? reply.message : '(the comment is gone)'),
+    h(
+      'p',
+      { class: 'muted' },
+      `Comment ${group.rpid} by `,
+      reply ? who(reply.author) : 'unknown',
+      ' on ',
+      where,
+    ),
+    h(
+      'ul',
+      { class: 'report-reasons' },
+      group.reports.map((r) =>
+        h(
+          'li',
+          null,
+          h('strong', null, reasonText(r.reason)),
+          r.content ? `: ${r.content}` : '',
+          h('span', { class: 'muted' }, ` — `),
+          who(r.reporter),
+          h(
+            'span',
+            { class: 'muted' },
+            ` · ${formatTime(r.created_at)}${r.status === 'pending' ? '' : ` · ${r.status}`}`,
+          ),
+        ),
+      ),
+    ),
+    actions,
+    status.el,
+  );
+  box.addEventListener('change', () => select(group.rpid, box.checked));
+  const done = (text: string, kind: 'ok' | 'error') => {
+    status.set(text, kind);
+    if (kind === 'ok') {
+      actions.replaceChildren();
+      box.checked = false;
+      box.disabled = true;
+      el.classList.add('resolved');
+      setBadge(true, text.startsWith('Comment') || (reply?.deleted ?? true));
+    }
+  };
+  if (group.pending > 0) {
     const dismiss = h('button', { type: 'button', class: 'button secondary small' }, 'Dismiss');
-    const remove = h('button', { type: 'button', class: 'button danger small' }, 'Delete the comment');
-    const resolve = (action: 'dismiss' | 'delete') => {
-      dismiss.disabled = remove.disabled = true;
+    actions.append(dismiss);
+    // A comment already deleted (by anyone) has nothing left to delete: only its reports to close.
+    const remove =
+      reply && !reply.deleted
+        ? h('button', { type: 'button', class: 'button danger small' }, 'Delete the comment')
+        : null;
+    if (remove) actions.append(remove);
+    const resolve = (action: Resolve) => {
+      dismiss.disabled = true;
+      if (remove) remove.disabled = true;
       admin()
-        .moderation.resolve(item.rpid, action)
-        .then((r) => {
-          status.set(
+        .moderation.resolve(group.rpid, action)
+        .then((r) =>
+          done(
             action === 'delete'
-              ? `Comment ${item.rpid} deleted; ${r.resolved} report(s) closed.`
-              : `Reports of comment ${item.rpid} dismissed (${r.resolved}).`,
+              ? `Comment ${group.rpid} deleted; ${r.resolved} report(s) closed.`
+              : `Reports of comment ${group.rpid} dismissed (${r.resolved}).`,
             'ok',
-          );
-          reload();
-        })
+          ),
+        )
         .catch((error: unknown) => {
-          dismiss.disabled = remove.disabled = false;
+          dismiss.disabled = false;
+          if (remove) remove.disabled = false;
           status.set(adminErrorText(error), 'error');
         });
     };
     dismiss.addEventListener('click', () => resolve('dismiss'));
-    remove.addEventListener('click', () => resolve('delete'));
-    actions.append(dismiss, remove);
-  }
-  return h(
-    'li',
-    { class: 'card report', 'data-rpid': item.rpid },
-    h(
-      'p',
-      null,
-      h('span', { class: item.status === 'pending' ? 'badge warn' : 'badge' }, STATUS_LABEL[item.status]),
-      ' ',
-      h('strong', null, item.reason_text || `reason ${item.reason}`),
-      item.content ? `: ${item.content}` : '',
-    ),
-    h('blockquote', { class: 'reported-message' }, item.reply ? item.reply.message : '(the comment is gone)'),
-    h(
-      'p',
-      { class: 'muted' },
-      `Comment ${item.rpid} by mid ${item.reply?.mid ?? '?'} on `,
-      where,
-      ` · reported by mid ${item.reporter_mid} at ${formatTime(item.created_at)}`,
-    ),
-    actions,
-  );
+    remove?.addEventListener('click', () => resolve('delete'));
+  } else box.disabled = true;
+  return { el, box, done };
 }

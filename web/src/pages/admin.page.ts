@@ -6,6 +6,13 @@ import { setTitle } from '../layout.ts';
 import { tabs } from '../tabs.ts';
 import { actionForm, num, row } from './admin-kit.ts';
 import { reportsPanel } from './admin-reports.panel.ts';
+import {
+  archivesListSection,
+  areasListSection,
+  auditPanel,
+  commentsPanel,
+  usersListSection,
+} from './admin-lists.panel.ts';
 import { emotePackagesPanel, sensitiveWordsPanel } from './admin-moderation.panel.ts';
 
 /** The operator console: everything goes through the admin API with the token typed in here. */
@@ -23,7 +30,9 @@ export async function renderAdminPage(main: HTMLElement): Promise<void> {
     { key: 'users', label: 'Users', panel: usersPanel() },
     { key: 'archives', label: 'Archives', panel: archivesPanel() },
     { key: 'areas', label: 'Comment areas', panel: areasPanel() },
+    { key: 'comments', label: 'Comments', panel: commentsPanel() },
     { key: 'reports', label: 'Reports', panel: reportsPanel() },
+    { key: 'audit', label: 'Audit log', panel: auditPanel() },
     { key: 'words', label: 'Sensitive words', panel: sensitiveWordsPanel() },
     { key: 'emotes', label: 'Emote packages', panel: emotePackagesPanel() },
   ];
@@ -139,6 +148,7 @@ function usersPanel(): HTMLElement {
     { class: 'admin-grid' },
     h('section', { class: 'card' }, h('h2', null, 'Create a user'), create.form),
     h('section', { class: 'card' }, h('h2', null, 'Find a user'), find.form, shown),
+    usersListSection(),
   );
 }
 
@@ -272,6 +282,7 @@ function archivesPanel(): HTMLElement {
     { class: 'admin-grid' },
     h('section', { class: 'card' }, h('h2', null, 'Create an archive'), create.form),
     h('section', { class: 'card' }, h('h2', null, 'Find an archive'), find.form, shown),
+    archivesListSection(),
   );
 }
 
@@ -374,6 +385,7 @@ function areasPanel(): HTMLElement {
       find.form,
       shown,
     ),
+    areasListSection(),
   );
 }
 

@@ -3,6 +3,7 @@ import { bili, check, errorText, me, unwrap } from '../api.ts';
 import { confirmDialog, formatDuration, formatTime, h, localUrl, replace, statusLine } from '../dom.ts';
 import { setTitle } from '../layout.ts';
 import { historySearchBox } from './history-search.ts';
+import { watchTotalsLine } from './watch-totals.ts';
 
 const PAGE_SIZE = 20;
 
@@ -41,6 +42,7 @@ export async function renderHistoryPage(main: HTMLElement): Promise<void> {
     main,
     h('div', { class: 'toolbar' }, h('h1', null, 'History'), pauseButton, clearButton),
     h('p', null, h('a', { href: '/watchlater' }, 'Watch later')),
+    watchTotalsLine(),
     pausedNote,
     historySearchBox({ browse: [list, empty, moreRow], status, render: (item) => historyItem(item, status) }),
     status.el,

@@ -119,6 +119,9 @@ function renderWatch(
         ),
         episode?.nav ?? null,
         user ? watchLaterButton(view.aid) : null,
+        user && user.mid === view.owner.mid
+          ? h('a', { href: `/video/${view.bvid}/stats`, class: 'button secondary' }, 'Video stats')
+          : null,
         multi ? partsList(view, page) : null,
       ),
       comments,
@@ -149,7 +152,15 @@ function partsList(view: VideoViewData, current: VideoPage): HTMLElement {
               href: `/video/${view.bvid}?p=${p.page}`,
               'aria-current': p.cid === current.cid ? 'true' : undefined,
             },
-            h('span', null, h('span', { class: 'muted' }, `P${p.page} `), p.part),
+            // Uploaders often name parts "P1 …" themselves; the number is then not said twice.
+            h(
+              'span',
+              null,
+              new RegExp(`^P${p.page}(?!\\d)`, 'i').test(p.part)
+                ? null
+                : h('span', { class: 'muted' }, `P${p.page} `),
+              p.part,
+            ),
             h('span', { class: 'muted' }, formatDuration(p.duration)),
           ),
         ),

@@ -1,0 +1,112 @@
+/**
+ * How one heartbeat advances a play session's analytics (docs/api/analytics.md). Pure: the watch batch
+ * reads the session's state, calls `advance`, and adds the returned increments to the aggregates.
+ */
+
+/** Position buckets per part: the retention curve has this many points. */
+export const BUCKETS = 100;
+/** A play that lasted at least this long (watch time, s) did not "exit within 3 s". */
+export const KEPT_SECONDS = 3;
+
+/** Rounding slack between reported position and watch time in continuous playback, seconds. */
+const SLACK = 2;
+const COMPLETED = 1;
+const KEPT = 2;
+const HEX_LENGTH = BUCKETS / 4;
+const EMPTY = '0'.repeat(HEX_LENGTH);
+
+export interface SessionState {
+  /** UTC day number of the play's first heartbeat: every figure of the play is filed under it. */
+  day: number;
+  /** The session's watch time already counted, seconds. */
+  watched: number;
+  /** Covered buckets: a hex bitmap, bucket i is bit (i % 4) of hex digit floor(i / 4). */
+  covered: string;
+  flags: number;
+  /** The position of the previous heartbeat, seconds (the part's duration once finished). */
+  position: number;
+}
+
+export interface Beat {
+  /** Position, seconds; -1 = finished. */
+  played_time: number;
+  /** The session's cumulative watch time, seconds. */
+  real_played_time: number;
+  duration: number;
+  /** The heartbeat's time, Unix seconds. */
+  at: number;
+}
+
+export interface Advance {
+  state: SessionState;
+  /** Whether the session is new (a play). */
+  play: boolean;
+  watchTime: number;
+  newBuckets: number[];
+  completed: boolean;
+  kept: boolean;
+  /** False when nothing changed, so the batch can skip every write. */
+  changed: boolean;
+}
+
+export const dayOf = (unixSeconds: number): number => Math.floor(unixSeconds / 86_400);
+
+/**
+ * The heartbeat's watched interval is the watch time added since the previous one, ending at the
+ * reported position: `[position − Δwatch, position]`. So a seek (the position jumps, the watch time does
+ * not) covers nothing it skipped, and re-watching an already covered part adds watch time but no bucket.
+ * Players report whole seconds, so position and watch time drift apart by a second or two in ordinary
+ * playback: when the position moved forward by no more than the watch time plus that slack, the play
+ * was continuous and the interval starts at the previous position, leaving no holes in the curve.
+ */
+export function advance(prev: SessionState | undefined, beat: Beat): Advance {
+  const duration = beat.duration > 0 ? beat.duration : 0;
+  const watchedNow = Math.max(0, beat.real_played_time);
+  const delta = prev ? Math.max(0, watchedNow - prev.watched) : watchedNow;
+  const position = beat.played_time < 0 ? duration : Math.min(beat.played_time, duration);
+  const covered = prev ? prev.covered : EMPTY;
+  const newBuckets: number[] = [];
+  let bits = covered;
+  // A forward step within the slack is playback even when the whole-second watch time has not moved yet.
+  const continuous =
+    prev !== undefined && position > prev.position && position - prev.position <= delta + SLACK;
+  if (duration > 0 && (!prev || delta > 0 || continuous)) {
+    const from = continuous ? prev.position : Math.max(0, position - delta);
+    const first = Math.min(BUCKETS - 1, Math.floor((from * BUCKETS) / duration));
+    const last =
+      position > from
+        ? Math.min(BUCKETS - 1, Math.max(first, Math.ceil((position * BUCKETS) / duration) - 1))
+        : first;
+    const digits = bits.split('').map((d) => parseInt(d, 16));
+    for (let b = first; b <= last; b++) {
+      const mask = 1 << (b % 4);
+      const i = b >> 2;
+      if ((digits[i]! & mask) === 0) {
+        digits[i]! |= mask;
+        newBuckets.push(b);
+      }
+    }
+    if (newBuckets.length > 0) bits = digits.map((d) => d.toString(16)).join('');
+  }
+  const flags = prev ? prev.flags : 0;
+  const lastDigit = parseInt(bits[HEX_LENGTH - 1]!, 16);
+  const reachedEnd = beat.played_time === -1 || (lastDigit & (1 << ((BUCKETS - 1) % 4))) !== 0;
+  const completed = reachedEnd && (flags & COMPLETED) === 0;
+  const kept = watchedNow >= KEPT_SECONDS && (flags & KEPT) === 0;
+  const state: SessionState = {
+    day: prev ? prev.day : dayOf(beat.at),
+    watched: Math.max(prev?.watched ?? 0, watchedNow),
+    covered: bits,
+    flags: flags | (completed ? COMPLETED : 0) | (kept ? KEPT : 0),
+    position,
+  };
+  return {
+    state,
+    play: !prev,
+    watchTime: delta,
+    newBuckets,
+    completed,
+    kept,
+    changed: !prev || delta > 0 || newBuckets.length > 0 || completed || kept || position !== prev.position,
+  };
+}

@@ -1,0 +1,199 @@
+import { BiliError, ERROR_MESSAGES, messageOf } from '../../errors.ts';
+import type { BiliCode } from '../../errors.ts';
+
+/** What a matching request gets instead of (or, for latency alone, before) its normal answer. */
+export interface FaultAnswer {
+  /** A Bilibili code, answered in the envelope (HTTP 200 unless `status`) with that code's message. */
+  code?: number;
+  /** Replaces the catalogue message of `code` (or is the text of a code outside it). */
+  message?: string;
+  /** HTTP status; without `code`, the body is the status's reason phrase. */
+  status?: number;
+  /** Added before the answer; alone, the request then runs normally. */
+  delay_ms?: number;
+  /** The socket is destroyed: the client sees a reset connection and no answer. */
+  drop?: boolean;
+  /** A truncated JSON body with HTTP 200. */
+  malformed?: boolean;
+}
+
+export interface FaultMatch {
+  /** GET, POST…; any when absent. */
+  method?: string;
+  /** A glob over the path without the query (`/x/v2/reply/*`, `/x/**`); any when absent. */
+  path?: string;
+  /** Only requests authenticated as this mid (checked after authentication, before the handler). */
+  mid?: number;
+  /** Only requests whose `buvid3` cookie is this device. */
+  buvid?: string;
+  /** Share of the otherwise matching requests that are faulted, 0..1 (default 1). */
+  probability?: number;
+}
+
+export interface FaultInput extends FaultMatch, FaultAnswer {
+  /** Faults this many requests, then the rule is removed. */
+  count?: number;
+  /** The rule is removed this long after its creation (real time, not the virtual clock). */
+  ttl_ms?: number;
+}
+
+export interface FaultRule extends FaultInput {
+  id: number;
+  /** Requests faulted so far. */
+  hits: number;
+  created_at: number;
+  /** Unix ms (real time) after which the rule no longer applies; 0 = never. */
+  expires_at: number;
+}
+
+interface CompiledRule {
+  rule: FaultRule;
+  path: ((path: string) => boolean) | null;
+  method: string | null;
+}
+
+export interface FaultRequest {
+  method: string;
+  path: string;
+  mid: number | null;
+  buvid: string | undefined;
+}
+
+/**
+ * The fault rules of this node, in memory. Cluster mode: each node has its own set (a test that talks to
+ * several nodes tells each of them); rules are test scaffolding, short-lived, and a database round trip per
+ * request would cost every request. A rule naming `mid` is checked after authentication (the identity is
+ * known), every other rule as the request arrives; both before any business logic.
+ */
+export class FaultRules {
+  private rules: CompiledRule[] = [];
+  private nextId = 1;
+  /** How many rules name a mid: the after-authentication check is skipped while there is none. */
+  private midRules = 0;
+
+  constructor(
+    private readonly random: () => number = Math.random,
+    private readonly wallMs: () => number = Date.now,
+  ) {}
+
+  get empty(): boolean {
+    return this.rules.length === 0;
+  }
+
+  get hasMidRules(): boolean {
+    return this.midRules > 0;
+  }
+
+  add(input: FaultInput): FaultRule {
+    validate(input);
+    const now = this.wallMs();
+    const rule: FaultRule = {
+      ...input,
+      ...(input.method === undefined ? {} : { method: input.method.toUpperCase() }),
+      id: this.nextId++,
+      hits: 0,
+      created_at: now,
+      expires_at: input.ttl_ms === undefined ? 0 : now + input.ttl_ms,
+    };
+    this.rules.push({
+      rule,
+      path: rule.path === undefined ? null : globMatcher(rule.path),
+      method: rule.method ?? null,
+    });
+    this.recount();
+    return rule;
+  }
+
+  list(): FaultRule[] {
+    this.expire();
+    return this.rules.map((r) => ({ ...r.rule }));
+  }
+
+  remove(id: number): boolean {
+    const before = this.rules.length;
+    this.rules = this.rules.filter((r) => r.rule.id !== id);
+    this.recount();
+    return this.rules.length < before;
+  }
+
+  clear(): void {
+    this.rules = [];
+    this.recount();
+  }
+
+  /**
+   * The first rule that applies to the request in this phase ('arrival': rules without `mid`;
+   * 'identified': rules with one), counted as a hit; null when none does.
+   */
+  match(request: FaultRequest, phase: 'arrival' | 'identified'): FaultRule | null {
+    this.expire();
+    for (const compiled of this.rules) {
+      const rule = compiled.rule;
+      if ((rule.mid !== undefined) !== (phase === 'identified')) continue;
+      if (compiled.method !== null && compiled.method !== request.method) continue;
+      if (compiled.path !== null && !compiled.path(request.path)) continue;
+      if (rule.mid !== undefined && rule.mid !== request.mid) continue;
+      if (rule.buvid !== undefined && rule.buvid !== request.buvid) continue;
+      if (rule.probability !== undefined && this.random() >= rule.probability) continue;
+      rule.hits++;
+      if (rule.count !== undefined && rule.hits >= rule.count) this.remove(rule.id);
+      return { ...rule };
+    }
+    return null;
+  }
+
+  private expire(): void {
+    if (this.rules.length === 0) return;
+    const now = this.wallMs();
+    if (this.rules.some((r) => r.rule.expires_at !== 0 && r.rule.expires_at <= now)) {
+      this.rules = this.rules.filter((r) => r.rule.expires_at === 0 || r.rule.expires_at > now);
+      this.recount();
+    }
+  }
+
+  private recount(): void {
+    this.midRules = this.rules.filter((r) => r.rule.mid !== undefined).length;
+  }
+}
+
+/** The envelope body of a code answer. */
+export function faultEnvelope(rule: FaultAnswer): { code: number; message: string; ttl: 1 } {
+  const code = rule.code ?? -500;
+  const known = Object.hasOwn(ERROR_MESSAGES, code);
+  return { code, message: rule.message ?? (known ? messageOf(code as BiliCode) : String(code)), ttl: 1 };
+}
+
+function validate(input: FaultInput): void {
+  const answers = [
+    input.code !== undefined || input.status !== undefined,
+    input.drop === true,
+    input.malformed === true,
+  ];
+  if (answers.filter(Boolean).length > 1)
+    throw new BiliError(-400, 'a fault answers with one of: code/status, drop, malformed');
+  if (!answers.some(Boolean) && input.delay_ms === undefined)
+    throw new BiliError(-400, 'a fault needs an answer: code, status, drop, malformed or delay_ms');
+  if (input.code !== undefined && input.message === undefined && !Object.hasOwn(ERROR_MESSAGES, input.code))
+    throw new BiliError(-400, `code ${input.code} is not in the catalogue: give its message`);
+  if (input.path !== undefined && !input.path.startsWith('/'))
+    throw new BiliError(-400, `path must start with /: ${input.path}`);
+}
+
+/**
+ * A path glob: `**` spans segments, `*` stays within one, `?` is one character; everything else is literal.
+ * (No brace or class syntax: paths of an HTTP API do not need them.)
+ */
+export function globMatcher(glob: string): (path: string) => boolean {
+  let source = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*' && glob[i + 1] === '*') {
+      source += '.*';
+      i++;
+    } else if (c === '*') source += '[^/]*';
+    else if (c === '?') source += '[^/]';
+    else source += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  const re = new RegExp(`^${source}$`);
+  return (path) => re.test(path);
+}

@@ -1,0 +1,137 @@
+import Type from 'typebox';
+import type { Static } from 'typebox';
+
+// The fixture file (docs/toolkit.md "Fixtures"; published as docs/fixture.schema.json by
+// `npm run fixture-schema`). Only `typebox` is imported: the schema is shared by the server, the docs and
+// the client types. Every id is given, never assigned, so a test can hard-code it.
+
+const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+const Time = Type.Integer({ minimum: 0, maximum: 4_102_444_800, description: 'Unix seconds' });
+const Token = Type.String({ minLength: 1, maxLength: 512, pattern: '^[^;\\s]+$' });
+
+export const FixtureSession = Type.Object(
+  {
+    SESSDATA: Type.Optional({ ...Token, description: 'web sign-in cookie, used exactly as given' }),
+    bili_jct: Type.Optional({
+      ...Token,
+      description: 'csrf token of the web session (random when absent)',
+    }),
+    access_key: Type.Optional({ ...Token, description: 'app sign-in token, used exactly as given' }),
+    expires_at: Type.Optional({ ...Time, description: 'Unix seconds; 180 days from loading when absent' }),
+  },
+  { additionalProperties: false, description: 'fixed sign-in values; SESSDATA and/or access_key' },
+);
+
+export const FixtureUser = Type.Object(
+  {
+    mid: Id,
+    uname: Type.String({ minLength: 1, maxLength: 32 }),
+    password: Type.Optional(Type.String({ minLength: 6, maxLength: 256 })),
+    sex: Type.Optional(Type.Union([Type.Literal('男'), Type.Literal('女'), Type.Literal('保密')])),
+    sign: Type.Optional(Type.String({ maxLength: 500 })),
+    face: Type.Optional(Type.String({ maxLength: 2048 })),
+    level: Type.Optional(Type.Integer({ minimum: 0, maximum: 6 })),
+    vip_type: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 })),
+    vip_due_date: Type.Optional(Type.Integer({ minimum: 0, description: 'Unix milliseconds' })),
+    official_type: Type.Optional(Type.Integer({ minimum: -1, maximum: 1 })),
+    official_desc: Type.Optional(Type.String({ maxLength: 200 })),
+    banned: Type.Optional(Type.Boolean()),
+    sessions: Type.Optional(Type.Array(FixtureSession, { maxItems: 100 })),
+  },
+  { additionalProperties: false },
+);
+
+export const FixturePage = Type.Object(
+  {
+    cid: Id,
+    part: Type.String({ minLength: 1, maxLength: 80 }),
+    duration: Type.Integer({ minimum: 1, maximum: 86_400 * 7, description: 'seconds' }),
+  },
+  { additionalProperties: false },
+);
+
+export const FixtureArchive = Type.Object(
+  {
+    aid: Type.Integer({ minimum: 1, maximum: 2 ** 51 - 1 }),
+    owner_mid: Id,
+    title: Type.String({ minLength: 1, maxLength: 80 }),
+    desc: Type.Optional(Type.String({ maxLength: 2000 })),
+    cover: Type.Optional(Type.String({ maxLength: 2048 })),
+    tid: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
+    tname: Type.Optional(Type.String({ maxLength: 32 })),
+    copyright: Type.Optional(Type.Integer({ minimum: 1, maximum: 2 })),
+    pubdate: Type.Optional(Time),
+    pages: Type.Array(FixturePage, { minItems: 1, maxItems: 1000 }),
+  },
+  { additionalProperties: false },
+);
+
+const CommentFields = {
+  rpid: Id,
+  mid: Id,
+  message: Type.String({ minLength: 1, maxLength: 10_000 }),
+  ctime: Type.Optional({ ...Time, description: 'Unix seconds; the loading time when absent' }),
+  likes: Type.Optional(Type.Array(Id, { maxItems: 10_000, description: 'mids that liked it' })),
+  hates: Type.Optional(Type.Array(Id, { maxItems: 10_000, description: 'mids that disliked it' })),
+  deleted: Type.Optional(Type.Boolean({ description: 'kept as a deleted comment (state 1)' })),
+};
+
+export const FixtureReply = Type.Object(
+  {
+    ...CommentFields,
+    parent: Type.Optional({
+      ...Id,
+      description: 'rpid of the comment in this thread it answers; the thread root when absent',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const FixtureThread = Type.Object(
+  {
+    oid: Type.Integer({ minimum: 1, maximum: 2 ** 51 - 1, description: 'aid of a fixture archive' }),
+    ...CommentFields,
+    pinned: Type.Optional(Type.Boolean({ description: 'the area owner pinned it (one per archive)' })),
+    replies: Type.Optional(Type.Array(FixtureReply, { maxItems: 10_000 })),
+  },
+  { additionalProperties: false, description: 'a level-1 comment and its replies' },
+);
+
+export const FixtureHistory = Type.Object(
+  {
+    mid: Id,
+    aid: Type.Integer({ minimum: 1, maximum: 2 ** 51 - 1 }),
+    cid: Type.Optional({ ...Id, description: 'the part; the first part when absent' }),
+    progress: Type.Optional(Type.Integer({ minimum: -1, description: 'seconds; -1 = finished' })),
+    view_at: Type.Optional(Time),
+    dt: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+  },
+  { additionalProperties: false },
+);
+
+export const Fixture = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    users: Type.Optional(Type.Array(FixtureUser, { maxItems: 100_000 })),
+    archives: Type.Optional(Type.Array(FixtureArchive, { maxItems: 100_000 })),
+    threads: Type.Optional(Type.Array(FixtureThread, { maxItems: 100_000 })),
+    history: Type.Optional(Type.Array(FixtureHistory, { maxItems: 100_000 })),
+  },
+  {
+    additionalProperties: false,
+    title: 'Replay fixture',
+    description:
+      'Users (with fixed sign-in values), archives and parts, comment threads and watch history, loaded by `replay serve --fixture FILE` or POST /admin/api/v1/toolkit/fixture. Reply notices and like cards are derived from the threads.',
+  },
+);
+
+export type FixtureData = Static<typeof Fixture>;
+export type FixtureThreadData = Static<typeof FixtureThread>;
+
+/** The published JSON Schema (docs/fixture.schema.json, written by `npm run fixture-schema`). */
+export function fixtureJsonSchema(): Record<string, unknown> {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    ...(JSON.parse(JSON.stringify(Fixture)) as Record<string, unknown>),
+  };
+}

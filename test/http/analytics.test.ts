@@ -1,0 +1,225 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BiliClient, HeartbeatParams } from '../../src/client/index.ts';
+import { AdminApiError } from '../../src/client/admin-client.ts';
+import { ArchiveAnalytics, DiagnoseCompareData, WatchTotalsData } from '../../src/wire/analytics.schema.ts';
+import { dialects, startTestServer } from '../support/harness.ts';
+import type { TestServer } from '../support/harness.ts';
+import { expectWire } from '../support/wire.ts';
+
+/** One part of 100 s: a retention bucket is exactly one second, so the curve is easy to compute by hand. */
+const VIDEO = { aid: 880_001, cid: 8_800_011, duration: 100 };
+const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+describe.each(dialects())('watch analytics (%s)', (dialect) => {
+  let s: TestServer;
+  let owner: { client: BiliClient; mid: number };
+  let day0: string;
+  let day1: string;
+  const viewers: { client: BiliClient; mid: number }[] = [];
+
+  /** A heartbeat of one session at the clock's current time. */
+  const beat = (v: { client: BiliClient }, session: string, p: Partial<HeartbeatParams>) =>
+    v.client.history.heartbeat({
+      aid: VIDEO.aid,
+      cid: VIDEO.cid,
+      video_duration: VIDEO.duration,
+      start_ts: 1,
+      session,
+      play_type: 0,
+      ...p,
+    });
+
+  beforeAll(async () => {
+    s = await startTestServer(dialect, {}, { transport: 'inject' });
+    owner = await s.signedIn();
+    await s.admin.createArchive({
+      aid: VIDEO.aid,
+      title: 'analytics',
+      owner_mid: owner.mid,
+      pages: [{ cid: VIDEO.cid, part: 'P1', duration: VIDEO.duration }],
+    });
+    for (let i = 0; i < 3; i++) viewers.push(await s.signedIn());
+    const [v1, v2, v3] = viewers as [(typeof viewers)[0], (typeof viewers)[0], (typeof viewers)[0]];
+    // Start of a UTC day plus one hour, so the scripted minutes stay inside it.
+    s.clock.advance((86_400_000 - (s.clock.nowMs() % 86_400_000)) / 1000 + 3600);
+    day0 = dateOf(s.clock.nowMs());
+
+    // s1 (viewer 1): watches 0–15, seeks to 60 and watches 60–70, seeks back and re-watches 5–20.
+    // Covered 0–19 and 60–69 (30 buckets); 40 s of watch time.
+    await beat(v1, 's1', { play_type: 1, played_time: 0, real_played_time: 0 });
+    await beat(v1, 's1', { played_time: 15, real_played_time: 15 });
+    await beat(v1, 's1', { played_time: 70, real_played_time: 25 });
+    await beat(v1, 's1', { played_time: 20, real_played_time: 40 });
+    // s2 (viewer 2): leaves after 2 s: a quick exit covering buckets 0–1.
+    await beat(v2, 's2', { play_type: 1, played_time: 0, real_played_time: 0 });
+    await beat(v2, 's2', { play_type: 4, played_time: 2, real_played_time: 2 });
+    // s3 (viewer 1 again): the whole video, finished (-1): 100 s, completed.
+    await beat(v1, 's3', { play_type: 1, played_time: 0, real_played_time: 0 });
+    await beat(v1, 's3', { played_time: 50, real_played_time: 50 });
+    await beat(v1, 's3', { play_type: 4, played_time: -1, real_played_time: 100 });
+    // The same heartbeat again (a retry) changes nothing.
+    await beat(v1, 's3', { play_type: 4, played_time: -1, real_played_time: 100 });
+
+    // Next day, s4 (viewer 3): 0–30, then seeks to 95 and watches to the end: 35 s, completed.
+    s.clock.advance(86_400);
+    day1 = dateOf(s.clock.nowMs());
+    await beat(v3, 's4', { play_type: 1, played_time: 0, real_played_time: 0 });
+    await beat(v3, 's4', { played_time: 30, real_played_time: 30 });
+    await beat(v3, 's4', { played_time: 100, real_played_time: 35 });
+  });
+  afterAll(async () => s.close());
+
+  it('figures over both days match the script computed by hand', async () => {
+    const a = await s.admin.analytics.archive(VIDEO.aid, { from: day0, to: day1 });
+    expect(a.totals).toEqual({
+      plays: 4,
+      viewers: 3, // day 0: viewers 1 and 2; day 1: viewer 3
+      watch_time: 40 + 2 + 100 + 35,
+      avg_watch_time: 44.25,
+      completed: 2,
+      completion_rate: 0.5,
+      quick_exits: 1,
+      quick_exit_rate: 0.25,
+    });
+    expect(a.days).toEqual([
+      {
+        date: day0,
+        plays: 3,
+        viewers: 2,
+        watch_time: 142,
+        avg_watch_time: 47.3333,
+        completed: 1,
+        quick_exits: 1,
+      },
+      { date: day1, plays: 1, viewers: 1, watch_time: 35, avg_watch_time: 35, completed: 1, quick_exits: 0 },
+    ]);
+  });
+
+  it('the retention curve counts each play once per bucket, seeks skip and re-watches do not add', async () => {
+    const a = await s.admin.analytics.archive(VIDEO.aid, { from: day0, to: day1 });
+    expect(a.retention).toMatchObject({ cid: VIDEO.cid, duration: 100, buckets: 100, plays: 4 });
+    const expected = (b: number): number => {
+      const s1 = b <= 19 || (b >= 60 && b <= 69);
+      const s2 = b <= 1;
+      const s4 = b <= 29 || b >= 95;
+      return [s1, s2, true, s4].filter(Boolean).length / 4;
+    };
+    expect(a.retention.points).toHaveLength(100);
+    a.retention.points.forEach((p, b) => {
+      expect(p).toEqual({ position: b, share: expected(b) });
+    });
+    // Spot checks in words: everyone saw the start, only s3 saw 30–59 and 70–94.
+    expect(a.retention.points[0]!.share).toBe(1);
+    expect(a.retention.points[40]!.share).toBe(0.25);
+    expect(a.retention.points[65]!.share).toBe(0.5);
+    expect(a.retention.points[99]!.share).toBe(0.5);
+  });
+
+  it('a day range reads only its days', async () => {
+    const d0 = await s.admin.analytics.archive(VIDEO.aid, { from: day0, to: day0 });
+    expect(d0.totals).toMatchObject({ plays: 3, viewers: 2, watch_time: 142, completed: 1, quick_exits: 1 });
+    expect(d0.retention.plays).toBe(3);
+    expect(d0.retention.points[0]!.share).toBe(1);
+    expect(d0.retention.points[20]!.share).toBeCloseTo(1 / 3, 4);
+    const d1 = await s.admin.analytics.archive(VIDEO.aid, { from: day1, to: day1, cid: VIDEO.cid });
+    expect(d1.cid).toBe(VIDEO.cid);
+    expect(d1.totals).toMatchObject({ plays: 1, watch_time: 35, completed: 1, quick_exits: 0 });
+    // A range with no plays: zero-filled days, a flat curve.
+    const before = await s.admin.analytics.archive(VIDEO.aid, { from: '2000-01-01', to: '2000-01-03' });
+    expect(before.days.map((d) => d.plays)).toEqual([0, 0, 0]);
+    expect(before.retention.points.every((p) => p.share === 0)).toBe(true);
+  });
+
+  it('bad ranges and unknown archives or parts are refused', async () => {
+    const status = (p: Promise<unknown>) =>
+      p.then(
+        () => 200,
+        (e: unknown) => (e instanceof AdminApiError ? e.status : 0),
+      );
+    expect(await status(s.admin.analytics.archive(VIDEO.aid, { from: day1, to: day0 }))).toBe(400);
+    expect(await status(s.admin.analytics.archive(VIDEO.aid, { from: '2020-02-30', to: day0 }))).toBe(400);
+    expect(await status(s.admin.analytics.archive(VIDEO.aid, { from: '2020-01-01', to: '2022-01-01' }))).toBe(
+      400,
+    );
+    expect(await status(s.admin.analytics.archive(999_999_999))).toBe(404);
+    expect(await status(s.admin.analytics.archive(VIDEO.aid, { cid: 123 }))).toBe(404);
+  });
+
+  it("a user's own totals: admin API and the history page's endpoint", async () => {
+    const v1 = viewers[0]!;
+    const admin = await s.admin.analytics.userTotals(v1.mid, { from: day0, to: day1 });
+    expect(admin).toEqual({
+      from: day0,
+      to: day1,
+      plays: 2,
+      watch_time: 140,
+      days: [{ date: day0, plays: 2, watch_time: 140 }],
+    });
+    const body = await v1.client.get<{ code: number; data: unknown }>('/x/replay/history/totals', {
+      from: day0,
+      to: day1,
+    });
+    expect(body.code).toBe(0);
+    expectWire(WatchTotalsData, body.data);
+    expect(body.data).toEqual(admin);
+    expect((await s.anonymous().get<{ code: number }>('/x/replay/history/totals')).code).toBe(-101);
+    expect((await v1.client.get<{ code: number }>('/x/replay/history/totals', { from: 'x' })).code).toBe(
+      -400,
+    );
+  });
+
+  it('archive_diagnose/compare lists only the caller’s own videos, with the heartbeat figures', async () => {
+    const body = await owner.client.get<{ code: number; data: DiagnoseCompareData }>(
+      '/x/web/data/archive_diagnose/compare',
+    );
+    expect(body.code).toBe(0);
+    expectWire(DiagnoseCompareData, body.data);
+    expect(body.data.list).toHaveLength(1);
+    expect(body.data.list[0]).toMatchObject({
+      aid: VIDEO.aid,
+      duration: 100,
+      play: 4,
+      full_play_ratio: 4425, // 44.25 s of 100 s on average
+      crash_rate: 2500, // 1 of 4 plays under 3 s
+      avg_play_time: 44,
+    });
+    // Another user sees their own (no) uploads, never the owner's.
+    const other = await viewers[1]!.client.get<{ code: number; data: DiagnoseCompareData }>(
+      '/x/web/data/archive_diagnose/compare',
+    );
+    expect(other).toMatchObject({ code: 0, data: { list: [] } });
+    expect((await s.anonymous().get<{ code: number }>('/x/web/data/archive_diagnose/compare')).code).toBe(
+      -101,
+    );
+  });
+
+  it('/x/replay/archive/analytics: the admin figures, for the owner only', async () => {
+    const body = await owner.client.get<{ code: number; data: unknown }>('/x/replay/archive/analytics', {
+      aid: VIDEO.aid,
+      from: day0,
+      to: day1,
+    });
+    expect(body.code).toBe(0);
+    expectWire(ArchiveAnalytics, body.data);
+    expect(body.data).toEqual(await s.admin.analytics.archive(VIDEO.aid, { from: day0, to: day1 }));
+    const viewer = viewers[0]!.client;
+    expect(await viewer.get('/x/replay/archive/analytics', { aid: VIDEO.aid })).toMatchObject({ code: -403 });
+    expect(await s.anonymous().get('/x/replay/archive/analytics', { aid: VIDEO.aid })).toMatchObject({
+      code: -101,
+    });
+    expect(await owner.client.get('/x/replay/archive/analytics', { aid: 999_999_999 })).toMatchObject({
+      code: -404,
+    });
+    expect(await owner.client.get('/x/replay/archive/analytics', {})).toMatchObject({ code: -400 });
+  });
+
+  it('a user who paused history is not counted', async () => {
+    const v3 = viewers[2]!;
+    await v3.client.post('/x/v2/history/shadow/set', { switch: true });
+    const before = await s.admin.analytics.archive(VIDEO.aid, { from: day1, to: day1 });
+    await beat(v3, 's5', { play_type: 1, played_time: 0, real_played_time: 0 });
+    await beat(v3, 's5', { played_time: 10, real_played_time: 10 });
+    const after = await s.admin.analytics.archive(VIDEO.aid, { from: day1, to: day1 });
+    expect(after.totals).toEqual(before.totals);
+  });
+});

@@ -1,0 +1,208 @@
+import { request as httpRequest } from 'node:http';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BiliClient } from '../../src/client/index.ts';
+import { AdminApiError } from '../../src/client/index.ts';
+import { dialects, startTestServer } from '../support/harness.ts';
+import type { TestServer } from '../support/harness.ts';
+
+const AV = { aid: 880001, cid: 990001 };
+const HEARTBEAT = '/x/click-interface/web/heartbeat';
+
+describe.each(dialects())('toolkit fault injection (%s)', (dialect) => {
+  let s: TestServer;
+  let viewer: { client: BiliClient; mid: number };
+
+  const sessions = async (mid: number): Promise<number> => {
+    const { rows } = await sql<{
+      n: number | string;
+    }>`SELECT COUNT(*) AS n FROM watch_sessions WHERE mid = ${mid}`.execute(s.handle.db);
+    return Number(rows[0]!.n);
+  };
+
+  beforeAll(async () => {
+    s = await startTestServer(dialect, { toolkit: true });
+    const up = await s.signedIn();
+    await s.admin.createArchive({
+      aid: AV.aid,
+      title: 'faults',
+      owner_mid: up.mid,
+      pages: [{ cid: AV.cid, part: 'p1', duration: 600 }],
+    });
+    viewer = await s.signedIn();
+  });
+  afterAll(async () => s.close());
+
+  it('a rule matching 30 % of heartbeats faults about 30 % and stores none of them', async () => {
+    const rule = await s.admin.faults.add({ method: 'POST', path: HEARTBEAT, probability: 0.3, code: -412 });
+    const before = await sessions(viewer.mid);
+    const total = 300;
+    let faulted = 0;
+    for (let i = 0; i < total; i++) {
+      const body = await viewer.client.history.heartbeat({
+        ...AV,
+        played_time: i,
+        session: `fault-${dialect}-${i}`,
+        play_type: 0,
+      });
+      if (body.code === -412) {
+        faulted++;
+        expect(body).toEqual({ code: -412, message: '请求被拦截', ttl: 1 });
+      } else expect(body.code).toBe(0);
+    }
+    // Binomial(300, 0.3): mean 90, sd ≈ 7.9; ±4 sd keeps this test from flaking.
+    expect(faulted).toBeGreaterThan(58);
+    expect(faulted).toBeLessThan(122);
+    // Group commit: wait for the last batch, then exactly the unfaulted heartbeats are stored.
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await sessions(viewer.mid)) - before).toBe(total - faulted);
+    const listed = (await s.admin.faults.list()).find((r) => r.id === rule.id)!;
+    expect(listed.hits).toBe(faulted);
+    const journal = await s.admin.journal.list({ path: HEARTBEAT, code: -412 });
+    expect(journal.length).toBe(faulted);
+    expect(journal[0]!.fault).toEqual({ id: rule.id, kind: 'code' });
+    expect(journal[0]!.events).toEqual([{ type: 'fault.applied', data: { rule: rule.id, kind: 'code' } }]);
+    await s.admin.faults.remove(rule.id);
+    expect(await s.admin.faults.list()).toEqual([]);
+  });
+
+  it('a code answers in the envelope with its catalogue message; a count removes the rule', async () => {
+    await s.admin.faults.add({ path: '/x/web-interface/**', code: -352, count: 2 });
+    const client = s.anonymous();
+    for (const _ of [1, 2])
+      expect(await client.get('/x/web-interface/nav')).toEqual({
+        code: -352,
+        message: '风控校验失败',
+        ttl: 1,
+      });
+    expect((await client.get<{ code: number }>('/x/web-interface/nav')).code).toBe(-101);
+    expect(await s.admin.faults.list()).toEqual([]);
+  });
+
+  it('each answer kind: status, status with code, malformed body, dropped connection, latency', async () => {
+    const path = '/x/web-interface/nav';
+    const get = (headers: Record<string, string> = {}) => fetch(`${s.url}${path}`, { headers });
+
+    let rule = await s.admin.faults.add({ path, status: 503 });
+    let res = await get();
+    expect(res.status).toBe(503);
+    expect(await res.text()).toBe('Service Unavailable');
+    await s.admin.faults.remove(rule.id);
+
+    rule = await s.admin.faults.add({ path, status: 412, code: -412 });
+    res = await get();
+    expect(res.status).toBe(412);
+    expect(await res.json()).toEqual({ code: -412, message: '请求被拦截', ttl: 1 });
+    await s.admin.faults.remove(rule.id);
+
+    rule = await s.admin.faults.add({ path, malformed: true });
+    res = await get();
+    expect(res.status).toBe(200);
+    await expect(res.clone().json()).rejects.toThrow();
+    expect(await res.text()).toMatch(/^\{"code":0/);
+    await s.admin.faults.remove(rule.id);
+
+    rule = await s.admin.faults.add({ path, drop: true });
+    await expect(rawGet(s.url, path)).rejects.toThrow(/socket hang up|ECONNRESET/);
+    await s.admin.faults.remove(rule.id);
+    const dropped = (await s.admin.journal.list({ path })).at(-1)!;
+    expect(dropped).toMatchObject({ status: 0, code: null, fault: { id: rule.id, kind: 'drop' } });
+
+    rule = await s.admin.faults.add({ path, delay_ms: 300 });
+    const started = Date.now();
+    res = await get();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(((await res.json()) as { code: number }).code).toBe(-101);
+    await s.admin.faults.remove(rule.id);
+
+    // 12051, its message from the catalogue
+    await s.admin.faults.add({ path, code: 12051 });
+    expect(await (await get()).json()).toEqual({ code: 12051, message: '重复评论，请勿刷屏', ttl: 1 });
+    await s.admin.faults.clear();
+    expect(await s.admin.faults.list()).toEqual([]);
+  });
+
+  it('matches by user (after authentication) and by device (buvid3), and expires by time', async () => {
+    const other = await s.signedIn();
+    const rule = await s.admin.faults.add({ path: '/x/web-interface/nav', mid: viewer.mid, code: -799 });
+    expect((await viewer.client.get<{ code: number }>('/x/web-interface/nav')).code).toBe(-799);
+    expect((await other.client.get<{ code: number }>('/x/web-interface/nav')).code).toBe(0);
+    await s.admin.faults.remove(rule.id);
+
+    await s.admin.faults.add({ path: '/x/web-interface/nav', buvid: 'DEVICE-A', code: -509 });
+    const nav = (buvid: string) =>
+      fetch(`${s.url}/x/web-interface/nav`, { headers: { cookie: `buvid3=${buvid}` } }).then(
+        (r) => r.json() as Promise<{ code: number }>,
+      );
+    expect((await nav('DEVICE-A')).code).toBe(-509);
+    expect((await nav('DEVICE-B')).code).toBe(-101);
+    await s.admin.faults.clear();
+
+    await s.admin.faults.add({ path: '/x/web-interface/nav', code: -500, ttl_ms: 200 });
+    expect((await nav('x')).code).toBe(-500);
+    await new Promise((r) => setTimeout(r, 250));
+    expect((await nav('x')).code).toBe(-101);
+    expect(await s.admin.faults.list()).toEqual([]);
+  });
+
+  it('a faulted comment is not stored; admin calls are never faulted', async () => {
+    await s.admin.putArea(1, 55501, { owner_mid: viewer.mid });
+    await s.admin.faults.add({ path: '/x/**', code: -412 });
+    expect((await viewer.client.reply.add({ type: 1, oid: 55501, message: 'never stored' })).code).toBe(-412);
+    expect((await s.admin.faults.list()).length).toBe(1);
+    await s.admin.faults.clear();
+    const list = await s.anonymous().reply.list({ type: 1, oid: 55501 });
+    expect(list.data!.page.count).toBe(0);
+  });
+
+  it('bad rules are refused with 400', async () => {
+    for (const bad of [
+      {},
+      { code: -412, drop: true },
+      { code: 424242 },
+      { path: 'no-slash', code: -412 },
+      { probability: 2, code: -412 },
+      { status: 99 },
+    ]) {
+      const error = await s.admin.faults.add(bad).catch((e: unknown) => e);
+      expect(error, JSON.stringify(bad)).toBeInstanceOf(AdminApiError);
+      expect((error as AdminApiError).status).toBe(400);
+    }
+    expect(await s.admin.faults.remove(999).catch((e: AdminApiError) => e.status)).toBe(404);
+  });
+});
+
+describe('toolkit off', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer('sqlite');
+  });
+  afterAll(async () => s.close());
+
+  it('every toolkit route answers 403 and no toolkit hook is installed', async () => {
+    for (const call of [
+      () => s.admin.faults.list(),
+      () => s.admin.faults.add({ code: -412 }),
+      () => s.admin.journal.list(),
+      () => s.admin.journal.wait({}, 10),
+      () => s.admin.clock.get(),
+      () => s.admin.clock.advance(1000),
+    ]) {
+      expect(await call().catch((e: AdminApiError) => e.status)).toBe(403);
+    }
+    expect(s.app.hasRequestDecorator('journalEntry')).toBe(false);
+    expect(s.services.events.active).toBe(false);
+    expect(s.services.clock).toBe(s.clock);
+  });
+});
+
+function rawGet(base: string, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${base}${path}`, { agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}

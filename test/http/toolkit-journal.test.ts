@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BiliClient } from '../../src/client/index.ts';
+import { createClient } from '../../src/client/index.ts';
+import { dialects, startTestServer } from '../support/harness.ts';
+import type { TestServer } from '../support/harness.ts';
+
+const AV = { aid: 880101, cid: 990101 };
+const HEARTBEAT = '/x/click-interface/web/heartbeat';
+const NO_LIMITS = { commentBurstLimit: 0, commentHourlyLimit: 0 };
+
+describe.each(dialects())('toolkit request journal (%s)', (dialect) => {
+  let s: TestServer;
+  let owner: { client: BiliClient; mid: number; accessKey: string };
+  let viewer: { client: BiliClient; mid: number; accessKey: string };
+
+  beforeAll(async () => {
+    s = await startTestServer(dialect, { toolkit: true, toolkitJournalSize: 50, ...NO_LIMITS });
+    owner = await s.signedIn();
+    viewer = await s.signedIn();
+    await s.admin.createArchive({
+      aid: AV.aid,
+      title: 'journal',
+      owner_mid: owner.mid,
+      pages: [{ cid: AV.cid, part: 'p1', duration: 600 }],
+    });
+    await s.admin.putArea(1, 66601, { owner_mid: owner.mid });
+  });
+  afterAll(async () => s.close());
+
+  it('records identity, redacted parameters, code, latency and the events a comment caused', async () => {
+    const root = await owner.client.reply.add({ type: 1, oid: 66601, message: 'root' });
+    const added = await viewer.client.reply.add({
+      type: 1,
+      oid: 66601,
+      message: 'hi',
+      root: root.data!.rpid,
+    });
+    expect(added.code).toBe(0);
+    const [entry] = await s.admin.journal.list({ path: '/x/v2/reply/add', mid: viewer.mid });
+    expect(entry).toMatchObject({
+      method: 'POST',
+      path: '/x/v2/reply/add',
+      mid: viewer.mid,
+      mode: 'cookie',
+      status: 200,
+      code: 0,
+      fault: null,
+    });
+    expect(entry!.params).toMatchObject({ type: 1, oid: 66601, message: 'hi', csrf: '[redacted]' });
+    expect(JSON.stringify(entry)).not.toContain(viewer.client.cookies['bili_jct']!);
+    expect(entry!.latency_ms).toBeGreaterThanOrEqual(0);
+    const rpid = added.data!.rpid;
+    expect(entry!.events).toEqual([
+      {
+        type: 'comment.posted',
+        data: { type: 1, oid: 66601, rpid, root: root.data!.rpid, parent: root.data!.rpid },
+      },
+      {
+        type: 'notice.created',
+        data: {
+          type: 1,
+          oid: 66601,
+          rpid,
+          root: root.data!.rpid,
+          parent: root.data!.rpid,
+          recipient: owner.mid,
+          kind: 1,
+        },
+      },
+    ]);
+
+    // APP mode: access_key is redacted too; a vote is an event.
+    const app = createClient({ baseUrl: s.url });
+    await app.post('/x/v2/reply/action', {
+      type: 1,
+      oid: 66601,
+      rpid,
+      action: 1,
+      access_key: owner.accessKey,
+    });
+    const [vote] = await s.admin.journal.list({ path: '/x/v2/reply/action' });
+    expect(vote).toMatchObject({ mid: owner.mid, mode: 'app', code: 0 });
+    expect(vote!.params['access_key']).toBe('[redacted]');
+    expect(JSON.stringify(vote)).not.toContain(owner.accessKey);
+    expect(vote!.events).toEqual([{ type: 'vote.changed', data: { rpid, kind: 'like', action: 1 } }]);
+
+    // A password never enters the journal.
+    await s.anonymous().post('/x/passport-login/web/login', { username: 'x', password: 'hunter2-secret' });
+    expect(JSON.stringify(await s.admin.journal.list())).not.toContain('hunter2-secret');
+  });
+
+  it('filters by path, mid, code and since; admin calls are not journaled; the ring is bounded', async () => {
+    const anonymous = s.anonymous();
+    await anonymous.get('/x/web-interface/nav');
+    const all = await s.admin.journal.list();
+    expect(all.every((e) => !e.path.startsWith('/admin/'))).toBe(true);
+    const last = all.at(-1)!;
+    expect(last).toMatchObject({ path: '/x/web-interface/nav', mid: null, mode: null, code: -101 });
+    expect((await s.admin.journal.list({ code: -101 })).every((e) => e.code === -101)).toBe(true);
+    expect((await s.admin.journal.list({ mid: viewer.mid })).every((e) => e.mid === viewer.mid)).toBe(true);
+    expect(await s.admin.journal.list({ since: last.id })).toEqual([]);
+    await anonymous.get('/x/web-interface/nav');
+    const after = await s.admin.journal.list({ since: last.id });
+    expect(after.map((e) => e.id)).toEqual([last.id + 1]);
+    expect((await s.admin.journal.list({ limit: 2 })).length).toBe(2);
+
+    for (let i = 0; i < 60; i++) await anonymous.get('/x/web-interface/nav');
+    const kept = await s.admin.journal.list();
+    expect(kept.length).toBe(50);
+    expect(kept.at(-1)!.id - kept[0]!.id).toBe(49);
+  });
+
+  it('wait: answers with the entry matching event and parameter once it arrives; found:false at the timeout', async () => {
+    const since = (await s.admin.journal.list()).at(-1)!.id;
+    const waited = s.admin.journal.wait({ since, event: 'heartbeat.stored', params: { play_type: 2 } }, 5000);
+    await new Promise((r) => setTimeout(r, 50));
+    await viewer.client.history.heartbeat({ ...AV, played_time: 3, play_type: 0 });
+    await viewer.client.history.heartbeat({ ...AV, played_time: 9, play_type: 2 });
+    const entry = await waited;
+    expect(entry).toMatchObject({ path: HEARTBEAT, mid: viewer.mid, code: 0 });
+    expect(entry!.params['play_type']).toBe(2);
+    expect(entry!.events).toEqual([
+      { type: 'heartbeat.stored', data: { aid: AV.aid, cid: AV.cid, played_time: 9, play_type: 2 } },
+    ]);
+    // Already there: answered at once.
+    expect((await s.admin.journal.wait({ since, params: { play_type: 2 } }, 0))!.id).toBe(entry!.id);
+
+    const started = Date.now();
+    expect(await s.admin.journal.wait({ since: entry!.id, path: '/nothing' }, 200)).toBeNull();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    const raw = await fetch(`${s.url}/admin/api/v1/toolkit/journal/wait?path=/nothing&timeout_ms=10`, {
+      headers: { authorization: `Bearer ${s.config.adminToken}` },
+    });
+    expect(raw.status).toBe(200);
+    expect(await raw.json()).toEqual({ found: false });
+
+    await s.admin.journal.clear();
+    expect(await s.admin.journal.list()).toEqual([]);
+  });
+});
