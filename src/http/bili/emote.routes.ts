@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import Type from 'typebox';
 import type { Config } from '../../config.ts';
 import { membership } from '../../domain/account.ts';
 import { badParam } from '../../errors.ts';
@@ -11,7 +10,7 @@ import { done, ok } from '../envelope.ts';
 import { panelPackage } from '../mappers/emote.mapper.ts';
 import { Id, Params, Str } from '../params.ts';
 import { EmotePanelData, EmoteSettingPanelData } from '../../wire/emote.schema.ts';
-import { DoneEnvelope, Envelope } from '../../wire/envelope.schema.ts';
+import { DoneEnvelope, Envelope, Nullable } from '../../wire/envelope.schema.ts';
 
 const ASSETS = new URL('../../../assets/emotes/', import.meta.url);
 const MAX_IDS = 100;
@@ -65,7 +64,7 @@ export function emoteRoutes(app: FastifyInstance, services: Services, config: Co
       config: { bili: { auth: 'optional' } },
       schema: {
         querystring: Params({ business: Str({ maxLength: 32 }), ids: Str({ maxLength: 2048 }) }),
-        response: { 200: Envelope(Type.Union([EmotePanelData, Type.Null()])) },
+        response: { 200: Envelope(Nullable(EmotePanelData)) },
       },
     },
     async (request) => {
