@@ -229,38 +229,13 @@ export function historyEntry(entry: HistoryEntry, publicUrl: string): HistoryEnt
     state: archive?.state ?? -100,
     attribute: 0,
     duration: archive?.duration ?? 0,
-    rights: {
-      bp: 0,
-      elec: 0,
-      download: 1,
-      movie: 0,
-      pay: 0,
-      hd5: 0,
-      no_reprint: archive?.copyright === 1 ? 1 : 0,
-      autoplay: 1,
-      ugc_pay: 0,
-      is_cooperation: 0,
-      ugc_pay_preview: 0,
-      no_background: 0,
-    },
+    rights: archiveRights(archive?.copyright),
     owner: {
       mid: archive?.owner_mid ?? 0,
       name: owner?.uname ?? '',
       face: owner ? faceUrl(owner, publicUrl) : '',
     },
-    stat: {
-      aid,
-      view: entry.view,
-      danmaku: 0,
-      reply: entry.reply,
-      favorite: 0,
-      coin: 0,
-      share: 0,
-      now_rank: 0,
-      his_rank: 0,
-      like: 0,
-      dislike: 0,
-    },
+    stat: archiveStat(aid, entry.view, entry.reply),
     dynamic: '',
     cid: pages[0]?.cid ?? row.cid,
     dimension: DEFAULT_DIMENSION,
@@ -367,5 +342,40 @@ export function watchSessionOut(row: WatchSessionRow) {
     heartbeats: row.heartbeats,
     first_at: row.first_at,
     last_at: row.last_at,
+  };
+}
+
+/** The `rights` of an archive in the history and watch-later lists: Replay sells and restricts nothing. */
+export function archiveRights(copyright: number | undefined) {
+  return {
+    bp: 0,
+    elec: 0,
+    download: 1,
+    movie: 0,
+    pay: 0,
+    hd5: 0,
+    no_reprint: copyright === 1 ? 1 : 0,
+    autoplay: 1,
+    ugc_pay: 0,
+    is_cooperation: 0,
+    ugc_pay_preview: 0,
+    no_background: 0,
+  };
+}
+
+/** The `stat` of an archive in the history and watch-later lists: counted plays and visible comments. */
+export function archiveStat(aid: number, view: number, reply: number) {
+  return {
+    aid,
+    view,
+    danmaku: 0,
+    reply,
+    favorite: 0,
+    coin: 0,
+    share: 0,
+    now_rank: 0,
+    his_rank: 0,
+    like: 0,
+    dislike: 0,
   };
 }

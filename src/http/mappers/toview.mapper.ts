@@ -3,6 +3,7 @@ import type { ToviewEntry } from '../../services/toview.service.ts';
 import type { PageRow } from '../../store/repositories/archive.repository.ts';
 import type { ToviewItem, ToviewPage, ToviewWebItem } from '../../wire/toview.schema.ts';
 import { faceUrl } from './account.mapper.ts';
+import { archiveRights, archiveStat } from './history.mapper.ts';
 
 /** Replay stores no video dimensions; the same landscape 1080p frame the history lists answer with. */
 const DIMENSION = { width: 1920, height: 1080, rotate: 0 } as const;
@@ -42,38 +43,13 @@ export function toviewItem(entry: ToviewEntry, publicUrl: string): ToviewItem {
     // -100: the documented state of a removed archive.
     state: archive?.state ?? -100,
     duration: archive?.duration ?? 0,
-    rights: {
-      bp: 0,
-      elec: 0,
-      download: 1,
-      movie: 0,
-      pay: 0,
-      hd5: 0,
-      no_reprint: archive?.copyright === 1 ? 1 : 0,
-      autoplay: 1,
-      ugc_pay: 0,
-      is_cooperation: 0,
-      ugc_pay_preview: 0,
-      no_background: 0,
-    },
+    rights: archiveRights(archive?.copyright),
     owner: {
       mid: archive?.owner_mid ?? 0,
       name: owner?.uname ?? '',
       face: owner ? faceUrl(owner, publicUrl) : '',
     },
-    stat: {
-      aid,
-      view: entry.view,
-      danmaku: 0,
-      reply: entry.reply,
-      favorite: 0,
-      coin: 0,
-      share: 0,
-      now_rank: 0,
-      his_rank: 0,
-      like: 0,
-      dislike: 0,
-    },
+    stat: archiveStat(aid, entry.view, entry.reply),
     dynamic: '',
     dimension: DIMENSION,
     page: pageObject(page),
