@@ -54,18 +54,40 @@ function layerRules() {
     message: 'Dependencies point one way: http → services → store.',
   };
   const store = { regex: '(^|/)store/', message: 'Dependencies point one way: http → services → store.' };
+  const storeInternals = {
+    regex: '(^|/)store/(database|write-batcher|group-transaction)\\.ts$',
+    message:
+      'The store owns the connection, its batchers and group commits (store.createWatchWrites, store.rateLimits, store.close()); services reach them through Store.',
+  };
+  // Which database a node runs on is the store's business: a difference is a class per database there.
+  const noDialectQuestions = {
+    'no-restricted-syntax': [
+      'error',
+      {
+        selector: 'MemberExpression[property.name=/^(dialect|handle)$/]',
+        message:
+          'Services and routes never ask which database they are on (store.sharedAcrossNodes, or a class per database in src/store).',
+      },
+    ],
+  };
   return [
     { files: ['src/**/*.ts'], rules: restrict(noMigrations) },
     { files: ['src/main.ts', 'src/cli/**/*.ts', 'src/testing/**/*.ts'], rules: restrict(onlyMigrationIndex) },
     {
       files: ['src/http/**/*.ts'],
-      rules: restrict(noMigrations, drivers, {
-        ...store,
-        allowTypeImports: true,
-        message: 'The http layer reaches the store through services; only row types may be imported.',
-      }),
+      rules: {
+        ...restrict(noMigrations, drivers, {
+          ...store,
+          allowTypeImports: true,
+          message: 'The http layer reaches the store through services; only row types may be imported.',
+        }),
+        ...noDialectQuestions,
+      },
     },
-    { files: ['src/services/**/*.ts'], rules: restrict(noMigrations, drivers, framework, http) },
+    {
+      files: ['src/services/**/*.ts'],
+      rules: { ...restrict(noMigrations, drivers, framework, http, storeInternals), ...noDialectQuestions },
+    },
     { files: ['src/store/**/*.ts'], rules: restrict(noMigrations, framework, http, services) },
     {
       files: ['src/store/migrations/*.ts'],
@@ -94,10 +116,17 @@ function layerRules() {
     },
     {
       files: ['web/src/**/*.ts'],
-      rules: restrict({
-        regex: '^(\\.\\./)+src/(?!client/|wire/)',
-        message: 'The web UI uses the typed client (src/client) and the wire types only.',
-      }),
+      rules: restrict(
+        {
+          regex: '^(\\.\\./)+src/',
+          message:
+            "The web UI imports the client package ('replay/client'), as any other user would, not src/.",
+        },
+        {
+          regex: '^replay/(?!client$)',
+          message: "The web UI uses only the client package, 'replay/client'.",
+        },
+      ),
     },
   ];
 }

@@ -1,6 +1,10 @@
+import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // `replay/client` and `replay/testing` resolve to the sources here (package.json `exports`, condition
+  // `replay-source`); without the condition, as for any other user, they are the build in dist/.
+  ssr: { resolve: { conditions: [...defaultServerConditions, 'replay-source'] } },
   test: {
     include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, relative } from 'node:path';
@@ -21,8 +22,7 @@ import {
 } from './lib/processes.ts';
 import type { ServerProcess } from './lib/processes.ts';
 import { monotonicUs, summariseProfile } from './lib/profile.ts';
-import { median, ratio, renderReport, summarise, summariseLatency } from './lib/report.ts';
-import type { Summary } from './lib/report.ts';
+import { renderExtras, renderReport, replaceExtras, summarise } from './lib/report.ts';
 import type { Measurement, ScenarioProfile, ScenarioResult, SeedRecord, TargetResult } from './lib/report.ts';
 import {
   BENCH_FIRST_MID,
@@ -46,8 +46,11 @@ import {
 } from './lib/scenarios.ts';
 import type { ReplayFixture, Scenario, SystemName } from './lib/scenarios.ts';
 import { seedArea } from './lib/seed-comments.ts';
+import { evaluateTargets } from './lib/targets.ts';
 import { verifySeed } from './lib/verify-seed.ts';
 import type { SeededArea } from './lib/seed-comments.ts';
+import { findExtras, runExtra } from './lib/extras.ts';
+import type { ExtraSection } from './lib/extras.ts';
 import { ensureWaline, startWaline } from './lib/waline.ts';
 import type { WalineNode } from './lib/waline.ts';
 
@@ -71,6 +74,8 @@ interface Options {
   profile: boolean;
   cpuProf?: string[];
   out?: string;
+  extras?: string[] | boolean;
+  extrasOnly: boolean;
 }
 
 const program = new Command('bench')
@@ -85,7 +90,16 @@ const program = new Command('bench')
   .option('--connections <n>', 'concurrent connections', positive, 64)
   .option('--no-profile', 'do not profile the scenarios behind missed targets')
   .option('--cpu-prof <id...>', 'also profile these scenarios (ids containing one of these)')
-  .option('--out <file>', 'report file (default BENCHMARKS.md for a full run, bench/.work/ otherwise)');
+  .option('--out <file>', 'report file (default BENCHMARKS.md for a full run, bench/.work/ otherwise)')
+  .option(
+    '--extras [name...]',
+    'after the scenarios, also run the standalone feature benches (bench/analytics.ts, bench/message-center.ts, bench/toolkit.ts; all present, or those named) and append their sections',
+  )
+  .option(
+    '--extras-only',
+    'run only the feature benches (all present, or those named by --extras) and put their sections into the existing report (BENCHMARKS.md or --out) in place of the previous ones',
+    false,
+  );
 
 function positive(value: string): number {
   const n = Number(value);
@@ -222,8 +236,34 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+/** The feature benches asked for (`true`: all present), run one after another. */
+async function runExtras(wanted: string[] | true): Promise<ExtraSection[]> {
+  const { present, missing } = findExtras(ROOT, wanted === true ? [] : wanted);
+  for (const name of missing) log(`extra bench/${name}.ts is not in this checkout: skipped`);
+  const sections: ExtraSection[] = [];
+  for (const name of present) {
+    log(`extra: bench/${name}.ts`);
+    const section = await runExtra(ROOT, name, log);
+    log(`  [${name}] ${section.ok ? 'done' : 'FAILED'} in ${Math.round(section.seconds)} s`);
+    sections.push(section);
+  }
+  return sections;
+}
+
 async function main(): Promise<void> {
   const opts = program.parse(process.argv).opts<Options>();
+  if (opts.extrasOnly) {
+    const out = opts.out ?? join(ROOT, 'BENCHMARKS.md');
+    const sections = await runExtras(opts.extras === undefined || opts.extras === false ? true : opts.extras);
+    if (!sections.length)
+      throw new Error('no feature bench found (bench/analytics.ts, message-center.ts, toolkit.ts)');
+    writeFileSync(
+      out,
+      replaceExtras(existsSync(out) ? readFileSync(out, 'utf8') : '', renderExtras(sections)),
+    );
+    log(`feature benches appended to ${relative(process.cwd(), out)}`);
+    return;
+  }
   const startedAt = new Date();
   const t0 = performance.now();
   const loadBefore = loadavg()
@@ -255,6 +295,15 @@ async function main(): Promise<void> {
   log(
     `bench: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; ${runs} run(s) × ${durationS} s, ${connections} connections${canPin() ? `, servers on core ${SERVER_CORE}, load on core ${LOAD_CORE}` : ', NOT pinned (taskset or a second core missing)'}`,
   );
+
+  // Replay runs as `npm start` runs it: the compiled JavaScript in dist/ (bin/replay.js falls back to the
+  // TypeScript sources through tsx when dist/ is stale, which costs ~50 MB of RSS for tsx's loader thread).
+  const buildScript = join(ROOT, 'bin', 'build-server.js');
+  if (existsSync(buildScript)) {
+    log('building the server into dist/ (bin/build-server.js, as `npm start` does)');
+    const built = spawnSync(process.execPath, [buildScript], { cwd: ROOT, stdio: 'inherit' });
+    if (built.status !== 0) throw new Error('bin/build-server.js failed: the server could not be built');
+  }
 
   // The scenario list, then the systems it needs.
   const fixtures = new Map<'sqlite' | 'postgres', ReplayFixture>();
@@ -488,16 +537,35 @@ async function main(): Promise<void> {
     await cleanUp();
   }
 
-  const ratioRefs = new Map<string, { label: string; rps: number }[]>();
-  const rpsOf = (id: string) => {
+  // Sources edited during the run make dist/ stale, and bin/replay.js then starts later nodes from the
+  // sources through tsx: the report says so rather than mixing the two silently.
+  const distStale =
+    existsSync(buildScript) &&
+    spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "const m = await import('./bin/build-state.js'); process.exit(m.serverBuildUpToDate() ? 0 : 1);",
+      ],
+      { cwd: ROOT },
+    ).status !== 0;
+  if (distStale)
+    log('WARNING: the sources changed during the run; nodes started after that ran them through tsx');
+
+  const extras = opts.extras ? await runExtras(opts.extras) : [];
+
+  const ratioRefs = new Map<string, { label: string; rps: number; cpuMs: number }[]>();
+  const refOf = (id: string, label: string) => {
     const r = results.find((x) => x.scenario.id === id);
-    return r ? (summarise(r)?.rps ?? NaN) : NaN;
+    const s = r ? summarise(r) : null;
+    return { label, rps: s?.rps ?? NaN, cpuMs: s?.cpuMs ?? NaN };
   };
   for (const r of results) {
     if (r.scenario.id.endsWith('/reply-add'))
-      ratioRefs.set(r.scenario.id, [{ label: 'Waline POST', rps: rpsOf('waline/comment-post') }]);
+      ratioRefs.set(r.scenario.id, [refOf('waline/comment-post', 'Waline POST')]);
     if (r.scenario.id.includes('/reply-page1-'))
-      ratioRefs.set(r.scenario.id, [{ label: 'Waline list', rps: rpsOf('waline/comment-list') }]);
+      ratioRefs.set(r.scenario.id, [refOf('waline/comment-list', 'Waline list')]);
   }
 
   const findingsFile = join(ROOT, 'bench', 'findings.md');
@@ -517,6 +585,9 @@ async function main(): Promise<void> {
         .join(' '),
       serverCommands: [
         `taskset -c ${SERVER_CORE} node --max-semi-space-size=8 bin/replay.js serve --db <file|postgres://…> --no-demo --port <p>` +
+          (distStale
+            ? ' (dist/ compiled by bin/build-server.js at the start of the run, as `npm start` does; **the sources changed during the run, so nodes started after that ran them through tsx**)'
+            : ' (running dist/, compiled by bin/build-server.js at the start of the run, as `npm start` does)') +
           " with REPLAY_ADMIN_TOKEN, REPLAY_LOG_LEVEL=warn, REPLAY_COMMENT_RATE_LIMIT_BURST=0, REPLAY_COMMENT_RATE_LIMIT_HOURLY=0 (SQLite: its default synchronous=FULL, WAL; PostgreSQL: the test suite's throwaway cluster, fsync=off)",
         `taskset -c ${SERVER_CORE} node bin/run-ts.js bench/servers/hello-world.ts <p>`,
         `taskset -c ${SERVER_CORE} node bin/run-ts.js bench/servers/floor.ts <p>`,
@@ -528,6 +599,7 @@ async function main(): Promise<void> {
       targets,
       profiles,
       findings: existsSync(findingsFile) && !partial ? readFileSync(findingsFile, 'utf8') : '',
+      extras,
       partial,
     },
     ratioRefs,
@@ -589,98 +661,5 @@ async function profileScenario(
 
 /** While a scenario is profiled, its system's load goes to the profiled node. */
 const profileTarget = new Map<string, ReplayNode>();
-
-/** The issue's targets, each from figures of this one run. */
-function evaluateTargets(
-  results: ScenarioResult[],
-  areaLabels: string[],
-  connections: number,
-): TargetResult[] {
-  const sum = (id: string) => {
-    const r = results.find((x) => x.scenario.id === id);
-    return r ? summarise(r) : null;
-  };
-  const latency = (id: string) => {
-    const r = results.find((x) => x.scenario.id === id);
-    return r ? summariseLatency(r) : null;
-  };
-  const hello = sum('hello/json');
-  const floorPost = sum('floor/post');
-  const floorGet = sum('floor/get');
-  const walinePost = sum('waline/comment-post');
-  const walineList = sum('waline/comment-list');
-  const out: TargetResult[] = [];
-  const rpsRatio = (name: string, id: string, ref: Summary | null, refName: string, goal: number) => {
-    const s = sum(id);
-    if (!s || !ref) {
-      out.push({ name, goal: `≥ ${goal}× ${refName}`, measured: 'not measured', met: null });
-      return;
-    }
-    const r = s.rps / ref.rps;
-    const byCpu = ref.cpuMs / s.cpuMs;
-    out.push({
-      name,
-      goal: `≥ ${goal}× ${refName}`,
-      measured: `${ratio(r)}× (${Math.round(s.rps).toLocaleString('en-US')} vs ${Math.round(ref.rps).toLocaleString('en-US')} req/s)`,
-      byCpu: `${ratio(byCpu)}× (${s.cpuMs.toFixed(3)} vs ${ref.cpuMs.toFixed(3)} ms) — ${byCpu >= goal ? 'met' : 'missed'}`,
-      met: r >= goal,
-      profileOf: id,
-    });
-  };
-  const smallest = areaLabels[0]!;
-  const largest = areaLabels[areaLabels.length - 1]!;
-  for (const d of ['sqlite', 'postgres']) {
-    const postFloorGoal = d === 'sqlite' ? 0.8 : 0.6;
-    rpsRatio(`${d}: heartbeat vs the POST floor`, `${d}/heartbeat`, floorPost, 'POST floor', postFloorGoal);
-    rpsRatio(
-      `${d}: progress report vs the POST floor`,
-      `${d}/history-report`,
-      floorPost,
-      'POST floor',
-      postFloorGoal,
-    );
-    rpsRatio(`${d}: nav vs the GET floor`, `${d}/nav`, floorGet, 'GET floor', 0.8);
-    rpsRatio(`${d}: heartbeat vs hello-world`, `${d}/heartbeat`, hello, 'hello-world', 0.6);
-    rpsRatio(`${d}: reply/add vs Waline comment POST`, `${d}/reply-add`, walinePost, 'Waline POST', 100);
-    rpsRatio(`${d}: reply/add vs hello-world`, `${d}/reply-add`, hello, 'hello-world', 0.2);
-    rpsRatio(
-      `${d}: /x/v2/reply page 1 (${smallest} area) vs Waline list`,
-      `${d}/reply-page1-${smallest}`,
-      walineList,
-      'Waline list',
-      50,
-    );
-    const small = latency(`${d}/reply-page1-${smallest}`);
-    const large = latency(`${d}/reply-page1-${largest}`);
-    const name = `${d}: /x/v2/reply p99, ${largest} area vs ${smallest} area`;
-    if (small && large) {
-      const r = large.p99Ms / small.p99Ms;
-      const loaded = [sum(`${d}/reply-page1-${largest}`), sum(`${d}/reply-page1-${smallest}`)];
-      out.push({
-        name,
-        goal: '≤ 1.5×',
-        measured:
-          `${ratio(r)}× (${large.p99Ms.toFixed(2)} vs ${small.p99Ms.toFixed(2)} ms, one request at a time; ` +
-          `at ${connections} connections ${loaded.map((l) => l?.p99Ms.toFixed(0) ?? '–').join(' vs ')} ms)`,
-        met: r <= 1.5,
-        profileOf: `${d}/reply-page1-${largest}`,
-      });
-    } else out.push({ name, goal: '≤ 1.5×', measured: 'not measured', met: null });
-    const own = results.filter((r) => r.scenario.system === d && summarise(r));
-    if (own.length) {
-      const worst = own.reduce((a, b) => (summarise(a)!.rssMb >= summarise(b)!.rssMb ? a : b));
-      const peak = summarise(worst)!.rssMb;
-      out.push({
-        name: `${d}: peak RSS under load`,
-        goal: '< 300 MB',
-        measured: `${Math.round(peak)} MB (highest in ${worst.scenario.id}; median over scenarios ${Math.round(median(own.map((r) => summarise(r)!.rssMb)))} MB)`,
-        met: peak < 300,
-        profileOf: worst.scenario.id,
-      });
-    } else
-      out.push({ name: `${d}: peak RSS under load`, goal: '< 300 MB', measured: 'not measured', met: null });
-  }
-  return out;
-}
 
 await main();

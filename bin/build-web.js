@@ -3,75 +3,20 @@
 // Run by `npm start` (prestart) and by the tests that need the UI, so a fresh clone needs no extra step.
 // Concurrent runs (parallel test files) take turns through a lock directory; the new build replaces the old
 // one only once complete, so a running server never serves half a build.
-import { createHash } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT as root, inputHash, stampMatches, withLock } from './build-state.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const INPUTS = ['web', 'src/client', 'src/domain', 'package-lock.json'];
+const INPUTS = ['web', 'src/client', 'src/domain', 'src/wire', 'package-lock.json'];
 const OUT = join(root, 'dist', 'web');
 const STAMP = join(OUT, '.build-hash');
 const LOCK = join(root, 'dist', '.web-build.lock');
 const force = process.argv.includes('--force');
 const quiet = process.argv.includes('--quiet');
 const say = (line) => quiet || console.log(`build-web: ${line}`);
+const upToDate = (hash) => stampMatches(STAMP, hash);
 
-function files(path) {
-  if (!existsSync(path)) return [];
-  if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path)
-    .filter((name) => name !== 'node_modules' && !name.startsWith('.'))
-    .sort()
-    .flatMap((name) => files(join(path, name)));
-}
-
-function inputHash() {
-  const hash = createHash('sha256');
-  for (const file of INPUTS.flatMap((p) => files(join(root, p)))) {
-    hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
-  }
-  return hash.digest('hex');
-}
-
-const upToDate = (hash) => existsSync(STAMP) && readFileSync(STAMP, 'utf8') === hash;
-
-async function withLock(work) {
-  mkdirSync(dirname(LOCK), { recursive: true });
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    try {
-      mkdirSync(LOCK);
-      break;
-    } catch {
-      // A lock older than five minutes belongs to a build that died.
-      try {
-        if (Date.now() - statSync(LOCK).mtimeMs > 300_000) rmSync(LOCK, { recursive: true, force: true });
-      } catch {
-        /* taken and released meanwhile */
-      }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${LOCK}`);
-      await sleep(250);
-    }
-  }
-  try {
-    return await work();
-  } finally {
-    rmSync(LOCK, { recursive: true, force: true });
-  }
-}
-
-const hash = inputHash();
+const hash = inputHash(INPUTS);
 if (!force && upToDate(hash)) {
   say('dist/web is up to date');
   process.exit(0);
@@ -90,17 +35,23 @@ try {
   process.exit(0);
 }
 
-await withLock(async () => {
+await withLock(LOCK, async () => {
   if (!force && upToDate(hash)) return say('dist/web was built meanwhile');
   const tmp = join(root, 'dist', `.web-tmp-${process.pid}`);
   const old = join(root, 'dist', `.web-old-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
   const started = Date.now();
-  await vite.build({
-    configFile: join(root, 'web', 'vite.config.ts'),
-    logLevel: 'warn',
-    build: { outDir: tmp, emptyOutDir: true },
-  });
+  try {
+    await vite.build({
+      configFile: join(root, 'web', 'vite.config.ts'),
+      logLevel: 'warn',
+      build: { outDir: tmp, emptyOutDir: true },
+    });
+  } catch (error) {
+    // A failed build leaves the previous dist/web in place and no half-written directory behind.
+    rmSync(tmp, { recursive: true, force: true });
+    throw error;
+  }
   writeFileSync(join(tmp, '.build-hash'), hash);
   if (existsSync(OUT)) renameSync(OUT, old);
   renameSync(tmp, OUT);

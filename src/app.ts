@@ -85,13 +85,20 @@ export async function buildApp({ config, services }: AppDeps): Promise<FastifyIn
     trustProxy: config.trustProxy === '' ? false : config.trustProxy,
   });
   app.server.maxConnections = config.maxConnections;
+  // onClose hooks run in reverse order of registration: this one, first, runs last, once the services
+  // with timers (online publishing, the outbox dispatcher) have stopped writing. The store drains its
+  // batched writes (heartbeats, comment adds) and closes the database.
+  app.addHook('onClose', () => services.close());
 
   registerErrorHandling(app);
   registerSecurityHeaders(app, LOGIN_PAGES_CSP);
   registerParamGuards(app);
   registerGracefulClose(app);
   registerLargePayloads(app);
-  await registerMetrics(app, config.adminToken);
+  await registerMetrics(app, config.adminToken, {
+    source: services.online,
+    top: config.metricsOnlineTop,
+  });
   await app.register(formbody);
   await app.register(cookie);
   registerDeviceCookies(app, services.devices, UI_PAGES);

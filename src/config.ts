@@ -287,12 +287,12 @@ const SETTINGS = {
     parse: integer(1, 3600),
     help: 'a viewer counts as online this long after its last heartbeat, seconds',
   }),
-  /** Cluster mode: how often a node publishes its online counts to the database, ms. */
+  /** Cluster mode: how often a node publishes the viewers it saw to the database, ms. */
   onlinePublishMs: setting({
     env: 'REPLAY_ONLINE_PUBLISH_MS',
     default: 3000,
     parse: integer(10, 60_000),
-    help: 'how often a node publishes its online counts (PostgreSQL), ms',
+    help: 'how often a node publishes the viewers it saw (PostgreSQL), ms',
   }),
   /** Distinct anonymous viewers one address can add to one archive's plays per play window; 0 = no cap. */
   anonymousPlayCap: setting({
@@ -300,6 +300,23 @@ const SETTINGS = {
     default: 10,
     parse: integer(0, 1e9),
     help: 'anonymous plays one address can add to one archive per 5-minute window; 0 = no cap',
+  }),
+  /**
+   * Watch analytics from heartbeats (docs/api/analytics.md). On by default; off stops recording new figures
+   * (reads still answer with what was recorded), e.g. to measure what the analytics cost a heartbeat.
+   */
+  watchAnalytics: setting({
+    env: 'REPLAY_WATCH_ANALYTICS',
+    default: true,
+    parse: boolean,
+    help: 'record watch analytics from heartbeats (false = stop recording; reads keep what was recorded)',
+  }),
+  /** `/metrics`: the archives with the most viewers online that get their own gauge series. */
+  metricsOnlineTop: setting({
+    env: 'REPLAY_METRICS_ONLINE_TOP',
+    default: 20,
+    parse: integer(0, 1000),
+    help: '/metrics: how many archives (most viewers online first) get a replay_viewers_online series',
   }),
   /** Outbound e-mail (docs/api/message-center.md): smtp:// or smtps:// URL with credentials; '' = no e-mail. */
   smtpUrl: setting({

@@ -37,7 +37,7 @@ export async function startServer(
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 
-  log(`Replay listening on ${url} (database: ${handle.dialect === 'sqlite' ? config.db : 'PostgreSQL'})`);
+  log(`Replay listening on ${url} (database: ${store.label})`);
   if (config.adminTokenGenerated)
     log(`Admin API token (generated for this run; set REPLAY_ADMIN_TOKEN to fix it): ${config.adminToken}`);
   log(`Admin API docs: ${url}/admin/api/docs`);
@@ -60,8 +60,9 @@ export async function startServer(
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
+      // The app's last onClose hook closes the store; closing it again here only waits for that.
       await app.close();
-      await handle.close();
+      await store.close();
     })());
   return { url, close };
 }

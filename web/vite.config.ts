@@ -13,8 +13,13 @@ export default defineConfig({
   base: '/',
   publicDir: here('public'),
   resolve: {
-    // The typed client signs with Wbi through node:crypto's md5; the browser gets an md5 of its own.
-    alias: { 'node:crypto': here('src/shims/node-crypto.ts') },
+    alias: {
+      // The typed client signs with Wbi through node:crypto's md5; the browser gets an md5 of its own.
+      'node:crypto': here('src/shims/node-crypto.ts'),
+      // The UI imports the client package (`replay/client`) like any other user; it bundles the sources,
+      // as TypeScript type-checks them (package.json `exports`, condition `replay-source`).
+      'replay/client': here('../src/client/index.ts'),
+    },
   },
   build: {
     outDir: here('../dist/web'),

@@ -37,6 +37,11 @@ export interface LoadOptions {
   durationS: number;
   /** Distinguishes the `{n}` tokens of this load run from every other one. */
   tag: string;
+  /**
+   * Paced load: each connection waits this long before sending its next request (wrk's `delay()`), so
+   * the offered rate is about connections × 1000 / (delayMs + latency) instead of as fast as answered.
+   */
+  delayMs?: number;
   workDir: string;
 }
 
@@ -126,6 +131,14 @@ function request()
   return wrk.format(s.m, path, s.h, body)
 end
 
+${
+  options.delayMs
+    ? `function delay()
+  return ${Math.max(0, Math.round(options.delayMs))}
+end
+`
+    : ''
+}
 function response(status, headers, body)
   if status ~= 200 or string.sub(body, 1, okLen) ~= okPrefix then
     failures = failures + 1

@@ -109,6 +109,8 @@ export async function startReplay(options: {
   db: string;
   workDir: string;
   cpuProfileDir?: string;
+  /** Added to BENCH_ENV (e.g. `REPLAY_TOOLKIT: 'on'`). */
+  env?: NodeJS.ProcessEnv;
 }): Promise<ReplayNode> {
   const port = await freePort();
   // As `npm start` and the `replay` command run the server (see bin/replay.js).
@@ -129,7 +131,7 @@ export async function startReplay(options: {
       '--port',
       String(port),
     ],
-    env: BENCH_ENV,
+    env: { ...BENCH_ENV, ...(options.env ?? {}) },
     cwd: ROOT,
     core: SERVER_CORE,
     logFile: join(options.workDir, `${options.name}.log`),

@@ -71,6 +71,8 @@ export interface ReportInput {
   targets: TargetResult[];
   profiles: ScenarioProfile[];
   findings: string;
+  /** Sections printed by the standalone feature benches (`--extras`), appended as they are. */
+  extras?: { name: string; markdown: string; seconds: number }[];
   partial: boolean;
 }
 
@@ -125,13 +127,13 @@ const pct = (n: number) => `${(n * 100).toFixed(1)} %`;
 
 export function renderReport(
   input: ReportInput,
-  ratioRefs: Map<string, { label: string; rps: number }[]>,
+  ratioRefs: Map<string, { label: string; rps: number; cpuMs: number }[]>,
 ): string {
   const { machine, settings } = input;
   const lines: string[] = [];
   const push = (...l: string[]) => lines.push(...l);
   const hello = input.results.find((r) => r.scenario.system === 'hello');
-  const helloRps = hello ? (summarise(hello)?.rps ?? NaN) : NaN;
+  const helloSum = hello ? summarise(hello) : null;
   const floorOf = (id: string) => {
     const r = input.results.find((x) => x.scenario.id === id);
     return r ? summarise(r) : null;
@@ -163,6 +165,7 @@ export function renderReport(
     `- Load generator: \`${input.loadCommand}\`. The Lua script rotates through 1,024 prepared requests per scenario (distinct users, each with its own session cookie and csrf token; distinct videos, comments and cursors), fills a unique token into each comment text, and counts every answer that is not HTTP 200 with the scenario's success prefix (\`{"code":0,\` for Replay) as an error.`,
     `- Servers: ${input.serverCommands.map((c) => `\`${c}\``).join('; ')}.`,
     "- *CPU ms/answer*: CPU time (user + system) the system under test spent per answer during the run: the server process, plus the whole PostgreSQL cluster for the PostgreSQL scenarios, plus Waline's worker. It moves much less than req/s when other work shares the machine (contention for caches and memory still inflates it), so it is the figure to compare when *other load* is high; 1000 / it is roughly the rate one dedicated core could sustain.",
+    "- *× hello*: req/s as a share of the hello-world's; in parentheses the same ratio from CPU ms per answer (hello-world's / the scenario's). *× peer*: the same against Waline's comment list (list pages) or comment POST (reply/add).",
     "- *× floor*: req/s as a share of the floor reference server's for the same method (POST scenarios against the POST floor, GET scenarios against the GET floor; see `floor/post` and `floor/get` below); in parentheses the same ratio from CPU ms per answer (the floor's / the scenario's), which other load on the machine moves much less.",
     "- *other load*: the share of the server core that processes outside the bench used during the run (median over runs), from /proc/stat minus the system under test's own CPU time: a figure taken next to a high one was measured on a busy machine. Servers, PostgreSQL and wrk run at nice −10 to keep such noise small.",
     "- Latency is wrk's (from the request being written to the answer being read); p50/p99 are medians over the runs of each run's percentile. Peak RSS is the server process's VmHWM (reset before each measurement through /proc/<pid>/clear_refs; for Waline, its master and worker together), the highest over the runs.",
@@ -195,9 +198,17 @@ export function renderReport(
       );
       continue;
     }
-    const peers = (ratioRefs.get(s.id) ?? []).map((p) => `${ratio(sum.rps / p.rps)} (${p.label})`).join(', ');
+    const peers = (ratioRefs.get(s.id) ?? [])
+      .map((p) => `${ratio(sum.rps / p.rps)} (CPU ${ratio(p.cpuMs / sum.cpuMs)}; ${p.label})`)
+      .join(', ');
+    const timesHello =
+      s.system === 'hello'
+        ? '1'
+        : helloSum
+          ? `${ratio(sum.rps / helloSum.rps)} (CPU ${ratio(helloSum.cpuMs / sum.cpuMs)})`
+          : '–';
     push(
-      `| ${s.id} | \`${s.request}\` | ${int(sum.rps)} | ${ms(sum.p50Ms)} | ${ms(sum.p99Ms)} | ${sum.cpuMs.toFixed(3)} | ${int(sum.rssMb)} | ${sum.kbPerAnswer.toFixed(1)} | ${sum.failures ? `**${int(sum.failures)}**` : '0'} | ${s.system === 'hello' ? '1' : ratio(sum.rps / helloRps)} | ${timesFloor(s, sum)} | ${peers || ''} | ${Math.round(sum.foreign * 100)} % |`,
+      `| ${s.id} | \`${s.request}\` | ${int(sum.rps)} | ${ms(sum.p50Ms)} | ${ms(sum.p99Ms)} | ${sum.cpuMs.toFixed(3)} | ${int(sum.rssMb)} | ${sum.kbPerAnswer.toFixed(1)} | ${sum.failures ? `**${int(sum.failures)}**` : '0'} | ${timesHello} | ${timesFloor(s, sum)} | ${peers || ''} | ${Math.round(sum.foreign * 100)} % |`,
     );
   }
   push('', 'What each scenario does:', '');
@@ -269,5 +280,27 @@ export function renderReport(
   }
 
   if (input.findings.trim()) push('', input.findings.trim(), '');
+  if (input.extras?.length) push('', renderExtras(input.extras));
   return `${lines.join('\n')}\n`;
+}
+
+/** The heading that starts the feature benches' part of a report (what `--extras-only` replaces). */
+export const EXTRAS_HEADING = '# Feature benchmarks';
+
+/** The sections of the standalone feature benches (`--extras`), under one heading. */
+export function renderExtras(extras: readonly { name: string; markdown: string; seconds: number }[]): string {
+  const lines = [
+    EXTRAS_HEADING,
+    '',
+    `Run by \`npm run bench -- --extras\` after the scenarios above, or by \`npm run bench -- --extras-only\` on their own (${extras.map((e) => `\`bench/${e.name}.ts\` ${Math.round(e.seconds)} s`).join(', ')}); each section is what that script printed, on the same machine.`,
+  ];
+  for (const e of extras) lines.push('', e.markdown);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `report` with its feature-bench part (from `EXTRAS_HEADING` on) replaced by `extras`. */
+export function replaceExtras(report: string, extras: string): string {
+  const at = report.indexOf(`\n${EXTRAS_HEADING}\n`);
+  const head = (at === -1 ? report : report.slice(0, at)).trimEnd();
+  return `${head}\n\n${extras}`;
 }

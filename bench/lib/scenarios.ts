@@ -66,7 +66,7 @@ function browser(user: { cookie: string }, referer: string): Record<string, stri
 const variants = <T>(make: (i: number) => T): T[] => Array.from({ length: VARIANTS }, (_, i) => make(i));
 
 /** The form body of the web player's heartbeat (the same for Replay and the POST floor). */
-function heartbeatForm(
+export function heartbeatForm(
   i: number,
   video: { aid: number; cid: number; duration: number },
   user: { mid: number; csrf: string },

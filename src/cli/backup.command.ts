@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Config } from '../config.ts';
 import { createDb, isPostgresUrl } from '../store/database.ts';
+import { Store } from '../store/store.ts';
 
 /**
  * `replay backup <file>`: a consistent copy of a SQLite database through SQLite's online backup API,
@@ -25,14 +26,12 @@ export function registerBackupCommand(program: Command, config: () => Config): v
         process.exitCode = 1;
         return;
       }
-      const handle = createDb(target);
+      const store = new Store(createDb(target));
       try {
-        // After the first step (which only learns the size), copy every page in one step: one read
-        // snapshot, so writes by the server meanwhile neither tear the copy nor restart it forever.
-        const done = await handle.sqlite!.backup(file, { progress: () => 0x7fffffff });
-        console.error(`backed up ${done.totalPages} pages to ${file}`);
+        const pages = await store.backupSqlite(file);
+        if (pages !== null) console.error(`backed up ${pages} pages to ${file}`);
       } finally {
-        await handle.close();
+        await store.close();
       }
     });
 }

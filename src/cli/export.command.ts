@@ -3,8 +3,8 @@ import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import type { Config } from '../config.ts';
 import { createDb } from '../store/database.ts';
-import { exportDump } from '../store/dump/dump.ts';
 import { migrateToLatest } from '../store/migrations/index.ts';
+import { Store } from '../store/store.ts';
 import { terminalProgress } from './progress.ts';
 
 /** `replay export [file]`: the whole database as JSON Lines (docs/data.md), to a file or stdout. */
@@ -14,13 +14,14 @@ export function registerExportCommand(program: Command, config: () => Config): v
     .description('write the whole database as JSON Lines (to stdout when no file is given)')
     .action(async (file: string | undefined) => {
       const handle = createDb(config().db);
+      const store = new Store(handle);
       const toStdout = file === undefined || file === '-';
       // A file appears under its name only once complete: a failed export leaves no half file behind.
       const partial = toStdout ? null : `${file}.partial`;
       const out: Writable = partial === null ? process.stdout : createWriteStream(partial);
       try {
         await migrateToLatest(handle.db);
-        const header = await exportDump(handle, (line) => writeTo(out, line), terminalProgress('export'));
+        const header = await store.exportDump((line) => writeTo(out, line), terminalProgress('export'));
         if (partial !== null) {
           await new Promise<void>((resolve, reject) =>
             out.end((e?: Error | null) => (e ? reject(e) : resolve())),
@@ -36,7 +37,7 @@ export function registerExportCommand(program: Command, config: () => Config): v
         }
         throw error;
       } finally {
-        await handle.close();
+        await store.close();
       }
     });
 }

@@ -13,8 +13,8 @@ import {
 } from '../domain/comment-import.ts';
 import type { CommentSource } from '../domain/comment-import.ts';
 import { createDb } from '../store/database.ts';
-import { writeCommentImport } from '../store/dump/comment-import.ts';
 import { migrateToLatest } from '../store/migrations/index.ts';
+import { Store } from '../store/store.ts';
 
 /**
  * `replay import-comments --from waline|artalk FILE --map MAPPING.json`: another comment system's export
@@ -36,9 +36,10 @@ export function registerImportCommentsCommand(program: Command, config: () => Co
         const comments = opts.from === 'waline' ? readWaline(doc) : readArtalk(doc);
         const plan = planImport(comments, mapping);
         const handle = createDb(config().db);
+        const store = new Store(handle);
         try {
           await migrateToLatest(handle.db);
-          const done = await writeCommentImport(handle, plan, opts.from, {
+          const done = await store.importComments(plan, opts.from, {
             ...(mapping.owner === undefined ? {} : { defaultOwner: mapping.owner }),
             now: Math.floor(Date.now() / 1000),
           });
@@ -48,7 +49,7 @@ export function registerImportCommentsCommand(program: Command, config: () => Co
               (plan.skipped ? `; skipped ${plan.skipped} held back by ${opts.from} (pending or spam)` : ''),
           );
         } finally {
-          await handle.close();
+          await store.close();
         }
       } catch (error) {
         if (!(error instanceof CommentImportError)) throw error;

@@ -4,8 +4,9 @@ import type { Interface } from 'node:readline';
 import type { Command } from 'commander';
 import type { Config } from '../config.ts';
 import { createDb } from '../store/database.ts';
-import { DumpError, importDump } from '../store/dump/dump.ts';
+import { DumpError } from '../store/dump/dump.ts';
 import { migrateToLatest } from '../store/migrations/index.ts';
+import { Store } from '../store/store.ts';
 import { terminalProgress } from './progress.ts';
 
 /**
@@ -26,14 +27,14 @@ export function registerImportCommand(program: Command, config: () => Config): v
         return;
       }
       const handle = createDb(config().db);
+      const store = new Store(handle);
       let lines: Interface | null = null;
       try {
         await migrateToLatest(handle.db);
         // Opened only now: readline drops the lines it reads before anyone iterates over them.
         const input = file === '-' ? process.stdin : createReadStream(file, { encoding: 'utf8' });
         lines = createInterface({ input, crlfDelay: Infinity });
-        const { rows, header } = await importDump(
-          handle,
+        const { rows, header } = await store.importDump(
           lines,
           { replace: opts.replace === true },
           terminalProgress('import'),
@@ -47,7 +48,7 @@ export function registerImportCommand(program: Command, config: () => Config): v
         process.exitCode = 1;
       } finally {
         lines?.close();
-        await handle.close();
+        await store.close();
       }
     });
 }

@@ -7,6 +7,7 @@ import { BiliError, messageOf } from '../errors.ts';
 import { closeOnSignals, startServer } from '../main.ts';
 import { createDb } from '../store/database.ts';
 import { migrateToLatest } from '../store/migrations/index.ts';
+import { Store } from '../store/store.ts';
 import { withServices } from './context.ts';
 import { registerBackupCommand } from './backup.command.ts';
 import { registerExportCommand } from './export.command.ts';
@@ -61,11 +62,12 @@ export async function runCli(argv: string[]): Promise<void> {
     .action(async () => {
       const cfg = config();
       const handle = createDb(cfg.db);
+      const store = new Store(handle);
       try {
         const applied = await migrateToLatest(handle.db);
         console.log(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date');
       } finally {
-        await handle.close();
+        await store.close();
       }
     });
 

@@ -3,7 +3,7 @@
  * Shared by the web UI, the `replay` command line (src/cli/main.ts) and any user of the typed client, so all
  * say the same thing.
  */
-export const ERROR_WORDS: Record<number, string> = {
+export const ERROR_TEXT = {
   [-101]: 'You need to sign in first.',
   [-102]: 'Your account is banned, so it cannot do this.',
   [-111]: 'Your session’s security token did not match. Reload the page and try again.',
@@ -37,7 +37,12 @@ export const ERROR_WORDS: Record<number, string> = {
   86090: 'Scanned. Confirm the sign-in on the other device.',
   86101: 'Waiting for the QR code to be scanned.',
   2202: 'Sign-out was refused (security token mismatch). Reload and try again.',
-};
+} as const satisfies Record<number, string>;
+
+/** The codes that have words; the web UI's translations (web/src/i18n) must cover every one of them. */
+export type ErrorCode = keyof typeof ERROR_TEXT;
+
+export const ERROR_WORDS: Readonly<Record<number, string>> = ERROR_TEXT;
 
 export function describeError(code: number, serverMessage = ''): string {
   const words = ERROR_WORDS[code];

@@ -19,6 +19,10 @@ export interface ToolkitFixtureSummary {
   comments: number;
   history: number;
   notices: number;
+  /** Seasons and courses. */
+  seasons: number;
+  /** Episodes and lessons. */
+  episodes: number;
   took_ms: number;
 }
 

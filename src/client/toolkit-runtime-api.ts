@@ -75,7 +75,7 @@ function queryString(query: JournalQuery & { timeout_ms?: number }): string {
   return qs ? `?${qs}` : '';
 }
 
-/** Fault rules of the server (`/toolkit/faults`); each node has its own. */
+/** Fault rules of the server (`/toolkit/faults`); in cluster mode, shared by every node. */
 export class ToolkitFaultsApi {
   constructor(private readonly client: AdminClient) {}
 

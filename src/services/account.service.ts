@@ -16,7 +16,7 @@ import type { Clock } from './clock.ts';
 import { nowSeconds } from './clock.ts';
 import { hashPassword, randomAlnum, verifyPassword } from './crypto.ts';
 import { USERS_VERSION_KEY } from './member-cache.ts';
-import { createRateLimiter, tryConsume } from './rate-limiter.factory.ts';
+import { tryConsume } from './rate-limiter.factory.ts';
 import type { UserService } from './user.service.ts';
 
 export type SignupMode = 'open' | 'invite' | 'closed';
@@ -57,7 +57,7 @@ export class AccountService {
     /** Called after a change that cached sessions and member rows must see at once. */
     private readonly onUserChanged: (mid: number) => void = () => undefined,
   ) {
-    this.signupLimiter = createRateLimiter(store.handle, {
+    this.signupLimiter = store.rateLimits.limiter({
       keyPrefix: 'signup_addr',
       points: options.signupsPerAddress ?? 10,
       durationSeconds: options.signupWindowSeconds ?? 3600,

@@ -1,7 +1,6 @@
 import { ARCHIVE_AREA_TYPE, isAreaType } from '../domain/area-types.ts';
 import { av2bv, bv2av, isValidAid } from '../domain/bvid.ts';
 import { BiliError } from '../errors.ts';
-import { isUniqueViolation } from '../store/database.ts';
 import type { ArchiveRow, PageRow } from '../store/repositories/archive.repository.ts';
 import type { AreaRow } from '../store/repositories/area.repository.ts';
 import type { Repositories, Store } from '../store/store.ts';
@@ -54,54 +53,51 @@ export class CatalogService {
       if (!page.part.trim()) throw new BiliError(-400, 'page part must not be empty');
     }
     const now = nowSeconds(this.clock);
-    try {
-      return await this.store.transactionRetryingUnique(async (tx) => {
-        if (!(await tx.users.findByMid(input.owner_mid)))
-          throw new BiliError(-626, `owner_mid ${input.owner_mid}`);
-        if (input.aid !== undefined && (await tx.archives.findByAid(input.aid))) {
-          throw new BiliError(-409, `aid ${input.aid} exists`);
-        }
-        for (const cid of cids) {
-          if (await tx.archives.findPageByCid(cid)) throw new BiliError(-409, `cid ${cid} exists`);
-        }
-        const aid = input.aid ?? Math.max((await tx.archives.maxAid()) + 1, FIRST_ASSIGNED_AID);
-        let nextCid = Math.max((await tx.archives.maxCid()) + 1, FIRST_ASSIGNED_CID);
-        const pages = input.pages.map((p, i) => ({
-          cid: p.cid ?? nextCid++,
-          aid,
-          page: i + 1,
-          part: p.part,
-          duration: p.duration,
-        }));
-        const archive: ArchiveRow = {
-          aid,
-          bvid: av2bv(aid),
-          title: input.title,
-          cover: input.cover ?? '',
-          description: input.desc ?? '',
-          owner_mid: input.owner_mid,
-          tid: input.tid ?? 0,
-          tname: input.tname ?? '',
-          copyright: input.copyright ?? 1,
-          pubdate: input.pubdate ?? now,
-          ctime: now,
-          duration: pages.reduce((sum, p) => sum + p.duration, 0),
-          state: 0,
-        };
-        await tx.archives.insert(archive, pages);
-        await tx.areas.upsert({
-          type: ARCHIVE_AREA_TYPE,
-          oid: aid,
-          owner_mid: input.owner_mid,
-          closed: 0,
-          now,
-        });
-        return { archive, pages };
+    const created = await this.store.transactionUnlessDuplicate(async (tx) => {
+      if (!(await tx.users.findByMid(input.owner_mid)))
+        throw new BiliError(-626, `owner_mid ${input.owner_mid}`);
+      if (input.aid !== undefined && (await tx.archives.findByAid(input.aid))) {
+        throw new BiliError(-409, `aid ${input.aid} exists`);
+      }
+      for (const cid of cids) {
+        if (await tx.archives.findPageByCid(cid)) throw new BiliError(-409, `cid ${cid} exists`);
+      }
+      const aid = input.aid ?? Math.max((await tx.archives.maxAid()) + 1, FIRST_ASSIGNED_AID);
+      let nextCid = Math.max((await tx.archives.maxCid()) + 1, FIRST_ASSIGNED_CID);
+      const pages = input.pages.map((p, i) => ({
+        cid: p.cid ?? nextCid++,
+        aid,
+        page: i + 1,
+        part: p.part,
+        duration: p.duration,
+      }));
+      const archive: ArchiveRow = {
+        aid,
+        bvid: av2bv(aid),
+        title: input.title,
+        cover: input.cover ?? '',
+        description: input.desc ?? '',
+        owner_mid: input.owner_mid,
+        tid: input.tid ?? 0,
+        tname: input.tname ?? '',
+        copyright: input.copyright ?? 1,
+        pubdate: input.pubdate ?? now,
+        ctime: now,
+        duration: pages.reduce((sum, p) => sum + p.duration, 0),
+        state: 0,
+      };
+      await tx.archives.insert(archive, pages);
+      await tx.areas.upsert({
+        type: ARCHIVE_AREA_TYPE,
+        oid: aid,
+        owner_mid: input.owner_mid,
+        closed: 0,
+        now,
       });
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new BiliError(-409, 'aid or cid already exists');
-      throw error;
-    }
+      return { archive, pages };
+    });
+    if (created === 'duplicate') throw new BiliError(-409, 'aid or cid already exists');
+    return created;
   }
 
   async getArchive(aid: number): Promise<ArchiveWithPages> {

@@ -1,22 +1,22 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config } from '../config.ts';
-import type { DbHandle } from '../store/database.ts';
-import { createRateLimiter, tryConsume } from './rate-limiter.factory.ts';
+import type { RateLimitStorage } from '../store/rate-limits.ts';
+import { tryConsume } from './rate-limiter.factory.ts';
 
 /**
  * Posting and reporting limits per user (DESIGN.md §4 "Rate limit", "Report"). Counters live where
- * rate-limiter.factory puts them: process memory on SQLite, the shared `rate_limits` table on PostgreSQL,
+ * the store keeps them (store.rateLimits): process memory on SQLite, the shared `rate_limits` table on PostgreSQL,
  * so a cluster's nodes count together. A limit of 0 is off (benchmarks lift them that way).
  */
 export class CommentLimits {
   private readonly commentLimiters: RateLimiterAbstract[];
   private readonly reportLimiter: RateLimiterAbstract | null;
 
-  constructor(handle: DbHandle, config: Config) {
+  constructor(storage: RateLimitStorage, config: Config) {
     this.commentLimiters = [];
     if (config.commentBurstLimit > 0) {
       this.commentLimiters.push(
-        createRateLimiter(handle, {
+        storage.limiter({
           keyPrefix: 'comment_burst',
           points: config.commentBurstLimit,
           durationSeconds: config.commentBurstSeconds,
@@ -25,7 +25,7 @@ export class CommentLimits {
     }
     if (config.commentHourlyLimit > 0) {
       this.commentLimiters.push(
-        createRateLimiter(handle, {
+        storage.limiter({
           keyPrefix: 'comment_hour',
           points: config.commentHourlyLimit,
           durationSeconds: 3600,
@@ -34,7 +34,7 @@ export class CommentLimits {
     }
     this.reportLimiter =
       config.reportPerMinuteLimit > 0
-        ? createRateLimiter(handle, {
+        ? storage.limiter({
             keyPrefix: 'report_minute',
             points: config.reportPerMinuteLimit,
             durationSeconds: 60,

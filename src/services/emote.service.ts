@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { escapeName, findEmoteEscapes, isEmoteEscape } from '../domain/emote-escape.ts';
 import { BiliError } from '../errors.ts';
-import { isUniqueViolation } from '../store/database.ts';
 import type { EmotePackageRow, EmoteRow } from '../store/repositories/emote.repository.ts';
 import type { Repositories, Store } from '../store/store.ts';
 import { BUILTIN_PACKAGES, FIRST_ASSIGNED_EMOTE_ID, FIRST_ASSIGNED_PACKAGE_ID } from './builtin-emotes.ts';
@@ -293,42 +292,37 @@ export class EmoteService {
     const icon = input.icon === undefined ? (emotes[0]?.image ?? '') : imageRef(input.icon, 'icon');
 
     const now = nowSeconds(this.clock);
-    let created: EmotePackage;
-    try {
-      created = await this.store.transactionRetryingUnique(async (tx) => {
-        const taken = await tx.emotes.findByTexts([...texts]);
-        if (taken.length > 0)
-          throw new BiliError(-409, `emote text already used: ${taken.map((t) => t.text).join(' ')}`);
-        if (input.id !== undefined && (await tx.emotes.findPackage(input.id)))
-          throw new BiliError(-409, `emote package ${input.id} exists`);
-        const id = input.id ?? Math.max((await tx.emotes.maxPackageId()) + 1, FIRST_ASSIGNED_PACKAGE_ID);
-        let nextEmoteId = Math.max((await tx.emotes.maxEmoteId()) + 1, FIRST_ASSIGNED_EMOTE_ID);
-        const row: EmotePackageRow = { id, text: name, icon, type, attr: 0, size, builtin: 0, mtime: now };
-        const rows: EmoteRow[] = emotes.map((e, sort) => ({
-          id: e.id ?? nextEmoteId++,
-          package_id: id,
-          text: e.text,
-          alias: e.alias,
-          image: e.image,
-          sort,
-          mtime: now,
-        }));
-        for (const [ref, upload] of uploads) {
-          await tx.emotes.insertImage({
-            name: ref,
-            content_type: upload.contentType,
-            data: upload.data,
-            created_at: now,
-          });
-        }
-        await tx.emotes.insertPackage(row, rows);
-        await tx.changeVersions.bump(VERSION_KEY);
-        return { row, emotes: rows };
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new BiliError(-409, 'an emote id or text already exists');
-      throw error;
-    }
+    const created = await this.store.transactionUnlessDuplicate(async (tx) => {
+      const taken = await tx.emotes.findByTexts([...texts]);
+      if (taken.length > 0)
+        throw new BiliError(-409, `emote text already used: ${taken.map((t) => t.text).join(' ')}`);
+      if (input.id !== undefined && (await tx.emotes.findPackage(input.id)))
+        throw new BiliError(-409, `emote package ${input.id} exists`);
+      const id = input.id ?? Math.max((await tx.emotes.maxPackageId()) + 1, FIRST_ASSIGNED_PACKAGE_ID);
+      let nextEmoteId = Math.max((await tx.emotes.maxEmoteId()) + 1, FIRST_ASSIGNED_EMOTE_ID);
+      const row: EmotePackageRow = { id, text: name, icon, type, attr: 0, size, builtin: 0, mtime: now };
+      const rows: EmoteRow[] = emotes.map((e, sort) => ({
+        id: e.id ?? nextEmoteId++,
+        package_id: id,
+        text: e.text,
+        alias: e.alias,
+        image: e.image,
+        sort,
+        mtime: now,
+      }));
+      for (const [ref, upload] of uploads) {
+        await tx.emotes.insertImage({
+          name: ref,
+          content_type: upload.contentType,
+          data: upload.data,
+          created_at: now,
+        });
+      }
+      await tx.emotes.insertPackage(row, rows);
+      await tx.changeVersions.bump(VERSION_KEY);
+      return { row, emotes: rows };
+    });
+    if (created === 'duplicate') throw new BiliError(-409, 'an emote id or text already exists');
     await this.snapshot.reload();
     return created;
   }

@@ -7,13 +7,10 @@ import type { ArchiveRow, PageRow } from '../store/repositories/archive.reposito
 import type { HistoryCursor, HistoryRow, WatchSessionRow } from '../store/repositories/history.repository.ts';
 import type { EpisodeRow, SeasonRow } from '../store/repositories/season.repository.ts';
 import type { UserRow } from '../store/repositories/user.repository.ts';
-import { createWatchBatchWriter } from '../store/repositories/watch-batch.repository.ts';
 import type { PlayCount, WatchWrite } from '../store/repositories/watch-batch.repository.ts';
 import type { HistorySearchFilter } from '../store/repositories/history-search.repository.ts';
-import type { Store } from '../store/store.ts';
-import { WriteBatcher } from '../store/write-batcher.ts';
+import type { BatchingOptions, Store, WatchWrites } from '../store/store.ts';
 import type { OutboxService } from './outbox.service.ts';
-import type { WriteBatcherOptions } from '../store/write-batcher.ts';
 import type { ArchiveWithPages } from './catalog.service.ts';
 import type { Clock } from './clock.ts';
 import { nowSeconds } from './clock.ts';
@@ -137,7 +134,8 @@ export interface PlayerState extends ArchiveWithPages {
  * reports are acknowledged only after the group-commit batch holding them has committed.
  */
 export class HistoryService {
-  private readonly batcher: WriteBatcher<WatchWrite>;
+  /** The store's group commit of watch writes (it flushes and drains them, not this service). */
+  private readonly batcher: WatchWrites;
   /**
    * Archives change rarely and every heartbeat needs its archive's parts; found archives are cached for a
    * short time (misses are not, so a new archive is usable at once).
@@ -151,20 +149,22 @@ export class HistoryService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    batching: WriteBatcherOptions,
+    batching: BatchingOptions,
     /** Viewers online now (fed by every heartbeat) and the per-address cap of anonymous plays. */
     private readonly watch: {
       online?: OnlineService;
       anonymousPlayCap?: number;
       outbox?: OutboxService;
+      /** Record watch analytics (the `watchAnalytics` setting); default on. */
+      analytics?: boolean;
     } = {},
   ) {
-    const writer = createWatchBatchWriter(
-      store.handle,
-      PLAY_COUNT_WINDOW_SECONDS,
-      watch.anonymousPlayCap ?? 0,
-    );
-    this.batcher = new WriteBatcher<WatchWrite>((items) => writer.write(items), batching);
+    this.batcher = store.createWatchWrites({
+      batching,
+      playWindowSeconds: PLAY_COUNT_WINDOW_SECONDS,
+      anonymousCap: watch.anonymousPlayCap ?? 0,
+      analytics: watch.analytics ?? true,
+    });
   }
 
   /** `/x/v2/history/report`: the position in one part of an archive. */
@@ -214,6 +214,18 @@ export class HistoryService {
         play_type: input.play_type ?? 0,
         at: now,
       };
+    } else if (this.watch.analytics ?? true) {
+      // An anonymous viewer's session feeds only the watch analytics (counted once its play is).
+      write.guest = {
+        viewer: viewerKey,
+        session_key: input.session || `${archive.aid}:${page.cid}:${input.start_ts ?? 0}`,
+        aid: archive.aid,
+        cid: page.cid,
+        played_time: progress,
+        real_played_time: input.real_played_time ?? input.realtime ?? 0,
+        video_duration: input.video_duration ?? page.duration,
+        at: now,
+      };
     }
     if (input.play_type === 1) write.play = this.play(mid, viewerKey, archive.aid, now, address);
     if (this.watch.outbox?.wantsHistory && write.history) {
@@ -223,7 +235,7 @@ export class HistoryService {
         play_type: input.play_type ?? 0,
       });
     }
-    if (write.history || write.play) await this.batcher.enqueue(write);
+    if (write.history || write.play || write.guest) await this.batcher.enqueue(write);
     if (this.events.active)
       this.events.emit('heartbeat.stored', mid ?? 0, {
         aid: archive.aid,
@@ -380,16 +392,6 @@ export class HistoryService {
   /** Forgets cached archives whose parts now carry episodes (the season catalogue changed). */
   forgetArchives(aids: readonly number[]): void {
     for (const aid of aids) this.archives.delete(aid);
-  }
-
-  /** Writes whatever reports are still gathered; called when the server closes, before the database. */
-  drain(): Promise<void> {
-    return this.batcher.close();
-  }
-
-  /** Writes what is gathered now (before a toolkit reset), and keeps accepting reports. */
-  flush(): Promise<void> {
-    return this.batcher.flush();
   }
 
   /** Forgets every cached archive and episode (a toolkit reset or restore replaced the catalogue). */

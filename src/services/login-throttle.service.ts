@@ -1,7 +1,7 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { BiliError } from '../errors.ts';
-import type { DbHandle } from '../store/database.ts';
-import { createRateLimiter, tryConsume } from './rate-limiter.factory.ts';
+import type { RateLimitStorage } from '../store/rate-limits.ts';
+import { tryConsume } from './rate-limiter.factory.ts';
 
 export interface LoginThrottleLimits {
   /** Failed sign-ins allowed per account name in the window. */
@@ -25,13 +25,13 @@ export class LoginThrottle {
   private readonly byAccount: RateLimiterAbstract;
   private readonly byAddress: RateLimiterAbstract;
 
-  constructor(handle: DbHandle, limits: LoginThrottleLimits = DEFAULT_LOGIN_LIMITS) {
-    this.byAccount = createRateLimiter(handle, {
+  constructor(storage: RateLimitStorage, limits: LoginThrottleLimits = DEFAULT_LOGIN_LIMITS) {
+    this.byAccount = storage.limiter({
       keyPrefix: 'login_fail_name',
       points: limits.perAccount,
       durationSeconds: limits.windowSeconds,
     });
-    this.byAddress = createRateLimiter(handle, {
+    this.byAddress = storage.limiter({
       keyPrefix: 'login_fail_addr',
       points: limits.perAddress,
       durationSeconds: limits.windowSeconds,

@@ -10,6 +10,12 @@ import type { Clock } from './clock.ts';
 import { nowSeconds } from './clock.ts';
 import { mentionsOf } from './reply-query.service.ts';
 
+/**
+ * Unread counts stop at this number: a client shows "99+" long before it, and counting stays O(cap) for
+ * an inbox of any size (docs/api/message-center.md).
+ */
+export const UNREAD_CAP = 999;
+
 /** Items per page of every feed (what Bilibili's web inbox gets). */
 export const FEED_PAGE_SIZE = 20;
 /** Latest likers shown on a like card. */
@@ -78,14 +84,14 @@ export class MessageFeedService {
     private readonly clock: Clock,
   ) {}
 
-  /** GET /x/msgfeed/unread: what is newer than each feed's last view. */
+  /** GET /x/msgfeed/unread: what is newer than each feed's last view (each count at most UNREAD_CAP). */
   async unread(mid: number): Promise<UnreadCounts> {
     const views = await this.store.notices.lastViews(mid);
     const since = (feed: NoticeFeed) => views.get(feed) ?? 0;
     const [reply, at, like] = await Promise.all([
-      this.store.notices.unread(mid, NoticeKind.Reply, since(NoticeFeed.Reply)),
-      this.store.notices.unread(mid, NoticeKind.At, since(NoticeFeed.At)),
-      this.store.notices.likeUnread(mid, since(NoticeFeed.Like)),
+      this.store.notices.unread(mid, NoticeKind.Reply, since(NoticeFeed.Reply), UNREAD_CAP),
+      this.store.notices.unread(mid, NoticeKind.At, since(NoticeFeed.At), UNREAD_CAP),
+      this.store.notices.likeUnread(mid, since(NoticeFeed.Like), UNREAD_CAP),
     ]);
     return { reply, at, like };
   }

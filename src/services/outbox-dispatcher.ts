@@ -6,6 +6,7 @@ import type { Transporter } from 'nodemailer';
 import type {
   AttemptResult,
   MailItemRow,
+  NewWebhookDelivery,
   OutboxEventRow,
   WebhookDeliveryRow,
   WebhookEndpointRow,
@@ -30,8 +31,13 @@ export interface DispatcherOptions {
 /** Work claimed per pass and table: bounded memory, and other nodes find the rest. */
 const BATCH = 200;
 const PRUNE_EVERY_MS = 600_000;
-/** The pause between passes while there is work, ms. */
-const BUSY_PAUSE_MS = 20;
+/**
+ * The pause after a pass that found work but not a full batch, ms (at most the poll interval): new events
+ * gather meanwhile, and a pass costs a few statements and two commits whatever its size, so under a
+ * steady stream of comments each event's share of them stays small. After a full batch the next pass
+ * starts at once.
+ */
+const GATHER_MS = 250;
 const MAX_BACKOFF_MS = 3_600_000;
 /** Items per mail; more wait for the next one. */
 const MAIL_ITEMS = 50;
@@ -56,6 +62,9 @@ export class OutboxDispatcher {
   private pass: Promise<void> | null = null;
   private stopped = true;
   private prunedAt = -Infinity;
+  private dueCheckedAt = -Infinity;
+  /** The last pass claimed a full batch: more is waiting. */
+  private full = false;
   private readonly transport: Transporter | null;
 
   constructor(
@@ -84,9 +93,10 @@ export class OutboxDispatcher {
   /** One pass over all three stages; true when it found work (the loop then goes again soon). */
   async runOnce(): Promise<boolean> {
     const fresh = await this.fanOut();
-    const sent = await this.deliverWebhooks(fresh.deliveries);
+    const sent = await this.deliverWebhooks(fresh.deliveries, fresh.endpoints);
     const mailed = this.transport ? await this.sendMail() : 0;
     await this.pruneNow();
+    this.full = fresh.events >= BATCH || sent - fresh.deliveries.length >= BATCH;
     return fresh.events + sent + mailed > 0;
   }
 
@@ -97,8 +107,9 @@ export class OutboxDispatcher {
       this.pass = this.runOnce().then(
         (busy) => {
           this.pass = null;
-          // While busy, a short pause lets events gather: a pass costs a few statements whatever its size.
-          this.schedule(busy ? Math.min(BUSY_PAUSE_MS, this.options.pollMs) : this.options.pollMs);
+          this.schedule(
+            this.full ? 0 : busy ? Math.min(GATHER_MS, this.options.pollMs) : this.options.pollMs,
+          );
         },
         () => {
           // The database is away (or closing): try again at the next poll.
@@ -125,28 +136,36 @@ export class OutboxDispatcher {
    * New events become deliveries (and mail items). The deliveries are written already claimed by this
    * pass (`next_at` = the lease), so they are sent at once without a second claim.
    */
-  private fanOut(): Promise<{ events: number; deliveries: WebhookDeliveryRow[] }> {
+  private fanOut(): Promise<{
+    events: number;
+    deliveries: WebhookDeliveryRow[];
+    endpoints?: WebhookEndpointRow[];
+  }> {
     const now = this.wall.nowMs();
     return this.store.transaction(async (tx) => {
       const events = await tx.outbox.claimUnfanned(BATCH);
       if (events.length === 0) return { events: 0, deliveries: [] };
-      const endpoints = (await tx.outbox.endpoints()).filter((e) => e.enabled === 1);
-      const rows = events.flatMap((event) =>
-        subscribers(endpoints, event.type).map((endpoint) => ({
-          endpoint_id: endpoint.id,
-          event_id: event.event_id,
-          type: event.type,
-          payload: event.payload,
-          time: Number(event.time),
-          state: 'pending',
-          attempts: 0,
-          next_at: this.lease(now),
-        })),
-      );
+      const endpoints = await tx.outbox.endpoints();
+      const byType = subscribers(endpoints);
+      const rows: NewWebhookDelivery[] = [];
+      for (const event of events) {
+        for (const endpoint of byType.get(event.type) ?? []) {
+          rows.push({
+            endpoint_id: endpoint.id,
+            event_id: event.event_id,
+            type: event.type,
+            payload: event.payload,
+            time: Number(event.time),
+            state: 'pending',
+            attempts: 0,
+            next_at: this.lease(now),
+          });
+        }
+      }
       const deliveries = await tx.outbox.insertDeliveries(rows);
       if (this.options.mail) await tx.outbox.insertMailItems(await this.mailItems(tx.outbox, events));
       await tx.outbox.markFanned(events.map((e) => Number(e.id)));
-      return { events: events.length, deliveries };
+      return { events: events.length, deliveries, endpoints };
     });
   }
 
@@ -184,15 +203,46 @@ export class OutboxDispatcher {
 
   // --- 2. webhooks ---------------------------------------------------------------------------------
 
-  /** Sends `fresh` and the due retries concurrently; every outcome is recorded in one transaction. */
-  private async deliverWebhooks(fresh: readonly WebhookDeliveryRow[]): Promise<number> {
+  /**
+   * Sends `fresh` and the due retries concurrently; every outcome is recorded in one transaction. While
+   * fresh events keep coming, retries are looked for once per poll interval, not on every busy pass.
+   */
+  private async deliverWebhooks(
+    fresh: readonly WebhookDeliveryRow[],
+    known: readonly WebhookEndpointRow[] | undefined,
+  ): Promise<number> {
     const now = this.wall.nowMs();
-    const due = await this.store.outbox.claimDueDeliveries(now, this.lease(now), BATCH);
-    const claimed = [...fresh, ...due];
+    let due: WebhookDeliveryRow[] = [];
+    if (fresh.length === 0 || now - this.dueCheckedAt >= this.options.pollMs) {
+      this.dueCheckedAt = now;
+      due = await this.store.outbox.claimDueDeliveries(now, this.lease(now), BATCH);
+    }
+    const claimed = due.length === 0 ? fresh : [...fresh, ...due];
     if (claimed.length === 0) return 0;
-    const endpoints = new Map((await this.store.outbox.endpoints()).map((e) => [e.id, e]));
-    const results = await Promise.all(
-      claimed.map((delivery) => this.deliver(delivery, endpoints.get(delivery.endpoint_id))),
+    // The fan-out's read serves when the pass has one (it is in the same pass, milliseconds old).
+    const endpoints = new Map((known ?? (await this.store.outbox.endpoints())).map((e) => [e.id, e]));
+    const byEndpoint = new Map<number, WebhookDeliveryRow[]>();
+    for (const delivery of claimed) {
+      const list = byEndpoint.get(delivery.endpoint_id);
+      if (list) list.push(delivery);
+      else byEndpoint.set(delivery.endpoint_id, [delivery]);
+    }
+    // Endpoints in parallel; per endpoint as many sends at once as its agent has sockets, so a pass's
+    // hundreds of requests are not all built up front to wait in the agent's queue. Every send of the
+    // pass ends by one timeout from now (one not started by then fails as timed out, as before when it
+    // waited in that queue): a slow receiver delays the pass by at most the timeout, and every outcome
+    // is recorded long before the claims' lease (twice the timeout) lets another node take them.
+    const deadline = this.wall.nowMs() + this.options.timeoutMs;
+    const results: AttemptResult[] = [];
+    await Promise.all(
+      [...byEndpoint].map(async ([id, list]) => {
+        const endpoint = endpoints.get(id);
+        let next = 0;
+        const worker = async () => {
+          while (next < list.length) results.push(await this.deliver(list[next++]!, endpoint, deadline));
+        };
+        await Promise.all(Array.from({ length: Math.min(SOCKETS, list.length) }, worker));
+      }),
     );
     await this.store.transaction((tx) => tx.outbox.recordAttempts(results));
     return claimed.length;
@@ -201,6 +251,7 @@ export class OutboxDispatcher {
   private async deliver(
     delivery: WebhookDeliveryRow,
     endpoint: WebhookEndpointRow | undefined,
+    deadline: number,
   ): Promise<AttemptResult> {
     const attempt = delivery.attempts + 1;
     const started = this.wall.nowMs();
@@ -208,23 +259,35 @@ export class OutboxDispatcher {
     let error = '';
     if (!endpoint || endpoint.enabled !== 1) {
       error = endpoint ? 'endpoint disabled' : 'endpoint deleted';
+    } else if (started >= deadline) {
+      error = `timed out after ${this.options.timeoutMs} ms`;
     } else {
       const body = webhookBody(delivery);
       const timestamp = Math.floor(started / 1000);
       try {
-        const response = await post(endpoint.url, {
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'Replay-Webhook/1',
-            'x-replay-event-id': delivery.event_id,
-            'x-replay-event-type': delivery.type,
-            'x-replay-timestamp': String(timestamp),
-            'x-replay-signature': `sha256=${sign(endpoint.secret, timestamp, body)}`,
-            'x-replay-delivery-attempt': String(attempt),
-          },
-          body,
-          timeoutMs: this.options.timeoutMs,
-        });
+        const target = targetOf(endpoint.url);
+        // Raw header pairs: node:http writes them as given instead of validating and storing each one.
+        const headers = [
+          'host',
+          target.url.host,
+          'content-type',
+          'application/json',
+          'content-length',
+          String(Buffer.byteLength(body)),
+          'user-agent',
+          'Replay-Webhook/1',
+          'x-replay-event-id',
+          delivery.event_id,
+          'x-replay-event-type',
+          delivery.type,
+          'x-replay-timestamp',
+          String(timestamp),
+          'x-replay-signature',
+          `sha256=${sign(endpoint.secret, timestamp, body)}`,
+          'x-replay-delivery-attempt',
+          String(attempt),
+        ];
+        const response = await post(target, { headers, body, timeoutMs: deadline - started });
         status = response.status;
         const text = response.text;
         if (status < 200 || status > 299) error = `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`;
@@ -302,8 +365,18 @@ function webhookBody(delivery: WebhookDeliveryRow): string {
   return `{"id":${JSON.stringify(delivery.event_id)},"type":${JSON.stringify(delivery.type)},"time":${delivery.time},"data":${delivery.payload}}`;
 }
 
-function subscribers(endpoints: readonly WebhookEndpointRow[], type: string): WebhookEndpointRow[] {
-  return endpoints.filter((e) => parseEvents(e.events).includes(type as EventType));
+/** The enabled endpoints by the event type they subscribe to (their filters parsed once per pass). */
+function subscribers(endpoints: readonly WebhookEndpointRow[]): Map<string, WebhookEndpointRow[]> {
+  const byType = new Map<string, WebhookEndpointRow[]>();
+  for (const endpoint of endpoints) {
+    if (endpoint.enabled !== 1) continue;
+    for (const type of parseEvents(endpoint.events)) {
+      const list = byType.get(type);
+      if (list) list.push(endpoint);
+      else byType.set(type, [endpoint]);
+    }
+  }
+  return byType;
 }
 
 function recipientsOf(payload: string): number[] {
@@ -314,10 +387,32 @@ function recipientsOf(payload: string): number[] {
 }
 
 /** Kept-alive connections to the receivers: a delivery costs one request, not a connection each. */
+const SOCKETS = 32;
 const AGENTS = {
-  'http:': new http.Agent({ keepAlive: true, maxSockets: 32 }),
-  'https:': new https.Agent({ keepAlive: true, maxSockets: 32 }),
+  'http:': new http.Agent({ keepAlive: true, maxSockets: SOCKETS }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: SOCKETS }),
 };
+interface Target {
+  url: URL;
+  client: typeof http | typeof https;
+  agent: http.Agent;
+}
+
+/** Endpoint URLs parsed once (a few endpoints, a delivery each per event). */
+const TARGETS = new Map<string, Target>();
+
+function targetOf(url: string): Target {
+  let target = TARGETS.get(url);
+  if (!target) {
+    const parsed = new URL(url);
+    const secure = parsed.protocol === 'https:';
+    target = { url: parsed, client: secure ? https : http, agent: AGENTS[secure ? 'https:' : 'http:'] };
+    if (TARGETS.size >= 256) TARGETS.clear();
+    TARGETS.set(url, target);
+  }
+  return target;
+}
+
 /** What is kept of a receiver's answer body for the log. */
 const ANSWER_BYTES = 1024;
 
@@ -331,19 +426,13 @@ class TimeoutError extends Error {
  * is aborted after `timeoutMs`.
  */
 function post(
-  url: string,
-  request: { headers: Record<string, string>; body: string; timeoutMs: number },
+  target: Target,
+  request: { headers: string[]; body: string; timeoutMs: number },
 ): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const target = new URL(url);
-    const client = target.protocol === 'https:' ? https : http;
-    const req = client.request(
-      target,
-      {
-        method: 'POST',
-        agent: AGENTS[target.protocol === 'https:' ? 'https:' : 'http:'],
-        headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) },
-      },
+    const req = target.client.request(
+      target.url,
+      { method: 'POST', agent: target.agent, headers: request.headers },
       (res) => {
         let text = '';
         res.setEncoding('utf8');

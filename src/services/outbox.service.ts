@@ -87,7 +87,12 @@ export class OutboxService {
   }
 
   event(type: EventType, payload: Record<string, unknown>): PendingEvent {
-    return { event_id: randomUUID(), type, payload: JSON.stringify(payload) };
+    return { event_id: eventId(), type, payload: JSON.stringify(payload) };
+  }
+
+  /** An event whose payload the caller has already written as a JSON object's text (the comment path). */
+  eventFromJson(type: EventType, payload: string): PendingEvent {
+    return { event_id: eventId(), type, payload };
   }
 
   /** The row of an event whose payload is complete. */
@@ -208,6 +213,28 @@ export class OutboxService {
 }
 
 const EMAIL = /^[^\s@<>,;"]{1,64}@[^\s@<>,;"]{1,255}$/;
+
+/** The time part of the ids of the current millisecond (many events share one under load). */
+let idPrefixMs = -1;
+let idPrefix = '';
+
+/**
+ * A UUIDv7 (RFC 9562): the Unix millisecond in the first 48 bits, the rest random. Ids written one after
+ * another sort together, so the unique indexes they key (`outbox_events.event_id`, the deliveries'
+ * `(event_id, endpoint_id)`) grow at their right edge: a group commit dirties one or two index pages
+ * instead of one random page per event, which a random UUIDv4 costs in every insert and every commit.
+ * Still an opaque, globally unique string to receivers.
+ */
+export function eventId(nowMs = Date.now()): string {
+  if (nowMs !== idPrefixMs) {
+    const time = nowMs.toString(16).padStart(12, '0');
+    idPrefix = `${time.slice(0, 8)}-${time.slice(8, 12)}-7`;
+    idPrefixMs = nowMs;
+  }
+  // randomUUID's layout is xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx: its version nibble becomes 7, its
+  // variant and 74 random bits stay.
+  return idPrefix + randomUUID().slice(15);
+}
 
 export function parseEvents(json: string): EventType[] {
   try {

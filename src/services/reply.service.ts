@@ -4,16 +4,14 @@ import { OTHER_REASON, otherReasonContentOk } from '../domain/report-reasons.ts'
 import type { Placement, ThreadNode } from '../domain/thread.ts';
 import { place, requestedThread, withReplyPrefix } from '../domain/thread.ts';
 import { BiliError, badParam } from '../errors.ts';
-import { isUniqueViolation } from '../store/database.ts';
-import { GroupTransactions } from '../store/group-transaction.ts';
 import type { AreaRow } from '../store/repositories/area.repository.ts';
+import type { CommentInserts } from '../store/repositories/comment-insert.repository.ts';
 import { ReplyState, VoteValue, duplicateKey } from '../store/repositories/reply.repository.ts';
 import type { DuplicateClaim, ReplyRow } from '../store/repositories/reply.repository.ts';
 import { NoticeKind } from '../store/repositories/notice.repository.ts';
 import type { NoticeTarget } from '../store/repositories/notice.repository.ts';
 import type { UserRow } from '../store/repositories/user.repository.ts';
-import type { Repositories, Store } from '../store/store.ts';
-import type { WriteBatcherOptions } from '../store/write-batcher.ts';
+import type { BatchingOptions, Repositories, Store } from '../store/store.ts';
 import type { CatalogService } from './catalog.service.ts';
 import type { Clock } from './clock.ts';
 import { nowSeconds } from './clock.ts';
@@ -55,8 +53,8 @@ export type Deleter = { kind: 'user'; mid: number } | { kind: 'operator' };
 
 export interface ReplyWriteOptions {
   duplicateWindowSeconds: number;
-  /** Group commit of the add transactions (see GroupTransactions). */
-  groupCommit: WriteBatcherOptions;
+  /** Group commit of the add transactions on SQLite (see GroupTransactions). */
+  groupCommit: BatchingOptions;
 }
 
 /**
@@ -65,7 +63,8 @@ export interface ReplyWriteOptions {
  * transaction.
  */
 export class ReplyService {
-  private readonly inserts: GroupTransactions;
+  /** The store's add path: group commit, one-statement roots and rpid-collision retries live there. */
+  private readonly inserts: CommentInserts;
   /** The toolkit journal's event bus (services.ts sets it). */
   events: DomainEvents = NO_EVENTS;
 
@@ -79,14 +78,18 @@ export class ReplyService {
     /** Outbound notifications (webhooks, e-mail): events are written in the write's own transaction. */
     private readonly outbox?: OutboxService,
   ) {
-    this.inserts = new GroupTransactions(store, options.groupCommit);
+    this.inserts = store.createCommentInserts(options.groupCommit);
   }
 
   /**
    * reply/add: returns the stored row and its area. Emote escapes are stored as typed and resolved when
    * shown (ReplyQueryService), so an emote's URL follows the current public URL and package set.
    */
-  async add(author: UserRow, input: NewReplyInput): Promise<{ row: ReplyRow; area: AreaRow }> {
+  async add(
+    author: UserRow,
+    input: NewReplyInput,
+    options: { operatorSeed?: boolean } = {},
+  ): Promise<{ row: ReplyRow; area: AreaRow }> {
     const area = await this.writableArea(input);
     const checked = checkMessage(input.message);
     if (!checked.ok) {
@@ -112,24 +115,16 @@ export class ReplyService {
     if (claim && (await this.store.replies.hasRecentDuplicate(claim.key, now - windowSeconds))) {
       throw new BiliError(12051);
     }
-    if (!(await this.limits.allowComment(author.mid))) throw new BiliError(-509);
+    // The operator's own seeding (the demo) is not a visitor posting: the per-user rate limits do not apply.
+    if (!options.operatorSeed && !(await this.limits.allowComment(author.mid))) throw new BiliError(-509);
 
     const mentions = await this.mentionedMids(message);
     const byOwner = author.mid === area.owner_mid;
     const mentionsColumn = mentions.length > 0 ? JSON.stringify(mentions) : '';
     const noticed = noticeTargets(author, area, placement, parentRow, mentions);
     const events = this.commentEvents(author, area, placement, message, now, noticed);
-    if (placement.level === 1 && this.store.replies.insertsRootAtomically) {
-      const fields = { mid: author.mid, message, plat: input.plat, mentions: mentionsColumn, ctime: now };
-      const row = await this.retryingRpid(() =>
-        this.store.replies.insertRoot(area, fields, claim, noticed, events),
-      );
-      if (row === 'duplicate') throw new BiliError(12051);
-      this.catalog.areaChanged(area);
-      if (this.events.active) this.posted(author.mid, row, noticed);
-      return { row, area };
-    }
-    const row = await this.insertReply(async (tx) => {
+    // The add's transaction; a level-1 comment may be written by one statement instead (CommentInserts).
+    const work = async (tx: Repositories): Promise<ReplyRow> => {
       // First, so a duplicate counts nothing, and every add locks its key before the area and thread rows.
       if (claim && (await tx.replies.claimDuplicate(claim, now)) === 'duplicate') throw new BiliError(12051);
       let rpid: number;
@@ -185,7 +180,17 @@ export class ReplyService {
         })),
       );
       return inserted;
-    });
+    };
+    const row =
+      placement.level === 1
+        ? await this.inserts.root(
+            area,
+            { mid: author.mid, message, plat: input.plat, mentions: mentionsColumn, ctime: now },
+            { claim, notices: noticed, events },
+            work,
+          )
+        : await this.inserts.reply(work);
+    if (row === 'duplicate') throw new BiliError(12051);
     this.catalog.areaChanged(area);
     if (this.events.active) this.posted(author.mid, row, noticed);
     return { row, area };
@@ -305,14 +310,11 @@ export class ReplyService {
     const current = await this.store.replies.findPinned(area);
     if (current?.rpid === row.rpid) return;
     if (current) throw new BiliError(12029);
-    try {
-      // Deleted since it was read: the delete won the race.
-      if (!(await this.store.replies.setPinned(row.rpid, true))) throw new BiliError(12006);
-    } catch (error) {
-      // Another node pinned a comment between the check and the write; the unique index refused ours.
-      if (isUniqueViolation(error)) throw new BiliError(12029);
-      throw error;
-    }
+    const pinned = await this.store.replies.pin(row.rpid);
+    // Deleted since it was read: the delete won the race.
+    if (pinned === 'not-found') throw new BiliError(12006);
+    // Another node pinned a comment between the check and the write; the unique index refused ours.
+    if (pinned === 'taken') throw new BiliError(12029);
     this.catalog.areaChanged(area);
   }
 
@@ -333,19 +335,16 @@ export class ReplyService {
       created_at: nowSeconds(this.clock),
     };
     const outbox = this.outbox?.wants('comment.reported') ? this.outbox : undefined;
-    try {
-      if (!outbox) await this.store.replyReports.insert(report);
-      else {
-        const event = outbox.event('comment.reported', { ...report, uname: reporter.uname });
-        await this.store.transaction(async (tx) => {
-          await tx.replyReports.insert(report);
-          await tx.outbox.insertEvents([outbox.row(event, report.created_at)]);
-        });
-      }
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new BiliError(12008);
-      throw error;
+    if (!outbox) {
+      if ((await this.store.replyReports.insert(report)) === 'duplicate') throw new BiliError(12008);
+      return;
     }
+    const event = outbox.event('comment.reported', { ...report, uname: reporter.uname });
+    await this.store.transaction(async (tx) => {
+      // A repeat report writes nothing, and its event neither.
+      if ((await tx.replyReports.insert(report)) === 'duplicate') throw new BiliError(12008);
+      await tx.outbox.insertEvents([outbox.row(event, report.created_at)]);
+    });
   }
 
   // --- helpers -------------------------------------------------------------------------------------
@@ -417,58 +416,26 @@ export class ReplyService {
   ): PendingEvent[] {
     const outbox = this.outbox;
     if (!outbox) return [];
-    const events: PendingEvent[] = [];
-    const base = {
-      type: area.type,
-      oid: area.oid,
-      root: placement.root,
-      parent: placement.parent,
-      mid: author.mid,
-      uname: author.uname,
-      message,
-      ctime,
-    };
     const mainType = placement.level === 1 ? 'comment.posted' : 'comment.replied';
-    const replied = noticed.filter((n) => n.kind === NoticeKind.Reply).map((n) => n.recipient);
-    if (outbox.wants(mainType)) events.push(outbox.event(mainType, { ...base, recipients: replied }));
+    const wantsMain = outbox.wants(mainType);
     const mentioned = noticed.filter((n) => n.kind === NoticeKind.At).map((n) => n.recipient);
-    if (mentioned.length > 0 && outbox.wants('comment.mentioned')) {
-      events.push(outbox.event('comment.mentioned', { ...base, recipients: mentioned }));
+    const wantsMentioned = mentioned.length > 0 && outbox.wants('comment.mentioned');
+    if (!wantsMain && !wantsMentioned) return [];
+    // The payload's text is written here, once per comment: its strings go through JSON.stringify, its
+    // numbers are integers; the insert appends `rpid` and `floor` (docs/webhooks.md lists the fields).
+    const base =
+      `{"type":${area.type},"oid":${area.oid},"root":${placement.root},"parent":${placement.parent},` +
+      `"mid":${author.mid},"uname":${JSON.stringify(author.uname)},"message":${JSON.stringify(message)},` +
+      `"ctime":${ctime},"recipients":[`;
+    const events: PendingEvent[] = [];
+    if (wantsMain) {
+      const replied = noticed.filter((n) => n.kind === NoticeKind.Reply).map((n) => n.recipient);
+      events.push(outbox.eventFromJson(mainType, `${base}${replied.join(',')}]}`));
+    }
+    if (wantsMentioned) {
+      events.push(outbox.eventFromJson('comment.mentioned', `${base}${mentioned.join(',')}]}`));
     }
     return events;
-  }
-
-  /** Comments still waiting for their group's commit are written; called when the server closes. */
-  drain(): Promise<void> {
-    return this.inserts.close();
-  }
-
-  /** Commits the comments gathered now (before a toolkit reset), and keeps accepting new ones. */
-  flush(): Promise<void> {
-    return this.inserts.flush();
-  }
-
-  /**
-   * Runs the insert transaction, group-committed with the other adds of this moment (on SQLite the
-   * fsync of each COMMIT is what limits comment throughput), retried as `retryingRpid` says.
-   */
-  private insertReply(work: (tx: Repositories) => Promise<ReplyRow>): Promise<ReplyRow> {
-    return this.retryingRpid(() => this.inserts.run(work));
-  }
-
-  /**
-   * On an rpid collision (another SQLite process, or rows imported with explicit ids behind PostgreSQL's
-   * sequence) moves the allocator on and tries the insert again; it rolled back as a whole.
-   */
-  private async retryingRpid<T>(insert: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await insert();
-      } catch (error) {
-        if (!isUniqueViolation(error) || attempt >= 5) throw error;
-        await this.store.replies.resyncRpidSequence();
-      }
-    }
   }
 }
 

@@ -1,7 +1,6 @@
 import { CHEESE_BUSINESS, PGC_BUSINESS, isSeasonSubType } from '../domain/season.ts';
 import type { SeasonBusiness } from '../domain/season.ts';
 import { BiliError } from '../errors.ts';
-import { isUniqueViolation } from '../store/database.ts';
 import type { ArchiveRow, PageRow } from '../store/repositories/archive.repository.ts';
 import type { HistoryRow } from '../store/repositories/history.repository.ts';
 import type { EpisodeRow, SeasonRow } from '../store/repositories/season.repository.ts';
@@ -195,12 +194,9 @@ export class SeasonService {
   }
 
   private async write<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
-    try {
-      return await this.store.transactionRetryingUnique(work);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new BiliError(-409, 'season, episode or part already taken');
-      throw error;
-    }
+    const result = await this.store.transactionUnlessDuplicate(work);
+    if (result === 'duplicate') throw new BiliError(-409, 'season, episode or part already taken');
+    return result;
   }
 
   private async insertEpisodes(

@@ -16,7 +16,6 @@ import { AnalyticsService } from './analytics.service.ts';
 import { OutboxDispatcher } from './outbox-dispatcher.ts';
 import { OutboxService } from './outbox.service.ts';
 import { ToviewService } from './toview.service.ts';
-import { clearMemoryRateLimits } from './rate-limiter.factory.ts';
 import { ToolkitStateService } from './toolkit/state.service.ts';
 import { FixtureService } from './toolkit/fixture.service.ts';
 import { CommentLimits } from './comment-limits.ts';
@@ -37,6 +36,7 @@ import { VideoService } from './video.service.ts';
 import { WbiService } from './wbi.service.ts';
 import { DomainEvents } from './toolkit/events.ts';
 import { ControllableClock } from './toolkit/virtual-clock.ts';
+import { ToolkitCluster } from './toolkit/cluster.ts';
 
 /** Every use case, wired once per process (or per test server) over one store and one clock. */
 export interface Services {
@@ -74,6 +74,13 @@ export interface Services {
   /** Toolkit reset, snapshots and fixtures (docs/toolkit.md); its routes answer only with the toolkit on. */
   readonly toolkitState: ToolkitStateService;
   readonly fixtures: FixtureService;
+  /** Cluster mode with the toolkit on: fault rules, clock and journal shared by every node; else null. */
+  readonly toolkitCluster: ToolkitCluster | null;
+  /**
+   * Closes the storage: the store drains its batched writes, then closes the database. The app's last
+   * onClose hook calls it (after the services with timers stopped them), and so does the CLI.
+   */
+  close(): Promise<void>;
 }
 
 export async function createServices(
@@ -88,7 +95,7 @@ export async function createServices(
     refreshAfterSeconds: config.cookieRefreshAfterSeconds,
   });
   const members = new MemberCache(store, clock);
-  const users = new UserService(store, clock, new LoginThrottle(store.handle), (mid) => {
+  const users = new UserService(store, clock, new LoginThrottle(store.rateLimits), (mid) => {
     sessions.forgetUser(mid);
     members.forget(mid);
   });
@@ -129,7 +136,7 @@ export async function createServices(
     clock,
     catalog,
     sensitiveWords,
-    new CommentLimits(store.handle, config),
+    new CommentLimits(store.rateLimits, config),
     {
       duplicateWindowSeconds: config.duplicateWindowSeconds,
       groupCommit: { maxBatchSize: config.batchMaxSize, maxWaitMs: config.batchMaxWaitMs },
@@ -139,13 +146,13 @@ export async function createServices(
   const online = new OnlineService(store, clock, {
     windowSeconds: config.onlineWindowSeconds,
     publishMs: config.onlinePublishMs,
-    cluster: store.dialect === 'postgres',
+    cluster: store.sharedAcrossNodes,
   });
   const history = new HistoryService(
     store,
     clock,
     { maxBatchSize: config.batchMaxSize, maxWaitMs: config.batchMaxWaitMs },
-    { online, anonymousPlayCap: config.anonymousPlayCap, outbox },
+    { online, anonymousPlayCap: config.anonymousPlayCap, outbox, analytics: config.watchAnalytics },
   );
   replies.events = events;
   history.events = events;
@@ -160,9 +167,7 @@ export async function createServices(
   const seasons = new SeasonService(store, clock, (aids) => history.forgetArchives(aids));
   // A reset or restore replaces every row: everything this node keeps in memory about them goes.
   const toolkitState = new ToolkitStateService(store, clock, {
-    flush: async () => {
-      await Promise.all([history.flush(), replies.flush()]);
-    },
+    flush: () => store.flush(),
     seed: (tx) => emotes.seedBuiltins(tx),
     dropCaches: async () => {
       sessions.forgetAll();
@@ -170,13 +175,15 @@ export async function createServices(
       replyPages.clear();
       history.forgetCaches();
       online.forgetAll();
-      clearMemoryRateLimits(store.handle);
+      store.rateLimits.forgetLocal();
       await Promise.all([devices.init(), emotes.reload(), sensitiveWords.reload(), outbox.init()]);
     },
   });
   return {
+    close: () => store.close(),
     toolkitState,
     fixtures: new FixtureService(store, clock, toolkitState),
+    toolkitCluster: toolkitShared(store, config),
     clock,
     events,
     users,
@@ -223,4 +230,10 @@ export async function createServices(
     }),
     demo: new DemoService(store, users, catalog, seasons, replies, history),
   };
+}
+
+/** Cluster mode (PostgreSQL) with the toolkit on: the runtime every node follows (docs/toolkit.md). */
+function toolkitShared(store: Store, config: Config): ToolkitCluster | null {
+  const shared = config.toolkit ? store.createToolkitShared() : null;
+  return shared ? new ToolkitCluster(shared) : null;
 }

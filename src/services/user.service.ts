@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SEXES } from '../domain/account.ts';
 import { BiliError } from '../errors.ts';
-import { isUniqueViolation } from '../store/database.ts';
 import type { UserRow } from '../store/repositories/user.repository.ts';
 import type { Repositories, Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
@@ -55,33 +54,30 @@ export class UserService {
     const now = nowSeconds(this.clock);
     const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
     const vipType = input.vip_type ?? 0;
-    try {
-      return await this.store.transactionRetryingUnique(async (tx) => {
-        if (await tx.users.findByUname(input.uname)) throw new BiliError(-652, `uname ${input.uname}`);
-        if (input.mid !== undefined && (await tx.users.findByMid(input.mid))) {
-          throw new BiliError(-652, `mid ${input.mid}`);
-        }
-        return tx.users.insert({
-          ...(input.mid === undefined ? {} : { mid: input.mid }),
-          uname: input.uname,
-          password_hash: passwordHash,
-          sex: input.sex ?? '保密',
-          sign: input.sign ?? '',
-          face: input.face ?? '',
-          level: input.level ?? 0,
-          vip_type: vipType,
-          vip_due_date: input.vip_due_date ?? (vipType > 0 ? (now + DEFAULT_VIP_SECONDS) * 1000 : 0),
-          official_type: input.official_type ?? -1,
-          official_desc: input.official_desc ?? '',
-          banned: 0,
-          created_at: now,
-          updated_at: now,
-        });
+    const created = await this.store.transactionUnlessDuplicate(async (tx) => {
+      if (await tx.users.findByUname(input.uname)) throw new BiliError(-652, `uname ${input.uname}`);
+      if (input.mid !== undefined && (await tx.users.findByMid(input.mid))) {
+        throw new BiliError(-652, `mid ${input.mid}`);
+      }
+      return tx.users.insert({
+        ...(input.mid === undefined ? {} : { mid: input.mid }),
+        uname: input.uname,
+        password_hash: passwordHash,
+        sex: input.sex ?? '保密',
+        sign: input.sign ?? '',
+        face: input.face ?? '',
+        level: input.level ?? 0,
+        vip_type: vipType,
+        vip_due_date: input.vip_due_date ?? (vipType > 0 ? (now + DEFAULT_VIP_SECONDS) * 1000 : 0),
+        official_type: input.official_type ?? -1,
+        official_desc: input.official_desc ?? '',
+        banned: 0,
+        created_at: now,
+        updated_at: now,
       });
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new BiliError(-652, input.uname);
-      throw error;
-    }
+    });
+    if (created === 'duplicate') throw new BiliError(-652, input.uname);
+    return created;
   }
 
   async get(mid: number): Promise<UserRow> {
@@ -106,30 +102,27 @@ export class UserService {
     validateProfile(patch);
     const { password, banned, ...profile } = patch;
     const passwordHash = password === undefined ? undefined : await hashPassword(password);
-    try {
-      const updated = await this.store.transaction(async (tx) => {
-        if (patch.uname !== undefined) {
-          const other = await tx.users.findByUname(patch.uname);
-          if (other && other.mid !== mid) throw new BiliError(-652, `uname ${patch.uname}`);
-        }
-        const row = await tx.users.update(mid, {
-          ...profile,
-          ...(passwordHash === undefined ? {} : { password_hash: passwordHash }),
-          ...(banned === undefined ? {} : { banned: banned ? 1 : 0 }),
-          updated_at: nowSeconds(this.clock),
-        });
-        // Other nodes' member caches (MemberCache) empty themselves when this version moves.
-        if (row) await tx.changeVersions.bump(USERS_VERSION_KEY);
-        if (row && alongside) await alongside(tx, row);
-        return row;
+    // A uname taken by another user between the check and the write: the unique index refuses it.
+    const updated = await this.store.transactionUnlessDuplicate(async (tx) => {
+      if (patch.uname !== undefined) {
+        const other = await tx.users.findByUname(patch.uname);
+        if (other && other.mid !== mid) throw new BiliError(-652, `uname ${patch.uname}`);
+      }
+      const row = await tx.users.update(mid, {
+        ...profile,
+        ...(passwordHash === undefined ? {} : { password_hash: passwordHash }),
+        ...(banned === undefined ? {} : { banned: banned ? 1 : 0 }),
+        updated_at: nowSeconds(this.clock),
       });
-      if (!updated) throw new BiliError(-626, `mid ${mid}`);
-      this.onUserChanged(mid);
-      return updated;
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new BiliError(-652, patch.uname);
-      throw error;
-    }
+      // Other nodes' member caches (MemberCache) empty themselves when this version moves.
+      if (row) await tx.changeVersions.bump(USERS_VERSION_KEY);
+      if (row && alongside) await alongside(tx, row);
+      return row;
+    }, 1);
+    if (updated === 'duplicate') throw new BiliError(-652, patch.uname);
+    if (!updated) throw new BiliError(-626, `mid ${mid}`);
+    this.onUserChanged(mid);
+    return updated;
   }
 
   /**

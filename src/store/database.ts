@@ -8,14 +8,30 @@ import { withStatementCache } from './sqlite-statement-cache.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
-export interface DbHandle {
+interface HandleBase {
   readonly db: Kysely<Database>;
-  readonly dialect: Dialect;
-  /** The raw better-sqlite3 handle, for hot paths that use prepared statements directly. */
-  readonly sqlite: SQLite.Database | null;
-  readonly pool: pg.Pool | null;
+  /** Closes the connection(s); a second call waits for the first and does nothing more. */
   close(): Promise<void>;
 }
+
+export interface SqliteHandle extends HandleBase {
+  readonly dialect: 'sqlite';
+  /** The raw better-sqlite3 handle, for hot paths that use prepared statements directly. */
+  readonly sqlite: SQLite.Database;
+  readonly pool?: never;
+}
+
+export interface PostgresHandle extends HandleBase {
+  readonly dialect: 'postgres';
+  readonly pool: pg.Pool;
+  readonly sqlite?: never;
+}
+
+/**
+ * An open database, discriminated by `dialect`: narrowing on it gives the driver's own handle. Only the
+ * store sees one; what differs between the databases is a class per database behind one interface there.
+ */
+export type DbHandle = SqliteHandle | PostgresHandle;
 
 export interface DbOptions {
   sqliteSynchronous?: 'FULL' | 'NORMAL';
@@ -45,7 +61,7 @@ function createPostgres(url: string, options: DbOptions): DbHandle {
   // An idle client losing its connection must not take the process down; the pool replaces it.
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', sqlite: null, pool, close: () => db.destroy() };
+  return { db, dialect: 'postgres', pool, close: once(() => db.destroy()) };
 }
 
 function createSqlite(file: string, options: DbOptions): DbHandle {
@@ -57,7 +73,13 @@ function createSqlite(file: string, options: DbOptions): DbHandle {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('cache_size = -16384');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, dialect: 'sqlite', sqlite, pool: null, close: () => db.destroy() };
+  return { db, dialect: 'sqlite', sqlite, close: once(() => db.destroy()) };
+}
+
+/** `close` may be called by the app's onClose hook and again by its starter: the database closes once. */
+function once(close: () => Promise<void>): () => Promise<void> {
+  let closing: Promise<void> | null = null;
+  return () => (closing ??= close());
 }
 
 /** Unique / primary-key violation on either database. */

@@ -26,8 +26,14 @@ import type { LikeNoticesTable, NoticeViewsTable, NoticesTable } from './tables/
 import type { SeasonEpisodesTable, SeasonsTable } from './tables/season.tables.ts';
 import type { TvLoginsTable } from './tables/tv-login.tables.ts';
 import type { AuditLogTable } from './tables/audit.tables.ts';
-import type { ToolkitSnapshotsTable } from './tables/toolkit.tables.ts';
-import type { OnlineCountsTable, ToviewTable } from './tables/online.tables.ts';
+import type {
+  ToolkitClockTable,
+  ToolkitFaultsTable,
+  ToolkitJournalTable,
+  ToolkitNodesTable,
+  ToolkitSnapshotsTable,
+} from './tables/toolkit.tables.ts';
+import type { OnlineViewersTable, ToviewTable } from './tables/online.tables.ts';
 import type {
   AnalyticsDailyTable,
   AnalyticsRetentionTable,
@@ -92,7 +98,7 @@ export interface Database {
   invite_codes: InviteCodesTable;
   external_identities: ExternalIdentitiesTable;
   avatars: AvatarsTable;
-  online_counts: OnlineCountsTable;
+  online_viewers: OnlineViewersTable;
   toview: ToviewTable;
   outbox_events: OutboxEventsTable;
   webhook_endpoints: WebhookEndpointsTable;
@@ -103,4 +109,8 @@ export interface Database {
   mail_recipients: MailRecipientsTable;
   audit_log: AuditLogTable;
   toolkit_snapshots: ToolkitSnapshotsTable;
+  toolkit_faults: ToolkitFaultsTable;
+  toolkit_clock: ToolkitClockTable;
+  toolkit_journal: ToolkitJournalTable;
+  toolkit_nodes: ToolkitNodesTable;
 }

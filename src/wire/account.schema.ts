@@ -57,6 +57,21 @@ export const Pendant = Wire({
 });
 export type Pendant = Static<typeof Pendant>;
 
+/** The avatar frame where a member or profile carries it (reply members, acc/info): nav's plus `n_pid`. */
+export const PendantWithNid = Wire({ ...Pendant.properties, n_pid: Type.Integer() });
+export type PendantWithNid = Static<typeof PendantWithNid>;
+
+/** `nameplate` of a reply member, acc/info and the user card (Replay keeps none: all empty). */
+export const Nameplate = Wire({
+  nid: Type.Integer(),
+  name: Type.String(),
+  image: Type.String(),
+  image_small: Type.String(),
+  level: Type.String(),
+  condition: Type.String(),
+});
+export type Nameplate = Static<typeof Nameplate>;
+
 export const WbiImg = Wire({ img_url: Type.String(), sub_url: Type.String() });
 export type WbiImg = Static<typeof WbiImg>;
 

@@ -115,9 +115,11 @@ export const HistoryCheese = Wire({
 });
 export type HistoryCheese = Static<typeof HistoryCheese>;
 
-/** One entry of `/x/v2/history` (§7.2); `bangumi` only on pgc entries, `cheese` only on course entries. */
-export const HistoryEntry = Wire({
-  aid: Type.Integer(),
+/**
+ * The archive's own fields as every archive object starts them (video info after `bvid`, history and
+ * watch-later items after `aid`), in Bilibili's order.
+ */
+export const ArchiveHeadFields = {
   videos: Type.Integer(),
   tid: Type.Integer(),
   tname: Type.String(),
@@ -128,6 +130,12 @@ export const HistoryEntry = Wire({
   ctime: Type.Integer(),
   desc: Type.String(),
   state: Type.Integer(),
+};
+
+/** One entry of `/x/v2/history` (§7.2); `bangumi` only on pgc entries, `cheese` only on course entries. */
+export const HistoryEntry = Wire({
+  aid: Type.Integer(),
+  ...ArchiveHeadFields,
   attribute: Type.Integer(),
   duration: Type.Integer(),
   rights: Wire({

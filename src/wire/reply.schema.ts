@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import type { Static, TSchema } from 'typebox';
-import { Pendant, VipLabel } from './account.schema.ts';
+import { Nameplate, PendantWithNid, VipLabel } from './account.schema.ts';
 import { Nullable, Wire } from './envelope.schema.ts';
 
 export { Nullable } from './envelope.schema.ts';
@@ -22,18 +22,10 @@ export const ReplyLevelInfo = Wire({
 export type ReplyLevelInfo = Static<typeof ReplyLevelInfo>;
 
 /** The avatar frame of nav (`Pendant`) plus the newer `n_pid`. */
-export const MemberPendant = Wire({ ...Pendant.properties, n_pid: Type.Integer() });
-export type MemberPendant = Static<typeof MemberPendant>;
+export const MemberPendant = PendantWithNid;
+export type MemberPendant = PendantWithNid;
 
-export const Nameplate = Wire({
-  nid: Type.Integer(),
-  name: Type.String(),
-  image: Type.String(),
-  image_small: Type.String(),
-  level: Type.String(),
-  condition: Type.String(),
-});
-export type Nameplate = Static<typeof Nameplate>;
+export { Nameplate } from './account.schema.ts';
 
 /** `type`: -1 none, 0 personal, 1 organisation. */
 export const OfficialVerify = Wire({ type: Type.Integer(), desc: Type.String() });

@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import type { Static } from 'typebox';
-import { LevelInfo, Pendant, Vip, VipLabel } from './account.schema.ts';
+import { LevelInfo, Nameplate, Pendant, PendantWithNid, Vip, VipLabel } from './account.schema.ts';
 import { Wire } from './envelope.schema.ts';
 
 /**
@@ -52,18 +52,10 @@ export const SpaceVip = Wire({
 export type SpaceVip = Static<typeof SpaceVip>;
 
 /** `pendant` of acc/info has one key more than nav's. */
-export const SpacePendant = Wire({ ...Pendant.properties, n_pid: Type.Integer() });
-export type SpacePendant = Static<typeof SpacePendant>;
+export const SpacePendant = PendantWithNid;
+export type SpacePendant = PendantWithNid;
 
-export const Nameplate = Wire({
-  nid: Type.Integer(),
-  name: Type.String(),
-  image: Type.String(),
-  image_small: Type.String(),
-  level: Type.String(),
-  condition: Type.String(),
-});
-export type Nameplate = Static<typeof Nameplate>;
+export { Nameplate } from './account.schema.ts';
 
 /** `official` (`Official` on the card): type -1 none, 0 person, 1 organisation. */
 export const Official = Wire({

@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import type { Static } from 'typebox';
 import { Wire } from './envelope.schema.ts';
-import { Dimension, HistoryEntry } from './history.schema.ts';
+import { ArchiveHeadFields, Dimension, HistoryEntry } from './history.schema.ts';
 
 /** Watch-later (CONTRACT.md §17), in the field order of its list items. */
 
@@ -12,16 +12,7 @@ export type ToviewPage = Static<typeof ToviewPage>;
 /** One item of `/x/v2/history/toview`: the archive object, then the watch-later fields (§17.1). */
 export const ToviewItem = Wire({
   aid: Type.Integer(),
-  videos: Type.Integer(),
-  tid: Type.Integer(),
-  tname: Type.String(),
-  copyright: Type.Integer(),
-  pic: Type.String(),
-  title: Type.String(),
-  pubdate: Type.Integer(),
-  ctime: Type.Integer(),
-  desc: Type.String(),
-  state: Type.Integer(),
+  ...ArchiveHeadFields,
   duration: Type.Integer(),
   rights: HistoryEntry.properties.rights,
   owner: HistoryEntry.properties.owner,

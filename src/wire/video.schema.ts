@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import type { Static } from 'typebox';
 import { Wire } from './envelope.schema.ts';
-import { Dimension } from './history.schema.ts';
+import { ArchiveHeadFields, Dimension } from './history.schema.ts';
 
 /**
  * Video info, `GET /x/web-interface/view` and `/x/web-interface/wbi/view` (not in CONTRACT.md; named as
@@ -46,16 +46,7 @@ export type VideoPage = Static<typeof VideoPage>;
 export const VideoViewData = Wire({
   bvid: Type.String(),
   aid: Type.Integer(),
-  videos: Type.Integer(),
-  tid: Type.Integer(),
-  tname: Type.String(),
-  copyright: Type.Integer(),
-  pic: Type.String(),
-  title: Type.String(),
-  pubdate: Type.Integer(),
-  ctime: Type.Integer(),
-  desc: Type.String(),
-  state: Type.Integer(),
+  ...ArchiveHeadFields,
   duration: Type.Integer(),
   owner: VideoOwner,
   stat: VideoStat,

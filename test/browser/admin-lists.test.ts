@@ -83,9 +83,10 @@ describeBrowser('moderation console lists in Chromium', () => {
     await comments.getByRole('button', { name: 'Show comments' }).click();
     const rows = comments.locator('.comment-row');
     await comments.locator(`.comment-row[data-rpid="${spam[0]}"]`).waitFor();
-    expect(await rows.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-rpid'))))).toEqual(
-      [...spam].reverse(),
-    );
+    // The tab's first, unfiltered page may still be showing: wait for the filtered one to replace it.
+    await expect
+      .poll(() => rows.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-rpid')))))
+      .toEqual([...spam].reverse());
     expect(await rows.first().textContent()).toContain('spammer');
     await expectLabelled(b.page);
     await fitsWidth(b.page);
@@ -122,7 +123,7 @@ describeBrowser('moderation console lists in Chromium', () => {
     await users.getByLabel('Starts with').fill('spam');
     await users.getByLabel('Starts with').press('Enter');
     await users.locator(`.admin-list .list-item[data-mid="${spammer.mid}"]`).waitFor();
-    expect(await users.locator('.admin-list .list-item').count()).toBe(1);
+    await expect.poll(() => users.locator('.admin-list .list-item').count()).toBe(1);
     await fitsWidth(b.page);
     await b.page.getByRole('tab', { name: 'Archives' }).click();
     const archives = b.page.getByRole('tabpanel', { name: 'Archives' });

@@ -92,12 +92,14 @@ export async function openPage(
     heartbeatMs?: number;
     colorScheme?: 'light' | 'dark';
     width?: number;
+    /** The browser's language (navigator.languages); the pages pick theirs from it. English by default. */
+    locale?: string;
   } = {},
 ): Promise<TestPage> {
   const context = await browser.newContext({
     viewport: { width: options.width ?? 1280, height: 900 },
     colorScheme: options.colorScheme ?? 'light',
-    locale: 'en-US',
+    locale: options.locale ?? 'en-US',
     timezoneId: 'UTC',
   });
   const foreign: string[] = [];

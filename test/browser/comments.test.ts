@@ -94,20 +94,18 @@ describeBrowser('comment section in Chromium', () => {
     const hate = target.locator('.rp-hate');
     await like.click();
     await eventually(async () => expect(await like.getAttribute('aria-pressed')).toBe('true'));
-    expect(await like.getAttribute('aria-label')).toBe('Like (1)');
+    expect(await like.getAttribute('aria-label')).toBe('Like: 1');
     await hate.click();
     await eventually(async () => expect(await hate.getAttribute('aria-pressed')).toBe('true'));
     expect(await like.getAttribute('aria-pressed')).toBe('false');
-    expect(await like.getAttribute('aria-label')).toBe('Like (0)');
+    expect(await like.getAttribute('aria-label')).toBe('Like: 0');
     await bob.page.reload();
     await eventually(async () =>
       expect(await comment(bob.page, 'Hello').locator('.rp-hate').getAttribute('aria-pressed')).toBe('true'),
     );
     await comment(bob.page, 'Hello').locator('.rp-like').click();
     await eventually(async () =>
-      expect(await comment(bob.page, 'Hello').locator('.rp-like').getAttribute('aria-label')).toBe(
-        'Like (1)',
-      ),
+      expect(await comment(bob.page, 'Hello').locator('.rp-like').getAttribute('aria-label')).toBe('Like: 1'),
     );
     const listed = (await s.anonymous().reply.list({ ...area() })).data!.replies![0]!;
     expect(listed).toMatchObject({ like: 1 });
@@ -217,7 +215,12 @@ describeBrowser('comment section in Chromium', () => {
     await dialog.getByRole('radio', { name: 'Spam or advertising' }).check();
     await dialog.getByRole('button', { name: 'Report' }).click();
     await dialog.waitFor({ state: 'detached' });
-    await dave.page.getByText('Thanks: the comment was reported.').waitFor();
+    // The thanks is beside the Report button that was pressed, not at the top of the section.
+    await comment(dave.page, 'Hello')
+      .locator('.rp-actions')
+      .getByRole('status')
+      .filter({ hasText: 'Thanks: the comment was reported.' })
+      .waitFor();
     const reports = await s.admin.moderation.reports();
     expect(reports.items.find((r) => r.reporter_mid === dave.mid)).toMatchObject({
       reason: 1,
@@ -241,6 +244,68 @@ describeBrowser('comment section in Chromium', () => {
     expect((await s.anonymous().reply.list({ ...area() })).data!.upper.top).toBeNull();
     await up.context.close();
     await dave.context.close();
+  });
+
+  it('pinning a second comment offers to replace the pin; refusals and failures show beside their button', async () => {
+    const other = await s.admin.createArchive({
+      title: 'Pins',
+      owner_mid: owner.mid,
+      pages: [{ part: 'p', duration: 24 }],
+    });
+    const pins = { type: 1, oid: other.aid };
+    const erin = await s.signedIn('pin-author');
+    const first = (await erin.client.reply.add({ ...pins, message: 'First to be pinned' })).data!.rpid;
+    const second = (await erin.client.reply.add({ ...pins, message: 'Second to be pinned' })).data!.rpid;
+    expect((await owner.client.reply.top({ ...pins, rpid: first, action: 1 })).code).toBe(0);
+
+    const up = await openPage(browser, s, { cookies: { ...owner.client.cookies }, width: 390 });
+    await up.page.goto(`${s.url}/video/${other.bvid}`);
+    await comment(up.page, 'Second to be pinned')
+      .getByRole('button', { name: 'Pin the comment by pin-author' })
+      .click();
+    // The server refuses a second pin (12029); the page asks instead of failing. Cancel keeps the old pin.
+    const ask = up.page.getByRole('dialog', { name: 'Replace the pinned comment?' });
+    await ask.getByRole('button', { name: 'Cancel' }).click();
+    await ask.waitFor({ state: 'detached' });
+    expect((await s.anonymous().reply.list({ ...pins })).data!.upper.top!.rpid).toBe(first);
+    expect(await up.page.locator('.rp-comments > .rp-error').textContent()).toBe('');
+
+    await comment(up.page, 'Second to be pinned')
+      .getByRole('button', { name: 'Pin the comment by pin-author' })
+      .click();
+    await ask.getByRole('button', { name: 'Replace' }).click();
+    const top = up.page.locator('.rp-list > .rp-thread').first();
+    await top.locator('.rp-message', { hasText: 'Second to be pinned' }).waitFor();
+    await top.locator('.rp-pinned').waitFor();
+    expect(await up.page.locator('.rp-pinned').count()).toBe(1);
+    expect((await s.anonymous().reply.list({ ...pins })).data!.upper.top!.rpid).toBe(second);
+
+    // A delete the server refuses (the comment went meanwhile) says so beside its Delete button.
+    expect((await erin.client.reply.del({ ...pins, rpid: first })).code).toBe(0);
+    await comment(up.page, 'First to be pinned')
+      .getByRole('button', { name: 'Delete the comment by pin-author' })
+      .click();
+    await up.page
+      .getByRole('dialog', { name: 'Delete this comment?' })
+      .getByRole('button', { name: 'Delete' })
+      .click();
+    const note = comment(up.page, 'First to be pinned').locator('.rp-actions').getByRole('status');
+    await eventually(async () => expect(await note.textContent()).toMatch(/\(code -?\d+\)$/));
+    expect(await up.page.locator('.rp-comments > .rp-error').textContent()).toBe('');
+    await screenshot(up.page, 'comments-pin-replace', false);
+    expect(up.errors).toEqual([]);
+    await up.context.close();
+
+    // Signed out, a like is refused beside the like button.
+    const visitor = await openPage(browser, s);
+    await visitor.page.goto(`${s.url}/video/${other.bvid}`);
+    await comment(visitor.page, 'Second to be pinned').locator('.rp-like').click();
+    await comment(visitor.page, 'Second to be pinned')
+      .locator('.rp-actions')
+      .getByRole('status')
+      .filter({ hasText: '(code -101)' })
+      .waitFor();
+    await visitor.context.close();
   });
 
   it('hot and newest order the list; sub-replies page', async () => {

@@ -102,11 +102,20 @@ describeBrowser('page frame, themes and small screens in Chromium', () => {
     await b.context.close();
   });
 
-  it('an unknown page path inside the UI says so', async () => {
+  it('an unknown page path inside the UI says so: a 404 page in the site frame, with a way home', async () => {
     const b = await openPage(browser, s);
-    await b.page.goto(`${s.url}/video/${archive.bvid}/extra`);
-    // Not a UI path: the server answers the API's -404 envelope.
-    expect(await b.page.textContent('body')).toContain('-404');
+    const response = await b.page.goto(`${s.url}/video/${archive.bvid}/extra`);
+    expect(response?.status()).toBe(404);
+    await b.page.getByRole('heading', { name: 'Page not found' }).waitFor();
+    expect(await b.page.title()).toBe('Not found · Replay');
+    await b.page.getByRole('navigation', { name: 'Main' }).waitFor();
+    await b.page.getByRole('main').getByRole('link', { name: 'Back to the home page' }).click();
+    await b.page.waitForURL(`${s.url}/`);
+    // An unknown API path still answers the Bilibili envelope, also in a browser.
+    const api = await b.page.goto(`${s.url}/x/v2/nothing-here`);
+    expect(api?.status()).toBe(404);
+    expect(JSON.parse(await b.page.innerText('body'))).toEqual({ code: -404, message: '啥都木有', ttl: 1 });
+    expect(b.foreign).toEqual([]);
     await b.context.close();
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from '../../src/client/index.ts';
 import type { BiliClient, HeartbeatParams } from '../../src/client/index.ts';
 import { AdminApiError } from '../../src/client/admin-client.ts';
 import { ArchiveAnalytics, DiagnoseCompareData, WatchTotalsData } from '../../src/wire/analytics.schema.ts';
@@ -221,5 +222,108 @@ describe.each(dialects())('watch analytics (%s)', (dialect) => {
     await beat(v3, 's5', { played_time: 10, real_played_time: 10 });
     const after = await s.admin.analytics.archive(VIDEO.aid, { from: day1, to: day1 });
     expect(after.totals).toEqual(before.totals);
+  });
+});
+
+describe.each(dialects())('watch analytics count anonymous viewers (%s)', (dialect) => {
+  // A part of 100 s (one bucket a second); anonymous viewers by buvid3, all from the test's one address,
+  // with the anonymous cap at 2 viewers per address and archive.
+  const GV = { aid: 880_002, cid: 8_800_021, duration: 100 };
+  let s: TestServer;
+  let day: string;
+  let signed: { client: BiliClient; mid: number };
+  const guest = (buvid: string) => createClient({ baseUrl: s.url, cookies: { buvid3: `${buvid}-infoc` } });
+  const beat = (c: BiliClient, session: string, p: Partial<HeartbeatParams>) =>
+    c.history.heartbeat({
+      aid: GV.aid,
+      cid: GV.cid,
+      video_duration: GV.duration,
+      start_ts: 1,
+      session,
+      play_type: 0,
+      ...p,
+    });
+
+  beforeAll(async () => {
+    s = await startTestServer(dialect, { anonymousPlayCap: 2 });
+    const owner = await s.signedIn();
+    await s.admin.createArchive({
+      aid: GV.aid,
+      title: 'anonymous analytics',
+      owner_mid: owner.mid,
+      pages: [{ cid: GV.cid, part: 'P1', duration: GV.duration }],
+    });
+    signed = await s.signedIn();
+    s.clock.advance((86_400_000 - (s.clock.nowMs() % 86_400_000)) / 1000 + 3600);
+    day = dateOf(s.clock.nowMs());
+    const a = guest('ga');
+    const b = guest('gb');
+    const c = guest('gc');
+    // g1 (A): 0–30 s, 30 s watched, buckets 0–29.
+    await beat(a, 'g1', { play_type: 1, played_time: 0, real_played_time: 0 });
+    await beat(a, 'g1', { played_time: 30, real_played_time: 30 });
+    // g3 (B): leaves after 2 s: a quick exit, buckets 0–1.
+    await beat(b, 'g3', { play_type: 1, played_time: 0, real_played_time: 0 });
+    await beat(b, 'g3', { play_type: 4, played_time: 2, real_played_time: 2 });
+    // g4 (C): a third fresh cookie from the same address within the window: its play is capped, so its
+    // session (0–40) is not in the analytics either.
+    await beat(c, 'g4', { play_type: 1, played_time: 0, real_played_time: 0 });
+    await beat(c, 'g4', { played_time: 40, real_played_time: 40 });
+    // g2 (A again, a second session): the whole part, finished: 100 s, completed. A's play is a repeat
+    // within the window (not counted again in stat.view) but the session is A's: a play of the same viewer.
+    await beat(a, 'g2', { play_type: 1, played_time: 0, real_played_time: 0 });
+    await beat(a, 'g2', { played_time: 50, real_played_time: 50 });
+    await beat(a, 'g2', { play_type: 4, played_time: -1, real_played_time: 100 });
+    // g5 (a signed-in viewer, never capped): 0–10 s.
+    await beat(signed.client, 'g5', { play_type: 1, played_time: 0, real_played_time: 0 });
+    await beat(signed.client, 'g5', { played_time: 10, real_played_time: 10 });
+  });
+  afterAll(async () => s.close());
+
+  it('plays, unique viewers (mid, else device), watch time and rates include anonymous sessions', async () => {
+    const r = await s.admin.analytics.archive(GV.aid, { from: day, to: day });
+    expect(r.totals).toEqual({
+      plays: 4, // g1, g2, g3, g5 (not the capped g4)
+      viewers: 3, // A (two sessions), B, the signed-in viewer
+      watch_time: 30 + 100 + 2 + 10,
+      avg_watch_time: 35.5,
+      completed: 1,
+      completion_rate: 0.25,
+      quick_exits: 1,
+      quick_exit_rate: 0.25,
+    });
+    const expected = (bucket: number): number =>
+      [bucket <= 29, true, bucket <= 1, bucket <= 9].filter(Boolean).length / 4;
+    expect(r.retention.plays).toBe(4);
+    r.retention.points.forEach((p, bucket) =>
+      expect(p).toEqual({ position: bucket, share: expected(bucket) }),
+    );
+    // Bucket 35 only g2 covered (g4 would have made it 2 of 5).
+    expect(r.retention.points[35]!.share).toBe(0.25);
+    // The public play count agrees: A, B and the signed-in viewer, not C.
+    expect((await s.admin.history.archiveStats(GV.aid)).view).toBe(3);
+  });
+
+  it('anonymous plays add no per-user totals; the signed-in viewer has its own', async () => {
+    expect(await s.admin.analytics.userTotals(signed.mid, { from: day, to: day })).toMatchObject({
+      plays: 1,
+      watch_time: 10,
+    });
+  });
+
+  it('an anonymous session whose play was never counted is not analysed', async () => {
+    // Heartbeats without a start (play_type 1) and no click: nothing counted the play.
+    const d = guest('gd');
+    s.clock.advance(400);
+    await beat(d, 'g6', { play_type: 0, played_time: 20, real_played_time: 20 });
+    await beat(d, 'g6', { play_type: 0, played_time: 40, real_played_time: 40 });
+    const r = await s.admin.analytics.archive(GV.aid, { from: day, to: day });
+    expect(r.totals.plays).toBe(4);
+    // Once the play counts (the window has passed, so the cap has room again), the session is analysed.
+    await beat(d, 'g6', { play_type: 1, played_time: 60, real_played_time: 60 });
+    await beat(d, 'g6', { played_time: 70, real_played_time: 70 });
+    const after = await s.admin.analytics.archive(GV.aid, { from: day, to: day });
+    expect(after.totals.plays).toBe(5);
+    expect(after.totals.viewers).toBe(4);
   });
 });

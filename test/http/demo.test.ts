@@ -120,3 +120,24 @@ describe.each(dialects())('demo fixture (%s)', (dialect) => {
     expect((await viewer.reply.list({ type: 1, oid: 170001 })).data!.page.acount).toBe(6);
   });
 });
+
+describe.each(dialects())('demo seed under strict comment limits (%s)', (dialect) => {
+  let s: TestServer;
+  beforeAll(async () => {
+    // An operator who allows one comment per user per minute still gets the whole demo.
+    s = await startTestServer(dialect, { commentBurstLimit: 1, commentBurstSeconds: 60 });
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+
+  it('seeds every demo comment, while a visitor is still held to the limit', async () => {
+    expect(await s.services.demo.seed()).toBe(true);
+    expect((await s.anonymous().reply.list({ type: 1, oid: 170001 })).data!.page.acount).toBe(6);
+    const session = await s.admin.issueSession(DEMO.viewer.mid);
+    const viewer = createClient({ baseUrl: s.url, cookies: session.cookies });
+    const post = (message: string) => viewer.reply.add({ type: 1, oid: 2, message });
+    expect((await post('first of the minute')).code).toBe(0);
+    expect((await post('second of the minute')).code).toBe(-509);
+  });
+});

@@ -450,8 +450,12 @@ describe.each(dialects())('message center over HTTP (%s)', (dialect) => {
       expect(text).not.toMatch(/\bSort\b/);
     }
 
+    // 20 001 unread reply notices: the count stops at its documented cap (it reads at most 999 rows).
+    expect(await unread(big)).toMatchObject({ reply: 999, at: 0, recv_reply: 999 });
+
     // The newest page, and a page deep in the inbox reached by its cursor, are exact.
     const first = await replies(big);
+    expect(await unread(big)).toMatchObject({ reply: 0, recv_reply: 0 });
     expect(first.items).toHaveLength(20);
     expect(first.items[0]!.item.source_id).toBe(source.rpid); // the real notice is the newest
     // The newest notice of second base+2499 (row 9999: ids follow the insertion order), then the 20 rows

@@ -163,6 +163,177 @@ describe.each(dialects())('toolkit fixtures on %s', (dialect) => {
     expect(await s.handle.db.selectFrom('replies').select('rpid').execute()).toEqual(before);
   });
 
+  it('loads seasons and courses on fixture archives, with season history entries', async () => {
+    const fixture = {
+      users: FIXTURE.users,
+      archives: [
+        ...FIXTURE.archives,
+        {
+          aid: 170101,
+          owner_mid: 1001,
+          title: 'Episode 1',
+          pages: [{ cid: 279801, part: 'E1', duration: 1200 }],
+        },
+        {
+          aid: 170102,
+          owner_mid: 1001,
+          title: 'Episode 2',
+          pages: [{ cid: 279802, part: 'E2', duration: 1300 }],
+        },
+        {
+          aid: 180001,
+          owner_mid: 1003,
+          title: 'Course video',
+          pages: [
+            { cid: 380001, part: 'Lesson one', duration: 900 },
+            { cid: 380002, part: 'Lesson two', duration: 800 },
+          ],
+        },
+      ],
+      seasons: [
+        {
+          season_id: 41001,
+          media_id: 28229233,
+          title: 'Fixture season',
+          sub_type: 1,
+          total: 2,
+          is_finish: true,
+          episodes: [
+            { epid: 410101, aid: 170101, long_title: 'The start', pub_time: 1_700_000_000 },
+            { epid: 410102, aid: 170102, title: '2', long_title: 'The end', pub_time: 1_700_100_000 },
+          ],
+        },
+      ],
+      courses: [
+        {
+          season_id: 61,
+          title: 'Fixture course',
+          lessons: [
+            { epid: 790, aid: 180001 },
+            { epid: 791, aid: 180001, cid: 380002, title: 'Second lesson' },
+          ],
+        },
+      ],
+      history: [
+        { mid: 1002, epid: 410102, progress: 300, view_at: 1_700_200_000 },
+        { mid: 1002, epid: 791, course: true, progress: -1, view_at: 1_700_200_100 },
+        { mid: 1002, aid: 170001, progress: 10, view_at: 1_700_200_200 },
+      ],
+    };
+    const summary = await s.admin.toolkit.loadFixture(fixture);
+    expect(summary).toMatchObject({ archives: 4, seasons: 2, episodes: 4, history: 3 });
+
+    const viewer = createClient({
+      baseUrl: s.url,
+      cookies: `SESSDATA=${encodeURIComponent(SESSDATA)}; bili_jct=${BILI_JCT}`,
+    });
+    const season = await viewer.history.season({ season_id: 41001 });
+    expect(season.code, season.message).toBe(0);
+    expect(season.result).toMatchObject({
+      season_id: 41001,
+      media_id: 28229233,
+      title: 'Fixture season',
+      type: 1,
+      total: 2,
+      publish: { is_finish: 1 },
+      user_status: { login: 1, progress: { last_ep_id: 410102, last_ep_index: '2', last_time: 300 } },
+    });
+    expect(season.result!.episodes.map((e) => [e.id, e.aid, e.cid, e.title, e.long_title])).toEqual([
+      [410101, 170101, 279801, '1', 'The start'],
+      [410102, 170102, 279802, '2', 'The end'],
+    ]);
+    // By episode id too: the fixture's epids are the ones the API knows.
+    expect((await viewer.history.season({ ep_id: 410101 })).result?.season_id).toBe(41001);
+
+    const course = await viewer.history.course({ season_id: 61 });
+    expect(course.code, course.message).toBe(0);
+    const lessons = course.data!.episodes;
+    expect(lessons.map((e) => [e.id, e.title, e.cid])).toEqual([
+      [790, 'Lesson one', 380001],
+      [791, 'Second lesson', 380002],
+    ]);
+    // A lesson has its comment area (type 33, oid = epid), owned by the uploader of its archive.
+    const areas = await s.handle.db
+      .selectFrom('areas')
+      .select(['type', 'oid', 'owner_mid'])
+      .where('type', '=', 33)
+      .orderBy('oid')
+      .execute();
+    expect(areas.map((a) => [a.type, Number(a.oid), Number(a.owner_mid)])).toEqual([
+      [33, 790, 1003],
+      [33, 791, 1003],
+    ]);
+
+    // History: one entry per season (pgc / cheese), next to the plain archive's (the cursor list has no
+    // courses, the older list has every business).
+    const cursor = await viewer.history.cursor();
+    expect(cursor.code).toBe(0);
+    expect(cursor.data!.list.map((e) => [e.history.business, e.history.oid, e.history.epid])).toEqual([
+      ['archive', 170001, 0],
+      ['pgc', 170102, 410102],
+    ]);
+    const list = await viewer.history.list();
+    expect(list.code).toBe(0);
+    expect(list.data!.map((e) => [e.business, e.kid])).toEqual([
+      ['archive', 170001],
+      ['cheese', 61],
+      ['pgc', 41001],
+    ]);
+
+    // A heartbeat on a fixture episode is recorded under its season, as for a created one.
+    const beat = await viewer.history.heartbeat({
+      aid: 170101,
+      cid: 279801,
+      played_time: 42,
+      type: 4,
+      epid: 410101,
+      sid: 41001,
+    });
+    expect(beat.code, beat.message).toBe(0);
+    await s.store.flush();
+    const row = await s.handle.db
+      .selectFrom('history')
+      .selectAll()
+      .where('mid', '=', 1002)
+      .where('business', '=', 'pgc')
+      .executeTakeFirstOrThrow();
+    expect([Number(row.kid), Number(row.epid), Number(row.progress)]).toEqual([41001, 410101, 42]);
+    expect(invariantViolations(await readSnapshot(s.handle), { viewsExact: true })).toEqual([]);
+
+    // reset {to: "fixture"} brings the fixture's entry back.
+    await s.admin.toolkit.reset('fixture');
+    const again = await viewer.history.season({ season_id: 41001 });
+    expect(again.result?.user_status.progress).toMatchObject({ last_ep_id: 410102, last_time: 300 });
+
+    const cases: [unknown, string][] = [
+      [
+        { ...fixture, seasons: [{ ...fixture.seasons[0], episodes: [{ epid: 1, aid: 999 }] }] },
+        '/seasons/0/episodes/0/aid: no archive 999 in the fixture',
+      ],
+      [
+        { ...fixture, courses: [{ ...fixture.courses[0], lessons: [{ epid: 5, aid: 170101 }] }] },
+        '/courses/0/lessons/0/cid: cid 279801 already carries an episode',
+      ],
+      [{ ...fixture, seasons: [{ ...fixture.seasons[0], sub_type: 6 }] }, '/seasons/0/sub_type'],
+      [
+        { ...fixture, history: [{ mid: 1002, epid: 790 }] },
+        '/history/0/epid: no season episode 790 in the fixture',
+      ],
+      [
+        { ...fixture, history: [{ mid: 1002, epid: 410101, cid: 279802 }] },
+        '/history/0/cid: ep410101 is on part 279801',
+      ],
+      [{ ...fixture, history: [{ mid: 1002 }] }, '/history/0: needs aid or epid'],
+    ];
+    for (const [bad, path] of cases) {
+      const error = await s.admin.toolkit.loadFixture(bad).catch((e: unknown) => e);
+      expect(error, path).toMatchObject({ status: 400 });
+      expect((error as { body: { message: string } }).body.message).toContain(path);
+    }
+    // Nothing of a refused fixture was written: the loaded one is still there.
+    expect((await viewer.history.season({ season_id: 41001 })).code).toBe(0);
+  });
+
   it('loads a YAML file (what replay serve --fixture FILE runs at start)', async () => {
     const file = join(tmpdir(), `replay-fixture-${process.pid}-${dialect}.yaml`);
     writeFileSync(

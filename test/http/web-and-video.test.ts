@@ -9,6 +9,10 @@ import { expectWire } from '../support/wire.ts';
 import { VideoViewData } from '../../src/wire/video.schema.ts';
 import { ensureWebBuilt } from '../support/web-build.ts';
 
+/** What Chromium sends when it navigates to a page. */
+const BROWSER_ACCEPT =
+  'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
+
 describe.each(dialects())('video info and the web UI over HTTP (%s)', (dialect) => {
   let s: TestServer;
   let archive: AdminArchive;
@@ -145,10 +149,39 @@ describe.each(dialects())('video info and the web UI over HTTP (%s)', (dialect) 
       expect(UI_CSP).toContain("default-src 'self'");
       expect(UI_CSP).toContain("connect-src 'self'");
       expect(UI_CSP).not.toMatch(/https?:/);
-      // Other paths stay the API's: an unknown one is the -404 envelope, not the page.
-      const unknown = await fetch(`${s.url}/videos`);
-      expect(unknown.status).toBe(404);
-      expect(await unknown.json()).toEqual({ code: -404, message: '啥都木有', ttl: 1 });
+    });
+
+    it('an unknown page path is the UI shell with HTTP 404 (it renders "page not found"); API paths keep JSON', async () => {
+      for (const path of ['/videos', '/video/BV1xx411c7mD/extra', '/nope/deeper?x=1', '/history/old']) {
+        const res = await fetch(`${s.url}${path}`, { headers: { accept: BROWSER_ACCEPT } });
+        expect(res.status, path).toBe(404);
+        expect(res.headers.get('content-type'), path).toBe('text/html; charset=utf-8');
+        expect(res.headers.get('content-security-policy'), path).toBe(UI_CSP);
+        expect(await res.text(), path).toContain('<div id="app">');
+      }
+      // The API's own prefixes (and anything that is not a GET) answer the -404 envelope as before.
+      for (const [method, path] of [
+        ['GET', '/x/v2/nothing-here'],
+        ['GET', '/bapis/nothing.v1.Here/Nope'],
+        ['GET', '/pgc/nothing'],
+        ['GET', '/passport-login/nothing'],
+        ['POST', '/videos'],
+        ['DELETE', '/history'],
+      ] as const) {
+        const res = await fetch(`${s.url}${path}`, { method, headers: { accept: BROWSER_ACCEPT } });
+        expect(res.status, path).toBe(404);
+        expect(res.headers.get('content-type'), path).toContain('application/json');
+        expect(await res.json(), path).toEqual({ code: -404, message: '啥都木有', ttl: 1 });
+      }
+      // A client that does not ask for HTML (a bot, curl, fetch's `*/*`) gets the envelope on any path.
+      for (const accept of ['*/*', 'application/json']) {
+        const res = await fetch(`${s.url}/videos`, { headers: { accept } });
+        expect(res.status, accept).toBe(404);
+        expect(await res.json(), accept).toEqual({ code: -404, message: '啥都木有', ttl: 1 });
+      }
+      const admin = await fetch(`${s.url}/admin/api/v1/nothing`);
+      expect(admin.status).toBe(404);
+      expect(await admin.json()).toMatchObject({ statusCode: 404, code: -404 });
     });
 
     it('serves the hashed assets immutably, the embed script under a stable name, and 404s the rest', async () => {

@@ -7,7 +7,7 @@ import type { DbHandle } from '../../src/store/database.ts';
  * timer (PostgreSQL), whatever requests arrive. Everything else is the data a rejected request must leave
  * alone.
  */
-const IGNORED = new Set(['rate_limits', 'kysely_migration', 'kysely_migration_lock', 'online_counts']);
+const IGNORED = new Set(['rate_limits', 'kysely_migration', 'kysely_migration_lock', 'online_viewers']);
 
 /** One hash per table of its rows, order-independent: equal fingerprints mean equal contents. */
 export type Fingerprint = Record<string, string>;
@@ -32,7 +32,7 @@ export async function fingerprint(handle: DbHandle): Promise<Fingerprint> {
     }
     return out;
   }
-  const pool = handle.pool!;
+  const pool = handle.pool;
   const { rows: tables } = await pool.query<{ name: string }>(
     "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name",
   );

@@ -1038,6 +1038,8 @@ const ENDPOINTS: Endpoint[] = [
     codes: [-400, -404],
     kind: 'html',
     pageWrites: true,
+    // An emptied id (`/video/`) is an unknown page path: the UI's HTML 404 page.
+    notFoundPage: true,
   },
   {
     method: 'GET',
@@ -1047,6 +1049,8 @@ const ENDPOINTS: Endpoint[] = [
     codes: [-400, -404],
     kind: 'html',
     pageWrites: true,
+    // An emptied id (`/video/`) is an unknown page path: the UI's HTML 404 page.
+    notFoundPage: true,
   },
   ...['bangumi', 'cheese'].map((kind): Endpoint => ({
     method: 'GET',
@@ -1056,6 +1060,7 @@ const ENDPOINTS: Endpoint[] = [
     codes: [-400, -404],
     kind: 'html',
     pageWrites: true,
+    notFoundPage: true,
   })),
   {
     method: 'GET',

@@ -23,7 +23,7 @@ async function databaseText(s: TestServer): Promise<string> {
       .all() as string[];
     return tables.map((t) => JSON.stringify(db.prepare(`SELECT * FROM "${t}"`).all())).join('\n');
   }
-  const pool = s.handle.pool!;
+  const pool = s.handle.pool;
   const { rows } = await pool.query<{ name: string }>(
     "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'",
   );

@@ -98,8 +98,8 @@ describe('comment store: votes', () => {
       busy: false,
     });
     const failed = run([{ type: 'vote-failed', rpid: 1, error: 'no' }], sent);
-    expect(failed.votes[1]).toEqual({ action: 0, like: 2, busy: false });
-    expect(failed.error).toBe('no');
+    expect(failed.votes[1]).toEqual({ action: 0, like: 2, busy: false, error: 'no' });
+    expect(failed.error).toBe('');
     expect(loaded.roots[0]!.like).toBe(2);
     expect(run([{ type: 'voted', rpid: 99, kind: 'like' }], loaded)).toBe(loaded);
   });

@@ -1,8 +1,7 @@
-import { AdminApiError, AdminClient } from '../../src/client/admin-client.ts';
-import { BiliClient } from '../../src/client/bili-client.ts';
-import type { BiliEnvelope } from '../../src/client/http.ts';
-import { parseCookieHeader } from '../../src/client/http.ts';
+import { AdminApiError, AdminClient, BiliClient, parseCookieHeader } from 'replay/client';
+import type { BiliEnvelope } from 'replay/client';
 import { describeError } from './errors.ts';
+import { t } from './i18n/index.ts';
 
 /**
  * The UI reaches the server only through the typed client (src/client), exactly as any other Bilibili
@@ -125,8 +124,8 @@ export function admin(): AdminClient {
 /** The admin API's error in words. */
 export function adminErrorText(error: unknown): string {
   if (error instanceof AdminApiError) {
-    if (error.status === 401) return 'The admin token was not accepted.';
-    return `${error.body.message ?? 'Request failed'} (HTTP ${error.status})`;
+    if (error.status === 401) return t('error.adminToken');
+    return t('error.http', { message: error.body.message ?? t('error.requestFailed'), status: error.status });
   }
   return error instanceof Error ? error.message : String(error);
 }
@@ -135,6 +134,6 @@ export function adminErrorText(error: unknown): string {
 export function errorText(error: unknown): string {
   if (error instanceof ApiError) return error.message;
   if (error instanceof AdminApiError) return adminErrorText(error);
-  if (error instanceof TypeError) return 'The server could not be reached. Check your connection and retry.';
+  if (error instanceof TypeError) return t('error.offline');
   return error instanceof Error ? error.message : String(error);
 }

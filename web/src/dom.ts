@@ -3,6 +3,8 @@
  * can ever be parsed as HTML (DESIGN.md §7: message text is rendered as text).
  */
 
+import { formatLocale, lang, t } from './i18n/index.ts';
+
 export type Child = Node | string | number | null | undefined | false | readonly Child[];
 
 type Listener<E extends Event = Event> = (event: E) => void;
@@ -106,7 +108,7 @@ export function confirmDialog(title: string, text: string, confirmLabel: string)
         h(
           'div',
           { class: 'actions' },
-          h('button', { value: 'cancel', class: 'button secondary' }, 'Cancel'),
+          h('button', { value: 'cancel', class: 'button secondary' }, t('common.cancel')),
           h('button', { value: 'ok', class: 'button danger' }, confirmLabel),
         ),
       ),
@@ -157,7 +159,7 @@ export function formatDuration(seconds: number): string {
 }
 
 export function formatTime(unixSeconds: number): string {
-  return new Date(unixSeconds * 1000).toLocaleString(undefined, {
+  return new Date(unixSeconds * 1000).toLocaleString(formatLocale(), {
     year: 'numeric',
     month: 'short',
     day: 'numeric',
@@ -166,10 +168,9 @@ export function formatTime(unixSeconds: number): string {
   });
 }
 
-const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
-
 /** "3 minutes ago", "yesterday", …; a full date beyond a month. */
 export function relativeTime(unixSeconds: number, nowMs: number = Date.now()): string {
+  const relative = new Intl.RelativeTimeFormat(lang(), { numeric: 'auto' });
   const seconds = Math.round(unixSeconds - nowMs / 1000);
   const abs = Math.abs(seconds);
   if (abs < 60) return relative.format(seconds, 'second');
@@ -179,8 +180,6 @@ export function relativeTime(unixSeconds: number, nowMs: number = Date.now()): s
   return formatTime(unixSeconds);
 }
 
-const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
-
 export function formatCount(n: number): string {
-  return compact.format(n);
+  return new Intl.NumberFormat(lang(), { notation: 'compact', maximumFractionDigits: 1 }).format(n);
 }

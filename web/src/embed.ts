@@ -2,6 +2,7 @@ import baseCss from './styles/base.css?inline';
 import commentsCss from './styles/comments.css?inline';
 import { setApiBase } from './api.ts';
 import { mountComments } from './comments/comment-section.ts';
+import { pickLang, useLang, t } from './i18n/index.ts';
 
 /**
  * The embeddable comment section: one element and one script tag on any page served from Replay's origin.
@@ -12,6 +13,13 @@ import { mountComments } from './comments/comment-section.ts';
  * The API is the server the script came from. Its styles are scoped to the section (.rp-comments).
  */
 setApiBase(new URL(import.meta.url).origin);
+
+// The section speaks the host page's language: `data-lang` on the element, else the page's `<html lang>`;
+// a page that declares neither gets the visitor's saved choice or browser language, as Replay's own pages do.
+const declared =
+  document.querySelector<HTMLElement>('[data-replay-comments][data-lang]')?.dataset['lang'] ||
+  document.documentElement.lang;
+if (declared) useLang(pickLang(null, [declared]));
 
 if (!document.getElementById('replay-comments-style')) {
   const style = document.createElement('style');
@@ -27,8 +35,7 @@ function mountAll(): void {
     const oid = Number(el.dataset['oid']);
     el.dataset['replayMounted'] = 'true';
     if (!Number.isSafeInteger(type) || !Number.isSafeInteger(oid) || type <= 0 || oid <= 0) {
-      el.textContent =
-        'Replay comments: set data-type and data-oid to the comment area (for a video: 1 and its aid).';
+      el.textContent = t('embed.misconfigured');
       continue;
     }
     mountComments(el, { type, oid, embedded: true });

@@ -1,2 +1,3 @@
-// The English texts sit beside the typed client, so the command line says what the pages say.
-export { describeError } from '../../src/client/error-words.ts';
+// The words for API error codes come from the interface's catalogue (web/src/i18n): English is the table
+// the command line prints too (src/client/error-words.ts), Chinese its translation; the code is always shown.
+export { describeError } from './i18n/index.ts';

@@ -3,14 +3,17 @@ import type { Me } from './api.ts';
 import { avatar, h, replace } from './dom.ts';
 import { themeToggle } from './theme.ts';
 import { inboxLink } from './unread-badge.ts';
+import { t } from './i18n/index.ts';
+import { languageSwitch } from './i18n/switch.ts';
 
 export type Section = 'home' | 'video' | 'history' | 'login' | 'admin' | 'inbox' | 'none';
 
-const LINKS: { href: string; label: string; section: Section }[] = [
-  { href: '/', label: 'Home', section: 'home' },
-  { href: '/history', label: 'History', section: 'history' },
-  { href: '/admin', label: 'Admin', section: 'admin' },
-];
+const LINKS: { href: string; label: 'layout.home' | 'layout.history' | 'layout.admin'; section: Section }[] =
+  [
+    { href: '/', label: 'layout.home', section: 'home' },
+    { href: '/history', label: 'layout.history', section: 'history' },
+    { href: '/admin', label: 'layout.admin', section: 'admin' },
+  ];
 
 /** The page frame: skip link, top bar with navigation and account, and the <main> pages render into. */
 export function renderLayout(root: HTMLElement, section: Section): HTMLElement {
@@ -18,19 +21,19 @@ export function renderLayout(root: HTMLElement, section: Section): HTMLElement {
   const main = h('main', { id: 'main', tabindex: '-1' });
   replace(
     root,
-    h('a', { class: 'skip-link', href: '#main' }, 'Skip to content'),
+    h('a', { class: 'skip-link', href: '#main' }, t('layout.skip')),
     h(
       'header',
       { class: 'topbar' },
       h(
         'a',
-        { class: 'brand', href: '/', 'aria-label': 'Replay home' },
+        { class: 'brand', href: '/', 'aria-label': t('layout.brandLabel') },
         h('span', { class: 'logo' }),
         'Replay',
       ),
       h(
         'nav',
-        { 'aria-label': 'Main' },
+        { 'aria-label': t('layout.navLabel') },
         h(
           'ul',
           null,
@@ -41,21 +44,18 @@ export function renderLayout(root: HTMLElement, section: Section): HTMLElement {
               h(
                 'a',
                 { href: link.href, 'aria-current': link.section === section ? 'page' : undefined },
-                link.label,
+                t(link.label),
               ),
             ),
           ),
         ),
       ),
       account,
+      languageSwitch(),
       themeToggle(),
     ),
     main,
-    h(
-      'footer',
-      { class: 'footer' },
-      'Replay: a self-hosted server for Bilibili clients. Everything on these pages goes through the same API they use.',
-    ),
+    h('footer', { class: 'footer' }, t('layout.footer')),
   );
   void me().then((user) => renderAccount(account, user, section));
   return main;
@@ -65,9 +65,12 @@ function renderAccount(el: HTMLElement, user: Me | null, section: Section): void
   if (!user) {
     if (section === 'login') return replace(el);
     const goUrl = encodeURIComponent(location.pathname + location.search);
-    return replace(el, h('a', { class: 'button primary', href: `/login?go_url=${goUrl}` }, 'Sign in'));
+    return replace(
+      el,
+      h('a', { class: 'button primary', href: `/login?go_url=${goUrl}` }, t('common.signIn')),
+    );
   }
-  const out = h('button', { type: 'button', class: 'button ghost' }, 'Sign out');
+  const out = h('button', { type: 'button', class: 'button ghost' }, t('common.signOut'));
   out.addEventListener('click', () => {
     out.disabled = true;
     signOut().then(
@@ -84,7 +87,7 @@ function renderAccount(el: HTMLElement, user: Me | null, section: Section): void
     inboxLink(section === 'inbox'),
     h(
       'a',
-      { class: 'me', href: '/account', title: 'Your account', 'data-mid': user.mid },
+      { class: 'me', href: '/account', title: t('layout.yourAccount'), 'data-mid': user.mid },
       avatar(user.face, user.uname, 28),
       h('span', null, user.uname),
     ),

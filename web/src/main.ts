@@ -16,6 +16,7 @@ import { renderRegisterPage } from './pages/register.page.ts';
 import { renderSeasonPage } from './pages/season.page.ts';
 import { renderWatchPage } from './pages/watch.page.ts';
 import { renderWatchLaterPage } from './pages/toview.page.ts';
+import { applyLang, t } from './i18n/index.ts';
 
 /** One shell serves every page (src/http/web/web.routes.ts); the path picks what to render. */
 interface Route {
@@ -53,6 +54,8 @@ const ROUTES: Route[] = [
 ];
 
 applyTheme();
+// Before anything renders: the page is in one language from its first paint.
+applyLang();
 const root = document.getElementById('app')!;
 root.classList.add('rp-app');
 const path = location.pathname.replace(/\/+$/, '') || '/';
@@ -64,10 +67,10 @@ if (route) {
     .catch((error: unknown) => alertBanner(errorText(error)));
 } else {
   const main = renderLayout(root, 'none');
-  setTitle('Not found');
+  setTitle(t('common.notFound'));
   replace(
     main,
-    h('h1', null, 'Page not found'),
-    h('p', null, h('a', { href: '/' }, 'Back to the home page')),
+    h('h1', null, t('common.pageNotFound')),
+    h('p', null, h('a', { href: '/' }, t('common.backHome'))),
   );
 }

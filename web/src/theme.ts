@@ -1,11 +1,16 @@
 import { h } from './dom.ts';
+import type { MessageKey } from './i18n/en.ts';
+import { t } from './i18n/index.ts';
 
 /** Light, dark, or whatever the system prefers; remembered per browser. */
 export type Theme = 'system' | 'light' | 'dark';
 
 const KEY = 'replay.theme';
 const ORDER: Theme[] = ['system', 'light', 'dark'];
-const LABEL: Record<Theme, string> = { system: 'Theme: system', light: 'Theme: light', dark: 'Theme: dark' };
+const LABEL = { system: 'theme.system', light: 'theme.light', dark: 'theme.dark' } as const satisfies Record<
+  Theme,
+  MessageKey
+>;
 
 export function storedTheme(): Theme {
   const value = localStorage.getItem(KEY);
@@ -22,8 +27,8 @@ export function themeToggle(): HTMLButtonElement {
   const button = h('button', { type: 'button', class: 'button ghost theme-toggle' });
   const render = () => {
     const theme = storedTheme();
-    button.textContent = LABEL[theme];
-    button.setAttribute('aria-label', `${LABEL[theme]} (change)`);
+    button.textContent = t(LABEL[theme]);
+    button.setAttribute('aria-label', t('theme.change', { theme: t(LABEL[theme]) }));
   };
   button.addEventListener('click', () => {
     const next = ORDER[(ORDER.indexOf(storedTheme()) + 1) % ORDER.length] ?? 'system';

@@ -116,7 +116,9 @@ const IdParam = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 31 })
 
 /**
  * Fault injection, the request journal and the virtual clock under /admin/api/v1/toolkit (docs/toolkit.md).
- * `runtime` is null when the toolkit is off: the guard then answers 403 before any handler runs.
+ * `runtime` is null when the toolkit is off: the guard then answers 403 before any handler runs. In
+ * cluster mode (`runtime.cluster`) every change and read goes through the shared runtime, so it holds
+ * for every node when the call answers.
  */
 export function toolkitRuntimeRoutes(runtime: ToolkitRuntime | null, adminToken: string, enabled: boolean) {
   return (scope: FastifyInstance, _options: unknown, done: () => void): void => {
@@ -137,7 +139,10 @@ export function toolkitRuntimeRoutes(runtime: ToolkitRuntime | null, adminToken:
           response: { 200: Type.Object({ items: Type.Array(FaultRuleSchema) }), ...errors },
         },
       },
-      () => ({ items: on().faults.list() }),
+      async () => {
+        const runtime = on();
+        return { items: runtime.cluster ? await runtime.cluster.listFaults() : runtime.faults.list() };
+      },
     );
 
     app.post(
@@ -151,15 +156,24 @@ export function toolkitRuntimeRoutes(runtime: ToolkitRuntime | null, adminToken:
           response: { 201: FaultRuleSchema, ...errors },
         },
       },
-      async (request, reply) => reply.status(201).send(on().faults.add(request.body)),
+      async (request, reply) => {
+        const runtime = on();
+        const rule = runtime.cluster
+          ? await runtime.cluster.addFault(request.body)
+          : runtime.faults.add(request.body);
+        return reply.status(201).send(rule);
+      },
     );
 
     app.delete(
       '/toolkit/faults/:id',
       { schema: { tags, security, params: IdParam, response: { 204: Type.Null(), ...errors } } },
       async (request, reply) => {
-        if (!on().faults.remove(request.params.id))
-          throw new BiliError(-404, `no fault rule ${request.params.id}`);
+        const runtime = on();
+        const removed = runtime.cluster
+          ? await runtime.cluster.removeFault(request.params.id)
+          : runtime.faults.remove(request.params.id);
+        if (!removed) throw new BiliError(-404, `no fault rule ${request.params.id}`);
         return reply.status(204).send(null);
       },
     );
@@ -168,7 +182,9 @@ export function toolkitRuntimeRoutes(runtime: ToolkitRuntime | null, adminToken:
       '/toolkit/faults',
       { schema: { tags, security, response: { 204: Type.Null(), ...errors } } },
       async (_request, reply) => {
-        on().faults.clear();
+        const runtime = on();
+        if (runtime.cluster) await runtime.cluster.clearFaults();
+        else runtime.faults.clear();
         return reply.status(204).send(null);
       },
     );
@@ -183,10 +199,14 @@ export function toolkitRuntimeRoutes(runtime: ToolkitRuntime | null, adminToken:
           response: { 200: Type.Object({ items: Type.Array(JournalEntrySchema) }), ...errors },
         },
       },
-      (request) => {
+      async (request) => {
         const query = request.query as Record<string, unknown>;
+        const runtime = on();
+        const limit = (query['limit'] as number | undefined) ?? runtime.journal.size;
         return {
-          items: on().journal.query(filterOf(query), (query['limit'] as number | undefined) ?? undefined),
+          items: runtime.cluster
+            ? await runtime.cluster.journalQuery(filterOf(query), limit)
+            : runtime.journal.query(filterOf(query), limit),
         };
       },
     );
@@ -195,7 +215,9 @@ export function toolkitRuntimeRoutes(runtime: ToolkitRuntime | null, adminToken:
       '/toolkit/journal',
       { schema: { tags, security, response: { 204: Type.Null(), ...errors } } },
       async (_request, reply) => {
-        on().journal.clear();
+        const runtime = on();
+        if (runtime.cluster) await runtime.cluster.journalClear();
+        else runtime.journal.clear();
         return reply.status(204).send(null);
       },
     );
@@ -216,10 +238,11 @@ export function toolkitRuntimeRoutes(runtime: ToolkitRuntime | null, adminToken:
       },
       async (request) => {
         const query = request.query as Record<string, unknown>;
-        const entry = await on().journal.wait(
-          filterOf(query),
-          (query['timeout_ms'] as number | undefined) ?? 5000,
-        );
+        const runtime = on();
+        const timeout = (query['timeout_ms'] as number | undefined) ?? 5000;
+        const entry = runtime.cluster
+          ? await runtime.cluster.journalWait(filterOf(query), timeout)
+          : await runtime.journal.wait(filterOf(query), timeout);
         return entry ? { found: true, entry } : { found: false };
       },
     );
@@ -240,13 +263,16 @@ export function toolkitRuntimeRoutes(runtime: ToolkitRuntime | null, adminToken:
           response: { 200: ClockState, ...errors },
         },
       },
-      (request) => {
-        const clock = clockOf(on());
+      async (request) => {
+        const runtime = on();
+        const clock = clockOf(runtime);
         const body = request.body;
         if (body.reset) clock.reset();
         if (body.set !== undefined) clock.set(body.set);
         if (body.advance !== undefined) clock.advance(body.advance);
         if (body.freeze !== undefined) clock.freeze(body.freeze);
+        // Cluster mode: every node reads this time once the call answers.
+        await runtime.cluster?.publishClock();
         return clock.state();
       },
     );

@@ -34,6 +34,8 @@ const FixtureSummary = Type.Object({
   comments: Type.Integer(),
   history: Type.Integer(),
   notices: Type.Integer({ description: 'reply notices and like cards derived from the threads' }),
+  seasons: Type.Integer({ description: 'seasons and courses' }),
+  episodes: Type.Integer({ description: 'episodes and lessons' }),
   ...Took,
 });
 
@@ -43,10 +45,22 @@ const FixtureSummary = Type.Object({
  * node drop its caches when another node moved the toolkit epoch (docs/toolkit.md).
  */
 export function registerToolkitStateGate(app: FastifyInstance, state: ToolkitStateService): void {
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.url.startsWith(TOOLKIT_PATH)) return;
-    await state.enter();
-    reply.raw.once('close', () => state.leave());
+  const leave = () => state.leave();
+  // Callback style with a synchronous path: a request that has nothing to wait for costs no promise.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.url.startsWith(TOOLKIT_PATH)) return done();
+    // 'close' comes once per response, answered or aborted.
+    if (state.tryEnter()) {
+      reply.raw.on('close', leave);
+      return done();
+    }
+    state.enter().then(
+      () => {
+        reply.raw.on('close', leave);
+        done();
+      },
+      (error: unknown) => done(error instanceof Error ? error : new Error(String(error))),
+    );
   });
 }
 

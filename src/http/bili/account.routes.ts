@@ -1,7 +1,8 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { WBI_REQUIRED, wbiPreValidation } from '../wbi-check.ts';
+import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import type { Config } from '../../config.ts';
-import { BiliError, badParam } from '../../errors.ts';
+import { badParam } from '../../errors.ts';
 import type { Services } from '../../services/services.ts';
 import { ok } from '../envelope.ts';
 import { myInfoData, spaceInfoData, userCardData } from '../mappers/space.mapper.ts';
@@ -35,13 +36,7 @@ export function accountRoutes(app: FastifyInstance, services: Services, config: 
       config: { bili: { auth: 'optional' } },
       // Real clients add `w_webid`, `web_location` and the `dm_*` fields; they are signed, not read.
       schema: { querystring: Params({ mid: Id() }), response: { 200: Envelope(SpaceInfoData) } },
-      preValidation: (request: FastifyRequest): Promise<void> => {
-        const query = urlQuery(request.url);
-        if (query['w_rid'] === undefined || query['wts'] === undefined)
-          return Promise.reject(new BiliError(-352, 'w_rid and wts are required'));
-        if (!services.wbi.verify(query)) return Promise.reject(new BiliError(-403));
-        return Promise.resolve();
-      },
+      preValidation: wbiPreValidation(services.wbi, WBI_REQUIRED),
     },
     async (request) => {
       const { mid } = request.query as { mid: number };
@@ -78,13 +73,3 @@ function parsePhoto(value: string | undefined): boolean {
 }
 
 /** The URL's own query (what a Wbi signature covers); a repeated key becomes an array, which never verifies. */
-function urlQuery(url: string): Record<string, string | string[]> {
-  const at = url.indexOf('?');
-  const out: Record<string, string | string[]> = {};
-  if (at < 0) return out;
-  for (const [key, value] of new URLSearchParams(url.slice(at + 1))) {
-    const before = out[key];
-    out[key] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), value];
-  }
-  return out;
-}

@@ -1,10 +1,10 @@
+import { WBI_OPTIONAL_403, wbiPreValidation } from '../wbi-check.ts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import type { TSchema } from 'typebox';
 import type { Config } from '../../config.ts';
 import { REPORT_REASONS } from '../../domain/report-reasons.ts';
-import { BiliError } from '../../errors.ts';
 import type { ReplyViewContext } from '../../services/reply-query.service.ts';
 import type { Services } from '../../services/services.ts';
 import { withVotes } from '../../services/reply-page-cache.ts';
@@ -51,9 +51,6 @@ export function replyRoutes(scope: FastifyInstance, services: Services, config: 
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const queries = services.replyQueries;
   const replies = services.replies;
-
-  // Comments waiting for their group's commit are written before the database closes (SIGTERM, tests).
-  app.addHook('onClose', () => replies.drain());
 
   const env = (ctx: ReplyViewContext, nowMs = services.clock.nowMs()): MapEnv => ({
     ctx,
@@ -142,12 +139,7 @@ export function replyRoutes(scope: FastifyInstance, services: Services, config: 
     },
     // §3.2: a Wbi signature that is present but wrong is -403 here (not -352). It is checked on the URL
     // query as the client signed it, before defaults are filled in.
-    preValidation: (request: FastifyRequest): Promise<void> => {
-      const query = urlQuery(request.url);
-      if (query['w_rid'] !== undefined && !services.wbi.verify(query))
-        return Promise.reject(new BiliError(-403));
-      return Promise.resolve();
-    },
+    preValidation: wbiPreValidation(services.wbi, WBI_OPTIONAL_403),
   };
   for (const path of ['/x/v2/reply/main', '/x/v2/reply/wbi/main']) {
     app.get(path, mainOptions, async (request, reply) => {
@@ -406,10 +398,3 @@ export function replyRoutes(scope: FastifyInstance, services: Services, config: 
 }
 
 /** The URL's own query (what a Wbi signature covers), without form-body fields or filled-in defaults. */
-function urlQuery(url: string): Record<string, string> {
-  const at = url.indexOf('?');
-  const out: Record<string, string> = {};
-  if (at < 0) return out;
-  for (const [key, value] of new URLSearchParams(url.slice(at + 1))) out[key] = value;
-  return out;
-}

@@ -1,8 +1,9 @@
+import { WBI_OPTIONAL, checkWbi as checkWbiOf } from '../wbi-check.ts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import type { Config } from '../../config.ts';
-import { BiliError, badParam } from '../../errors.ts';
+import { badParam } from '../../errors.ts';
 import { TOVIEW_LIMIT } from '../../services/toview.service.ts';
 import type { Services } from '../../services/services.ts';
 import { DoneEnvelope, Envelope } from '../../wire/envelope.schema.ts';
@@ -24,11 +25,7 @@ export function toviewRoutes(scope: FastifyInstance, services: Services, config:
   const read = { bili: { auth: 'required', modes: ['cookie'] } } as const;
   const write = { bili: { auth: 'required', modes: ['cookie'], write: true } } as const;
 
-  const checkWbi = (request: FastifyRequest): void => {
-    if (!request.url.includes('w_rid=')) return;
-    const query = urlQuery(request.url);
-    if (query['w_rid'] !== undefined && !services.wbi.verify(query)) throw new BiliError(-352);
-  };
+  const checkWbi = (request: FastifyRequest): void => checkWbiOf(services.wbi, request.url, WBI_OPTIONAL);
 
   app.get(
     '/x/v2/history/toview',
@@ -142,13 +139,3 @@ function parseBool(name: string, value: string | undefined): boolean {
 }
 
 /** The URL's own query (what a Wbi signature covers); a repeated key becomes an array, which never verifies. */
-function urlQuery(url: string): Record<string, string | string[]> {
-  const at = url.indexOf('?');
-  const out: Record<string, string | string[]> = {};
-  if (at < 0) return out;
-  for (const [key, value] of new URLSearchParams(url.slice(at + 1))) {
-    const before = out[key];
-    out[key] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), value];
-  }
-  return out;
-}

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BiliError, messageOf } from '../../errors.ts';
+import { isPageRequest, sendPageNotFound } from '../web/web.routes.ts';
 import type { BiliCode } from '../../errors.ts';
 
 export const ADMIN_PREFIX = '/admin/api';
@@ -30,6 +31,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
         code: -404,
         message: `no route ${request.method} ${request.url.split('?')[0]}`,
       });
+    if (isPageRequest(request)) return sendPageNotFound(reply);
     return reply.status(404).send({ code: -404, message: messageOf(-404), ttl: 1 });
   });
 }
@@ -61,14 +63,14 @@ function mapError(error: FastifyError | BiliError, request: FastifyRequest): Map
   return { code: -500, message: messageOf(-500) };
 }
 
-type AdminStatus = 400 | 401 | 403 | 404 | 405 | 409 | 410 | 412 | 413 | 429 | 500 | 503 | 504;
+export type AdminStatus = 400 | 401 | 403 | 404 | 405 | 409 | 410 | 412 | 413 | 429 | 500 | 503 | 504;
 
 /**
  * The admin API's HTTP status for every code of the catalogue: total over `BiliCode`, so a code added to
  * `ERROR_MESSAGES` does not compile until someone decides what the admin API answers with it. 4xx for what
  * the caller can change, 429 for the rate limits, 5xx only for the server's own failures.
  */
-const ADMIN_STATUS: Readonly<Record<BiliCode, AdminStatus>> = {
+export const ADMIN_STATUS: Readonly<Record<BiliCode, AdminStatus>> = {
   [-1]: 403,
   [-2]: 401,
   [-3]: 401,

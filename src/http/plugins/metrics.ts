@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { requireAdminToken } from '../admin/admin-auth.ts';
 
 const NAME = 'replay_http_request_duration_seconds';
@@ -70,6 +70,53 @@ function escape(value: string): string {
   return value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n');
 }
 
+/** The viewers-online source of `/metrics`: this node's in-memory state (OnlineService.snapshot). */
+export interface OnlineMetricsSource {
+  snapshot(top: number): { total: number; web: number; archives: { aid: number; total: number }[] };
+}
+
+/**
+ * Viewers online now, computed when scraped from the node's memory (a heartbeat pays nothing for it):
+ * a total, a web-only total, and one series per archive for the `top` archives with the most viewers, so
+ * the label set stays bounded however many archives are watched. Each node reports the viewers it holds;
+ * on a cluster whose balancer spreads one viewer's heartbeats over nodes, that viewer is in several nodes'
+ * figures (the API's count is the deduplicated one).
+ */
+function registerOnlineGauges(registry: Registry, source: OnlineMetricsSource, top: number): void {
+  let latest: ReturnType<OnlineMetricsSource['snapshot']> | null = null;
+  // The three gauges share one walk of the live viewers per scrape: the total (collected first, in
+  // registration order) takes it, the others reuse it.
+  const take = () => (latest ??= source.snapshot(top));
+  new Gauge({
+    name: 'replay_viewers_online_total',
+    help: 'viewers online now on this node (all platforms)',
+    registers: [registry],
+    collect() {
+      latest = source.snapshot(top);
+      this.set(latest.total);
+    },
+  });
+  new Gauge({
+    name: 'replay_viewers_online_web',
+    help: 'viewers online now on this node on the web (dt 2)',
+    registers: [registry],
+    collect() {
+      this.set(take().web);
+    },
+  });
+  new Gauge({
+    name: 'replay_viewers_online',
+    help: `viewers online now on this node per archive, for the ${top} archives with the most`,
+    labelNames: ['aid'],
+    registers: [registry],
+    collect() {
+      const snapshot = take();
+      this.reset();
+      for (const a of snapshot.archives) this.set({ aid: String(a.aid) }, a.total);
+    },
+  });
+}
+
 /**
  * Prometheus metrics at `/metrics`: process metrics plus one latency histogram per route and status.
  * Behind the admin token (Prometheus sends it as `authorization: Bearer …`), since it reveals traffic.
@@ -78,9 +125,14 @@ function escape(value: string): string {
  * through `routeOptions`); requests that matched no route share one series, so scanners cannot blow up
  * the label set.
  */
-export async function registerMetrics(app: FastifyInstance, adminToken: string): Promise<void> {
+export async function registerMetrics(
+  app: FastifyInstance,
+  adminToken: string,
+  online?: { source: OnlineMetricsSource; top: number },
+): Promise<void> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'replay_' });
+  if (online) registerOnlineGauges(registry, online.source, online.top);
   const latency = new LatencyHistogram();
 
   const unmatched = latency.route('unmatched');

@@ -46,7 +46,11 @@ const MAX_DEPTH = 4;
 /** The name of the first offending field, dotted for nested ones. */
 function badValue(values: unknown, depth: number): string | undefined {
   if (values === null || typeof values !== 'object' || depth > MAX_DEPTH) return undefined;
-  for (const [key, value] of Object.entries(values)) {
+  // for…in over own keys: Object.entries built an array of pairs per object on every request.
+  const record = values as Record<string, unknown>;
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
+    const value = record[key];
     if (typeof value === 'number' && !Number.isFinite(value)) return key;
     // isWellFormed: false exactly when the string holds a lone surrogate.
     if (typeof value === 'string' && (value.includes('\u0000') || !value.isWellFormed())) return key;

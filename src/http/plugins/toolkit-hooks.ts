@@ -4,9 +4,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../services/services.ts';
 import { ControllableClock } from '../../services/toolkit/virtual-clock.ts';
 import { FaultRules, faultEnvelope } from '../../services/toolkit/fault.ts';
-import type { FaultRule } from '../../services/toolkit/fault.ts';
-import { Journal, redact } from '../../services/toolkit/journal.ts';
+import type { FaultRequest, FaultRule } from '../../services/toolkit/fault.ts';
+import { Journal, keepParams } from '../../services/toolkit/journal.ts';
 import type { JournalEntry } from '../../services/toolkit/journal.ts';
+import type { ToolkitCluster } from '../../services/toolkit/cluster.ts';
 import { ADMIN_PREFIX } from './error-handler.ts';
 
 /** The toolkit's in-memory runtime of one node: fault rules, the journal and the virtual clock. */
@@ -15,6 +16,8 @@ export interface ToolkitRuntime {
   readonly journal: Journal;
   /** Null when the services were built over a clock the toolkit cannot move. */
   readonly clock: ControllableClock | null;
+  /** Cluster mode: the shared runtime these follow (admin changes go through it); null on one node. */
+  readonly cluster: ToolkitCluster | null;
 }
 
 export function createToolkitRuntime(services: Services, journalSize: number): ToolkitRuntime {
@@ -24,6 +27,7 @@ export function createToolkitRuntime(services: Services, journalSize: number): T
     faults: new FaultRules(),
     journal,
     clock: services.clock instanceof ControllableClock ? services.clock : null,
+    cluster: services.toolkitCluster,
   };
 }
 
@@ -41,37 +45,41 @@ declare module 'fastify' {
  * therefore changes nothing.
  */
 export function registerToolkitHooks(app: FastifyInstance, runtime: ToolkitRuntime): void {
-  const { faults, journal } = runtime;
+  const { faults, journal, cluster } = runtime;
   app.decorateRequest('journalEntry', null);
+  if (cluster) {
+    // Cluster mode: this node's rules, clock and journal follow the shared ones from the start.
+    app.addHook('onReady', () => cluster.start(runtime));
+    app.addHook('onClose', () => cluster.stop());
+  }
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback-style hooks: a request no rule matches costs no promise (the bench holds these to 5 %).
+  app.addHook('onRequest', (request, reply, done) => {
     const url = request.url;
-    if (url.startsWith(ADMIN_PREFIX) || url.startsWith('/metrics')) return;
+    if (url.startsWith(ADMIN_PREFIX) || url.startsWith('/metrics')) return done();
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
-    const entry = journal.start(request.method, path, Date.now(), () => request.identity?.mid ?? 0);
+    const entry = journal.start(request.method, path, Date.now(), request);
     request.journalEntry = entry;
-    if (faults.empty) return;
-    const rule = faults.match(
-      { method: request.method, path, mid: null, buvid: request.cookies['buvid3'] },
-      'arrival',
-    );
-    if (rule) return applyFault(rule, request, reply, entry);
+    if (faults.empty) return done();
+    const req: FaultRequest = { method: request.method, path, mid: null, buvid: request.cookies['buvid3'] };
+    const rule = faults.match(req, 'arrival');
+    if (!rule) return done();
+    fault(rule, req, 'arrival', request, reply, entry, done);
   });
 
-  app.addHook('preHandler', async (request, reply) => {
+  app.addHook('preHandler', (request, reply, done) => {
     const entry = request.journalEntry;
-    if (entry === null || !faults.hasMidRules) return;
-    const rule = faults.match(
-      {
-        method: request.method,
-        path: entry.path,
-        mid: request.identity?.mid ?? null,
-        buvid: request.cookies['buvid3'],
-      },
-      'identified',
-    );
-    if (rule) return applyFault(rule, request, reply, entry);
+    if (entry === null || !faults.hasMidRules) return done();
+    const req: FaultRequest = {
+      method: request.method,
+      path: entry.path,
+      mid: request.identity?.mid ?? null,
+      buvid: request.cookies['buvid3'],
+    };
+    const rule = faults.match(req, 'identified');
+    if (!rule) return done();
+    fault(rule, req, 'identified', request, reply, entry, done);
   });
 
   // The Bilibili code is read from the serialized envelope's head: no second parse of the body.
@@ -92,11 +100,47 @@ export function registerToolkitHooks(app: FastifyInstance, runtime: ToolkitRunti
 
   app.addHook('onClose', () => journal.close());
 
+  /**
+   * The rule that faults this request. In cluster mode a matching rule's hit is first taken from the
+   * shared counter (only faulted requests pay that round trip): a rule whose `count` another node used up
+   * meanwhile is dropped and the next one tried.
+   */
+  async function claimed(
+    first: FaultRule,
+    req: FaultRequest,
+    phase: 'arrival' | 'identified',
+    request: FastifyRequest,
+    reply: FastifyReply,
+    entry: JournalEntry,
+  ): Promise<FastifyReply | undefined> {
+    let rule: FaultRule | null = first;
+    if (cluster) while (rule && !(await cluster.claim(rule))) rule = faults.match(req, phase);
+    return rule ? applyFault(rule, request, reply, entry) : undefined;
+  }
+
+  /** Applies a matched rule; the request goes on (`done`) only when the rule answered nothing (a delay). */
+  function fault(
+    rule: FaultRule,
+    req: FaultRequest,
+    phase: 'arrival' | 'identified',
+    request: FastifyRequest,
+    reply: FastifyReply,
+    entry: JournalEntry,
+    done: (error?: Error) => void,
+  ): void {
+    claimed(rule, req, phase, request, reply, entry).then(
+      (answered) => {
+        if (answered === undefined) done();
+      },
+      (error: unknown) => done(error instanceof Error ? error : new Error(String(error))),
+    );
+  }
+
   function close(entry: JournalEntry, request: FastifyRequest, status: number): void {
     const identity = request.identity;
     entry.mid = identity?.mid ?? null;
     entry.mode = identity?.mode ?? null;
-    entry.params = redact(params(request));
+    keepParams(entry, request.query, request.body);
     entry.status = status;
     entry.latency_ms = Date.now() - entry.time;
     journal.finish(entry);
@@ -151,13 +195,4 @@ export function registerToolkitHooks(app: FastifyInstance, runtime: ToolkitRunti
           .send(faultEnvelope(rule));
     }
   }
-}
-
-/** What the client sent as parameters: the query and a form or JSON object body. */
-function params(request: FastifyRequest): Record<string, unknown> {
-  const query = request.query as Record<string, unknown> | undefined;
-  const body = request.body;
-  if (body && typeof body === 'object' && !Array.isArray(body) && body !== query)
-    return { ...(query ?? {}), ...(body as Record<string, unknown>) };
-  return { ...(query ?? {}) };
 }

@@ -60,16 +60,19 @@ export interface FaultRequest {
 }
 
 /**
- * The fault rules of this node, in memory. Cluster mode: each node has its own set (a test that talks to
- * several nodes tells each of them); rules are test scaffolding, short-lived, and a database round trip per
- * request would cost every request. A rule naming `mid` is checked after authentication (the identity is
- * known), every other rule as the request arrives; both before any business logic.
+ * The fault rules a node matches requests against, in memory: a request costs no database round trip.
+ * Cluster mode keeps the shared rules in the database and each node's copy follows them (ToolkitCluster),
+ * which also takes each hit from the shared counter before a request is faulted. A rule naming `mid` is
+ * checked after authentication (the identity is known), every other rule as the request arrives; both
+ * before any business logic.
  */
 export class FaultRules {
   private rules: CompiledRule[] = [];
   private nextId = 1;
   /** How many rules name a mid: the after-authentication check is skipped while there is none. */
   private midRules = 0;
+  /** The earliest `expires_at` among the rules (Infinity: none has a time limit): no clock read before. */
+  private nextExpiry = Infinity;
 
   constructor(
     private readonly random: () => number = Math.random,
@@ -85,23 +88,30 @@ export class FaultRules {
   }
 
   add(input: FaultInput): FaultRule {
+    const rule = this.prepare(input, this.nextId++);
+    this.rules.push(compile(rule));
+    this.recount();
+    return rule;
+  }
+
+  /** Checks `input` and builds its rule under `id` without adding it (cluster mode: the store adds it). */
+  prepare(input: FaultInput, id: number): FaultRule {
     validate(input);
     const now = this.wallMs();
-    const rule: FaultRule = {
+    return {
       ...input,
       ...(input.method === undefined ? {} : { method: input.method.toUpperCase() }),
-      id: this.nextId++,
+      id,
       hits: 0,
       created_at: now,
       expires_at: input.ttl_ms === undefined ? 0 : now + input.ttl_ms,
     };
-    this.rules.push({
-      rule,
-      path: rule.path === undefined ? null : globMatcher(rule.path),
-      method: rule.method ?? null,
-    });
+  }
+
+  /** Replaces every rule (cluster mode: the shared rules, re-read when they changed). */
+  replaceAll(rules: readonly FaultRule[]): void {
+    this.rules = rules.map(compile);
     this.recount();
-    return rule;
   }
 
   list(): FaultRule[] {
@@ -143,17 +153,28 @@ export class FaultRules {
   }
 
   private expire(): void {
-    if (this.rules.length === 0) return;
+    if (this.nextExpiry === Infinity) return;
     const now = this.wallMs();
-    if (this.rules.some((r) => r.rule.expires_at !== 0 && r.rule.expires_at <= now)) {
-      this.rules = this.rules.filter((r) => r.rule.expires_at === 0 || r.rule.expires_at > now);
-      this.recount();
-    }
+    if (now < this.nextExpiry) return;
+    this.rules = this.rules.filter((r) => r.rule.expires_at === 0 || r.rule.expires_at > now);
+    this.recount();
   }
 
   private recount(): void {
     this.midRules = this.rules.filter((r) => r.rule.mid !== undefined).length;
+    this.nextExpiry = Math.min(
+      Infinity,
+      ...this.rules.filter((r) => r.rule.expires_at !== 0).map((r) => r.rule.expires_at),
+    );
   }
+}
+
+function compile(rule: FaultRule): CompiledRule {
+  return {
+    rule,
+    path: rule.path === undefined ? null : globMatcher(rule.path),
+    method: rule.method ?? null,
+  };
 }
 
 /** The envelope body of a code answer. */

@@ -97,11 +97,94 @@ export const FixtureThread = Type.Object(
   { additionalProperties: false, description: 'a level-1 comment and its replies' },
 );
 
+const EpisodeFields = {
+  epid: Type.Integer({
+    minimum: 1,
+    maximum: Number.MAX_SAFE_INTEGER,
+    description: 'episode id; seasons and courses are separate namespaces',
+  }),
+  aid: Type.Integer({
+    minimum: 1,
+    maximum: 2 ** 51 - 1,
+    description: 'the fixture archive whose part carries it',
+  }),
+  cid: Type.Optional({ ...Id, description: 'the part; the archive’s first part when absent' }),
+  long_title: Type.Optional(Type.String({ maxLength: 200, description: '"庆忌（下）"' })),
+  pub_time: Type.Optional({ ...Time, description: 'Unix seconds; the loading time when absent' }),
+};
+
+export const FixtureEpisode = Type.Object(
+  {
+    ...EpisodeFields,
+    title: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 80, description: 'short title, "8"; its position when absent' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const FixtureLesson = Type.Object(
+  {
+    ...EpisodeFields,
+    title: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 80,
+        description: 'the lesson title; its part’s title when absent',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const SeasonFields = {
+  season_id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'ssid' }),
+  title: Type.String({ minLength: 1, maxLength: 80 }),
+  cover: Type.Optional(Type.String({ maxLength: 2048 })),
+  desc: Type.Optional(Type.String({ maxLength: 2000 })),
+  total: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: 100_000, description: 'announced episode count; 0 = not announced' }),
+  ),
+  is_finish: Type.Optional(Type.Boolean({ description: 'complete (完结)' })),
+};
+
+export const FixtureSeason = Type.Object(
+  {
+    ...SeasonFields,
+    media_id: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+    sub_type: Type.Union(
+      [1, 2, 3, 4, 5, 7].map((n) => Type.Literal(n)),
+      { description: '1 番剧, 2 电影, 3 纪录片, 4 国创, 5 电视剧, 7 综艺' },
+    ),
+    episodes: Type.Array(FixtureEpisode, { maxItems: 10_000 }),
+  },
+  { additionalProperties: false, description: 'a season (pgc); its episodes are parts of fixture archives' },
+);
+
+export const FixtureCourse = Type.Object(
+  {
+    ...SeasonFields,
+    lessons: Type.Array(FixtureLesson, { maxItems: 10_000 }),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'a course (cheese); each lesson is a part of a fixture archive and has a comment area (type 33)',
+  },
+);
+
 export const FixtureHistory = Type.Object(
   {
     mid: Id,
-    aid: Type.Integer({ minimum: 1, maximum: 2 ** 51 - 1 }),
-    cid: Type.Optional({ ...Id, description: 'the part; the first part when absent' }),
+    aid: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 2 ** 51 - 1, description: 'the archive; needed without epid' }),
+    ),
+    epid: Type.Optional({
+      ...Id,
+      description: 'a season episode (a course lesson with `course: true`): the entry is the season’s',
+    }),
+    course: Type.Optional(Type.Boolean({ description: '`epid` names a course lesson' })),
+    cid: Type.Optional({ ...Id, description: 'the part; the first part (or the episode’s) when absent' }),
     progress: Type.Optional(Type.Integer({ minimum: -1, description: 'seconds; -1 = finished' })),
     view_at: Type.Optional(Time),
     dt: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
@@ -115,13 +198,15 @@ export const Fixture = Type.Object(
     users: Type.Optional(Type.Array(FixtureUser, { maxItems: 100_000 })),
     archives: Type.Optional(Type.Array(FixtureArchive, { maxItems: 100_000 })),
     threads: Type.Optional(Type.Array(FixtureThread, { maxItems: 100_000 })),
+    seasons: Type.Optional(Type.Array(FixtureSeason, { maxItems: 100_000 })),
+    courses: Type.Optional(Type.Array(FixtureCourse, { maxItems: 100_000 })),
     history: Type.Optional(Type.Array(FixtureHistory, { maxItems: 100_000 })),
   },
   {
     additionalProperties: false,
     title: 'Replay fixture',
     description:
-      'Users (with fixed sign-in values), archives and parts, comment threads and watch history, loaded by `replay serve --fixture FILE` or POST /admin/api/v1/toolkit/fixture. Reply notices and like cards are derived from the threads.',
+      'Users (with fixed sign-in values), archives and parts, comment threads, seasons and courses (episodes on archive parts) and watch history, loaded by `replay serve --fixture FILE` or POST /admin/api/v1/toolkit/fixture. Reply notices and like cards are derived from the threads.',
   },
 );
 

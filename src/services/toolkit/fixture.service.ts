@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import Value from 'typebox/value';
 import { parse as parseYaml } from 'yaml';
 import { av2bv } from '../../domain/bvid.ts';
+import { CHEESE_BUSINESS, PGC_BUSINESS } from '../../domain/season.ts';
 import { BiliError } from '../../errors.ts';
 import type { FixtureRows } from '../../store/toolkit/fixture.store.ts';
 import { insertFixtureRows } from '../../store/toolkit/fixture.store.ts';
@@ -16,6 +17,8 @@ import type { FixtureData } from './fixture.schema.ts';
 import type { FixtureWork, ToolkitStateService } from './state.service.ts';
 
 const ARCHIVE_AREA = 1;
+/** A course lesson's comment area (type 33, oid = epid), as SeasonService creates it. */
+const COURSE_AREA = 33;
 const DEFAULT_DT = 2;
 const DEFAULT_VIP_MS = 365 * 24 * 3600 * 1000;
 
@@ -27,6 +30,10 @@ export interface FixtureSummary {
   comments: number;
   history: number;
   notices: number;
+  /** Seasons and courses. */
+  seasons: number;
+  /** Episodes and lessons. */
+  episodes: number;
 }
 
 /** A fixture checked and turned into rows, ready to be written in any number of resets. */
@@ -36,8 +43,8 @@ export interface CompiledFixture {
 }
 
 /**
- * Fixtures (docs/toolkit.md "Fixtures"): a declarative file of users, archives, comment threads and
- * history, checked as a whole first — the first problem found is a -400 naming its path
+ * Fixtures (docs/toolkit.md "Fixtures"): a declarative file of users, archives, comment threads, seasons
+ * and courses, and history, checked as a whole first — the first problem found is a -400 naming its path
  * (`/threads/2/replies/0/message: …`) — and then written in the transaction of a reset, so a bad fixture
  * loads nothing and a good one replaces the whole state at once.
  */
@@ -74,7 +81,7 @@ export class FixtureService {
   }
 
   private work(compiled: CompiledFixture): FixtureWork {
-    return (tx) => insertFixtureRows(tx, compiled.rows, this.store.dialect);
+    return (tx) => insertFixtureRows(tx, compiled.rows);
   }
 }
 
@@ -95,7 +102,8 @@ export async function compileFixture(data: unknown, now: number): Promise<Compil
   }
   const fixture = data as FixtureData;
   const rows: Required<Pick<FixtureRows, 'users' | 'sessions' | 'archives' | 'archive_pages' | 'areas'>> &
-    Required<Pick<FixtureRows, 'replies' | 'reply_votes' | 'notices' | 'like_notices' | 'history'>> = {
+    Required<Pick<FixtureRows, 'replies' | 'reply_votes' | 'notices' | 'like_notices' | 'history'>> &
+    Required<Pick<FixtureRows, 'seasons' | 'season_episodes'>> = {
     users: [],
     sessions: [],
     archives: [],
@@ -106,6 +114,8 @@ export async function compileFixture(data: unknown, now: number): Promise<Compil
     notices: [],
     like_notices: [],
     history: [],
+    seasons: [],
+    season_episodes: [],
   };
 
   const users = new Map<number, { banned: boolean }>();
@@ -165,7 +175,7 @@ export async function compileFixture(data: unknown, now: number): Promise<Compil
     if (!users.has(mid)) fail(path, `no user ${mid} in the fixture`);
   };
 
-  const archives = new Map<number, { owner: number; cids: number[] }>();
+  const archives = new Map<number, { owner: number; cids: number[]; parts: string[] }>();
   const cids = new Set<number>();
   for (const [i, a] of (fixture.archives ?? []).entries()) {
     const at = `/archives/${i}`;
@@ -176,7 +186,11 @@ export async function compileFixture(data: unknown, now: number): Promise<Compil
       cids.add(p.cid);
       rows.archive_pages.push({ cid: p.cid, aid: a.aid, page: j + 1, part: p.part, duration: p.duration });
     }
-    archives.set(a.aid, { owner: a.owner_mid, cids: a.pages.map((p) => p.cid) });
+    archives.set(a.aid, {
+      owner: a.owner_mid,
+      cids: a.pages.map((p) => p.cid),
+      parts: a.pages.map((p) => p.part),
+    });
     rows.archives.push({
       aid: a.aid,
       bvid: av2bv(a.aid),
@@ -363,26 +377,127 @@ export async function compileFixture(data: unknown, now: number): Promise<Compil
     });
   }
 
+  // Seasons and courses: the same rows SeasonService writes (episodes on fixture archive parts, a part
+  // carrying at most one episode, a lesson's comment area), with every id given.
+  const episodes = new Map<string, { seasonId: number; aid: number; cid: number; page: number }>();
+  const carried = new Set<number>();
+  const seasonIds = new Set<string>();
+  const seasonLists = [
+    ...(fixture.seasons ?? []).map((s, i) => ({
+      business: PGC_BUSINESS,
+      at: `/seasons/${i}`,
+      list: 'episodes',
+      season: s,
+      items: s.episodes,
+      mediaId: s.media_id ?? 0,
+      subType: s.sub_type,
+    })),
+    ...(fixture.courses ?? []).map((c, i) => ({
+      business: CHEESE_BUSINESS,
+      at: `/courses/${i}`,
+      list: 'lessons',
+      season: c,
+      items: c.lessons,
+      mediaId: 0,
+      subType: 0,
+    })),
+  ];
+  for (const { business, at, list, season, items, mediaId, subType } of seasonLists) {
+    const key = `${business}:${season.season_id}`;
+    if (seasonIds.has(key)) fail(`${at}/season_id`, `duplicate season_id ${season.season_id}`);
+    seasonIds.add(key);
+    rows.seasons.push({
+      business,
+      season_id: season.season_id,
+      media_id: mediaId,
+      title: season.title,
+      sub_type: subType,
+      cover: season.cover ?? '',
+      description: season.desc ?? '',
+      total: season.total ?? 0,
+      is_finish: season.is_finish ? 1 : 0,
+      created_at: now,
+    });
+    for (const [j, e] of items.entries()) {
+      const eat = `${at}/${list}/${j}`;
+      const archive = archives.get(e.aid);
+      if (!archive) fail(`${eat}/aid`, `no archive ${e.aid} in the fixture`);
+      const cid = e.cid ?? archive.cids[0]!;
+      const page = archive.cids.indexOf(cid) + 1;
+      if (page === 0) fail(`${eat}/cid`, `cid ${cid} is not a part of archive ${e.aid}`);
+      if (carried.has(cid)) fail(`${eat}/cid`, `cid ${cid} already carries an episode`);
+      carried.add(cid);
+      const epKey = `${business}:${e.epid}`;
+      if (episodes.has(epKey)) fail(`${eat}/epid`, `duplicate epid ${e.epid}`);
+      episodes.set(epKey, { seasonId: season.season_id, aid: e.aid, cid, page });
+      const ord = j + 1;
+      rows.season_episodes.push({
+        business,
+        epid: e.epid,
+        season_id: season.season_id,
+        ord,
+        title: e.title ?? (business === PGC_BUSINESS ? String(ord) : archive.parts[page - 1]!),
+        long_title: e.long_title ?? '',
+        aid: e.aid,
+        cid,
+        pub_time: e.pub_time ?? now,
+      });
+      if (business === CHEESE_BUSINESS) {
+        rows.areas.push({
+          type: COURSE_AREA,
+          oid: e.epid,
+          owner_mid: archive.owner,
+          closed: 0,
+          created_at: now,
+          root_count: 0,
+          all_count: 0,
+          root_floor: 0,
+        });
+      }
+    }
+  }
+
   const seen = new Set<string>();
   for (const [i, h] of (fixture.history ?? []).entries()) {
     const at = `/history/${i}`;
     needUser(`${at}/mid`, h.mid);
-    const archive = archives.get(h.aid);
-    if (!archive) fail(`${at}/aid`, `no archive ${h.aid} in the fixture`);
-    const cid = h.cid ?? archive.cids[0]!;
-    const page = archive.cids.indexOf(cid) + 1;
-    if (page === 0) fail(`${at}/cid`, `cid ${cid} is not a part of archive ${h.aid}`);
-    const key = `${h.mid}:${h.aid}`;
-    if (seen.has(key)) fail(at, `user ${h.mid} already has a history entry for archive ${h.aid}`);
+    let entry: { business: string; kid: number; aid: number; epid: number; cid: number; page: number };
+    if (h.epid !== undefined) {
+      // An episode's entry is its season's, as a watched episode is recorded (one entry per season).
+      const business = h.course ? CHEESE_BUSINESS : PGC_BUSINESS;
+      const episode = episodes.get(`${business}:${h.epid}`);
+      if (!episode)
+        fail(`${at}/epid`, `no ${h.course ? 'lesson' : 'season episode'} ${h.epid} in the fixture`);
+      if (h.aid !== undefined && h.aid !== episode.aid)
+        fail(`${at}/aid`, `ep${h.epid} is on archive ${episode.aid}, not ${h.aid}`);
+      if (h.cid !== undefined && h.cid !== episode.cid)
+        fail(`${at}/cid`, `ep${h.epid} is on part ${episode.cid}, not ${h.cid}`);
+      entry = { business, kid: episode.seasonId, ...episode, epid: h.epid };
+    } else {
+      if (h.course) fail(`${at}/course`, 'needs epid');
+      if (h.aid === undefined) fail(at, 'needs aid or epid');
+      const archive = archives.get(h.aid);
+      if (!archive) fail(`${at}/aid`, `no archive ${h.aid} in the fixture`);
+      const cid = h.cid ?? archive.cids[0]!;
+      const page = archive.cids.indexOf(cid) + 1;
+      if (page === 0) fail(`${at}/cid`, `cid ${cid} is not a part of archive ${h.aid}`);
+      entry = { business: 'archive', kid: h.aid, aid: h.aid, epid: 0, cid, page };
+    }
+    const key = `${h.mid}:${entry.business}:${entry.kid}`;
+    if (seen.has(key)) {
+      const what =
+        entry.business === 'archive' ? 'archive' : entry.business === PGC_BUSINESS ? 'season' : 'course';
+      fail(at, `user ${h.mid} already has a history entry for ${what} ${entry.kid}`);
+    }
     seen.add(key);
     rows.history.push({
       mid: h.mid,
-      business: 'archive',
-      kid: h.aid,
-      oid: h.aid,
-      epid: 0,
-      cid,
-      page,
+      business: entry.business,
+      kid: entry.kid,
+      oid: entry.aid,
+      epid: entry.epid,
+      cid: entry.cid,
+      page: entry.page,
       progress: h.progress ?? 0,
       dt: h.dt ?? DEFAULT_DT,
       view_at: h.view_at ?? now,
@@ -398,6 +513,8 @@ export async function compileFixture(data: unknown, now: number): Promise<Compil
       comments,
       history: rows.history.length,
       notices: rows.notices.length + rows.like_notices.length,
+      seasons: rows.seasons.length,
+      episodes: rows.season_episodes.length,
     },
   };
 }

@@ -1,5 +1,17 @@
 import type { DomainEvent } from './events.ts';
 
+/**
+ * Where an entry's parameters wait until someone reads them: the query and body objects the route already
+ * parsed, referenced rather than copied and redacted on every request (`materialize` does that once, when
+ * the entry is read).
+ */
+const RAW = Symbol('raw parameters');
+
+/** What tells the journal the caller of a request once it is known (the request itself). */
+export interface JournalCaller {
+  readonly identity?: { readonly mid: number } | null | undefined;
+}
+
 /** One answered request as the journal keeps it. */
 export interface JournalEntry {
   id: number;
@@ -20,6 +32,8 @@ export interface JournalEntry {
   events: { type: string; data: Readonly<Record<string, unknown>> }[];
   /** The fault rule applied to it, if any. */
   fault: { id: number; kind: 'code' | 'status' | 'delay' | 'drop' | 'malformed' } | null;
+  /** Query and body not yet turned into `params` (see RAW). */
+  [RAW]?: { query: unknown; body: unknown } | undefined;
 }
 
 export interface JournalFilter {
@@ -63,6 +77,26 @@ export function redact(params: Readonly<Record<string, unknown>>): Record<string
   return out;
 }
 
+/** Keeps the request's parsed query and body for `params`, turned into it only when the entry is read. */
+export function keepParams(entry: JournalEntry, query: unknown, body: unknown): void {
+  entry[RAW] = { query, body };
+}
+
+/** Fills `params` from the kept query and body (merged, secrets redacted); returns the entry. */
+export function materialize(entry: JournalEntry): JournalEntry {
+  const raw = entry[RAW];
+  if (raw === undefined) return entry;
+  entry[RAW] = undefined;
+  const query = (raw.query ?? {}) as Record<string, unknown>;
+  const body = raw.body;
+  entry.params = redact(
+    body && typeof body === 'object' && !Array.isArray(body) && body !== query
+      ? { ...query, ...(body as Record<string, unknown>) }
+      : query,
+  );
+  return entry;
+}
+
 interface Waiter {
   filter: JournalFilter;
   resolve: (entry: JournalEntry | null) => void;
@@ -78,18 +112,20 @@ export class Journal {
   private readonly ring: (JournalEntry | undefined)[];
   private next = 0;
   private lastId = 0;
-  private readonly open: { entry: JournalEntry; actor: () => number }[] = [];
+  private readonly open: { entry: JournalEntry; caller: JournalCaller }[] = [];
   private waiters: Waiter[] = [];
+  /** Cluster mode: also handed each finished entry, to write it where every node reads (ToolkitCluster). */
+  sink: ((entry: JournalEntry) => void) | null = null;
 
   constructor(readonly size: number) {
     this.ring = new Array<JournalEntry | undefined>(size);
   }
 
   /**
-   * A request arrived: its entry collects events until `finish`. `actor` tells the caller's mid once known
-   * (0 while anonymous or not yet authenticated).
+   * A request arrived: its entry collects events until `finish`. `caller` tells the caller's mid once
+   * known (anonymous, or not yet authenticated: 0).
    */
-  start(method: string, path: string, time: number, actor: () => number): JournalEntry {
+  start(method: string, path: string, time: number, caller: JournalCaller): JournalEntry {
     const entry: JournalEntry = {
       id: 0,
       time,
@@ -104,14 +140,14 @@ export class Journal {
       events: [],
       fault: null,
     };
-    this.open.push({ entry, actor });
+    this.open.push({ entry, caller });
     return entry;
   }
 
   event(event: DomainEvent): void {
     for (let i = this.open.length - 1; i >= 0; i--) {
-      const { entry, actor } = this.open[i]!;
-      if (actor() === event.actor) {
+      const { entry, caller } = this.open[i]!;
+      if ((caller.identity?.mid ?? 0) === event.actor) {
         entry.events.push({ type: event.type, data: event.data });
         return;
       }
@@ -126,10 +162,11 @@ export class Journal {
     entry.id = ++this.lastId;
     this.ring[this.next] = entry;
     this.next = (this.next + 1) % this.ring.length;
+    this.sink?.(entry);
     if (this.waiters.length > 0) {
       for (const waiter of this.waiters.filter((w) => matches(entry, w.filter))) {
         clearTimeout(waiter.timer);
-        waiter.resolve(entry);
+        waiter.resolve(materialize(entry));
       }
       this.waiters = this.waiters.filter((w) => !matches(entry, w.filter));
     }
@@ -142,7 +179,7 @@ export class Journal {
       const entry = this.ring[(this.next + i) % this.ring.length];
       if (entry && matches(entry, filter)) out.push(entry);
     }
-    return out.slice(Math.max(0, out.length - limit));
+    return out.slice(Math.max(0, out.length - limit)).map(materialize);
   }
 
   /** The first kept entry matching, or the next one to arrive within `timeoutMs`; null at the timeout. */
@@ -177,13 +214,14 @@ export class Journal {
   }
 }
 
-function matches(entry: JournalEntry, filter: JournalFilter): boolean {
+export function matches(entry: JournalEntry, filter: JournalFilter): boolean {
   if (filter.since !== undefined && entry.id <= filter.since) return false;
   if (filter.path !== undefined && entry.path !== filter.path) return false;
   if (filter.mid !== undefined && entry.mid !== filter.mid) return false;
   if (filter.code !== undefined && entry.code !== filter.code) return false;
   if (filter.event !== undefined && !entry.events.some((e) => e.type === filter.event)) return false;
   if (filter.params) {
+    materialize(entry);
     for (const [key, value] of Object.entries(filter.params)) {
       const actual = entry.params[key];
       const text = typeof actual === 'string' || typeof actual === 'number' || typeof actual === 'boolean';

@@ -1,6 +1,6 @@
 import { BiliError } from '../../errors.ts';
 import type { SeedWork, SnapshotInfo } from '../../store/toolkit/toolkit-state.store.ts';
-import { ToolkitStateStore } from '../../store/toolkit/toolkit-state.store.ts';
+import type { ToolkitStateStore } from '../../store/toolkit/toolkit-state.store.ts';
 import type { Store } from '../../store/store.ts';
 import type { Clock } from '../clock.ts';
 import { nowSeconds } from '../clock.ts';
@@ -49,7 +49,7 @@ export class ToolkitStateService {
     private readonly hooks: StateHooks,
     private readonly checkEveryMs = 1000,
   ) {
-    this.state = new ToolkitStateStore(store.handle);
+    this.state = store.createToolkitState();
   }
 
   /** The fixture `reset {to: "fixture"}` reloads: the one loaded at start, or the last loaded since. */
@@ -119,6 +119,19 @@ export class ToolkitStateService {
       this.leave();
       throw error;
     }
+  }
+
+  /**
+   * `enter` without a promise when nothing needs waiting for (no reset running here, the epoch checked
+   * less than `checkEveryMs` ago): true when the request is now counted in flight; false when the caller
+   * must `await enter()` instead.
+   */
+  tryEnter(): boolean {
+    if (this.gate || this.epoch === null) return false;
+    const now = performance.now();
+    if (now < this.checkedAt || now - this.checkedAt >= this.checkEveryMs) return false;
+    this.inFlight++;
+    return true;
   }
 
   leave(): void {

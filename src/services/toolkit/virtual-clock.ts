@@ -52,4 +52,14 @@ export class ControllableClock implements Clock {
     this.offset = 0;
     this.frozenAt = null;
   }
+
+  /** What another node needs to read the same time (cluster mode: stored, and loaded by every node). */
+  snapshot(): { offset_ms: number; frozen_at: number | null } {
+    return { offset_ms: this.offset, frozen_at: this.frozenAt };
+  }
+
+  load(state: { offset_ms: number; frozen_at: number | null }): void {
+    this.offset = state.offset_ms;
+    this.frozenAt = state.frozen_at;
+  }
 }

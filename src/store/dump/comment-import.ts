@@ -18,6 +18,12 @@ export interface CommentImportResult {
   pinned: number;
 }
 
+export interface CommentImportOptions {
+  /** Owner of comment areas the import creates, when the mapping names none. */
+  defaultOwner?: number;
+  now: number;
+}
+
 /**
  * Writes an import plan in one transaction: placeholder users for the authors (and for the likers, see
  * docs/data.md), the comments with Replay's threading and floors, their votes, and every counter the
@@ -28,7 +34,7 @@ export async function writeCommentImport(
   handle: DbHandle,
   plan: ImportPlan,
   source: CommentSource,
-  options: { defaultOwner?: number; now: number },
+  options: CommentImportOptions,
 ): Promise<CommentImportResult> {
   return handle.db.transaction().execute(async (trx) => {
     const areas = await prepareAreas(trx, plan.comments, options);

@@ -68,7 +68,7 @@ export const TABLES: { readonly [T in keyof Database]: DumpedTable | SkippedTabl
   notices: { dump: true, key: ['id'] },
   like_notices: { dump: true, key: ['id'] },
   notice_views: { dump: true, key: ['mid', 'feed'] },
-  online_counts: short('each node rewrites its live viewer counts every few seconds'),
+  online_viewers: short('each node republishes the viewers it saw in the last minute every few seconds'),
   toview: { dump: true, key: ['mid', 'aid'] },
   outbox_events: { dump: true, key: ['id'] },
   webhook_endpoints: { dump: true, key: ['id'] },
@@ -79,6 +79,10 @@ export const TABLES: { readonly [T in keyof Database]: DumpedTable | SkippedTabl
   mail_recipients: { dump: true, key: ['mid'] },
   audit_log: { dump: true, key: ['id'] },
   toolkit_snapshots: short('test-toolkit snapshots are copies of the state itself, not part of it'),
+  toolkit_faults: short('test-toolkit fault rules are scaffolding of a running test'),
+  toolkit_clock: short("the test-toolkit clock belongs to a running test, not to the site's state"),
+  toolkit_journal: short('the test-toolkit journal is a ring of the last requests'),
+  toolkit_nodes: short('the nodes following the test toolkit, alive now'),
 };
 
 /** Tables migrations create outside the typed schema (library-owned), and why they are not dumped. */

@@ -18,6 +18,8 @@ import * as outbox from './2026-12-05-10-outbox.ts';
 import * as toolkit from './2026-12-05-11-toolkit.ts';
 import * as analytics from './2026-12-05-12-analytics.ts';
 import * as auditLog from './2026-12-05-13-audit-log.ts';
+import * as toolkitCluster from './2026-12-06-01-toolkit-cluster.ts';
+import * as onlineViewers from './2026-12-06-02-online-viewers.ts';
 
 /** All migrations, in order. Names are dated and sort lexically; a released one is never edited. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -39,6 +41,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-05-11-toolkit': toolkit,
   '2026-12-05-12-analytics': analytics,
   '2026-12-05-13-audit-log': auditLog,
+  '2026-12-06-01-toolkit-cluster': toolkitCluster,
+  '2026-12-06-02-online-viewers': onlineViewers,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

@@ -1,5 +1,6 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
-import { PostgresAdapter, sql } from 'kysely';
+import { sql } from 'kysely';
+import type { Dialect } from '../database.ts';
 import type { Database } from '../schema.ts';
 import type { AuditLogTable } from '../tables/audit.tables.ts';
 import type { ReplyReportRow } from './reply-report.repository.ts';
@@ -68,8 +69,11 @@ export interface ReplyListQuery {
 export class AdminListRepository {
   private readonly postgres: boolean;
 
-  constructor(private readonly db: Kysely<Database>) {
-    this.postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  constructor(
+    private readonly db: Kysely<Database>,
+    dialect: Dialect,
+  ) {
+    this.postgres = dialect === 'postgres';
   }
 
   /** Newest mid first; with a prefix, by name in byte order (keyset `after` the last name). */

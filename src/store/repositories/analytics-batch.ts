@@ -2,14 +2,22 @@ import type SQLite from 'better-sqlite3';
 import type pg from 'pg';
 import { BUCKETS, advance } from '../../domain/watch-analytics.ts';
 import type { SessionState } from '../../domain/watch-analytics.ts';
+import { viewerHash } from '../../domain/viewer-hash.ts';
 
 /**
- * The analytics half of the watch batch (DESIGN.md §11, docs/api/analytics.md): each signed-in play
- * session's heartbeat advances the session's analytics state, and the increments of a whole batch are
- * summed per aggregate row before they are written, so a batch writes each counter row once.
+ * The analytics half of the watch batch (DESIGN.md §11, docs/api/analytics.md): each play session's
+ * heartbeat advances the session's analytics state, and the increments of a whole batch are summed per
+ * aggregate row before they are written, so a batch writes each counter row once.
+ *
+ * Anonymous viewers (a device id, a foreign buvid3, else the address) are analysed like signed-in ones,
+ * under `mid` 0 with the viewer key folded into the session key; as the unique viewer of a day they are
+ * the negated 52-bit hash of their key (never a real mid). An anonymous session counts only once the
+ * viewer's play of the archive was counted within the play window, so the anonymous cap per address that
+ * keeps minted cookies out of the play count keeps them out of the analytics too.
  */
 
 export interface AnalyticsBeat {
+  /** The signed-in user; 0 for an anonymous viewer. */
   mid: number;
   session_key: string;
   aid: number;
@@ -18,6 +26,36 @@ export interface AnalyticsBeat {
   real_played_time: number;
   video_duration: number;
   at: number;
+  /** Who counts as the unique viewer (`analytics_viewers.mid`): the mid, or an anonymous viewer's id. */
+  viewer?: number;
+}
+
+/** An anonymous viewer's heartbeat: `viewer` is its key (`d:…`, `b:…`, `ip:…`), as the play count uses. */
+export interface GuestBeat {
+  viewer: string;
+  /** The heartbeat's `session`, else `aid:cid:start_ts`. */
+  session_key: string;
+  aid: number;
+  cid: number;
+  played_time: number;
+  real_played_time: number;
+  video_duration: number;
+  at: number;
+}
+
+/** The analytics beat of an anonymous heartbeat (the length prefix keeps viewer and session apart). */
+export function guestAnalyticsBeat(g: GuestBeat): AnalyticsBeat {
+  return {
+    mid: 0,
+    session_key: `${g.viewer.length}:${g.viewer}${g.session_key}`,
+    aid: g.aid,
+    cid: g.cid,
+    played_time: g.played_time,
+    real_played_time: g.real_played_time,
+    video_duration: g.video_duration,
+    at: g.at,
+    viewer: -viewerHash(g.viewer),
+  };
 }
 
 interface DailyDelta {
@@ -68,7 +106,8 @@ class Deltas {
       if (nb[j]! + 1 < BUCKETS) this.step(beat, day, nb[j]! + 1, -1);
       i = j + 1;
     }
-    if (a.play || a.watchTime > 0) {
+    // Per-user totals are the signed-in user's own history page: anonymous plays have none.
+    if (beat.mid > 0 && (a.play || a.watchTime > 0)) {
       const uk = `${beat.mid}:${day}`;
       const u = this.users.get(uk);
       if (u) {
@@ -76,7 +115,7 @@ class Deltas {
         u.watch_time += a.watchTime;
       } else this.users.set(uk, { mid: beat.mid, day, plays: a.play ? 1 : 0, watch_time: a.watchTime });
     }
-    if (a.play) this.viewers.push({ aid: beat.aid, cid: beat.cid, day, mid: beat.mid });
+    if (a.play) this.viewers.push({ aid: beat.aid, cid: beat.cid, day, mid: beat.viewer ?? beat.mid });
   }
 }
 
@@ -97,8 +136,13 @@ export class SqliteAnalyticsBatch {
   private readonly s;
   private deltas = new Deltas();
 
-  constructor(db: SQLite.Database) {
+  constructor(
+    db: SQLite.Database,
+    /** The play window: an anonymous session is analysed once its play was counted within it. */
+    private readonly playWindowSeconds: number,
+  ) {
     this.s = {
+      counted: db.prepare('SELECT 1 FROM play_counts WHERE viewer = ? AND aid = ? AND counted_at > ?'),
       get: db.prepare(
         'SELECT day, watched, covered, flags, position FROM analytics_sessions WHERE mid = ? AND session_key = ?',
       ),
@@ -140,6 +184,17 @@ export class SqliteAnalyticsBatch {
     this.deltas.add(b, a.state.day, a);
   }
 
+  /** An anonymous heartbeat: run after the batch item's play, so a play counted just now is seen. */
+  guest(g: GuestBeat): void {
+    const b = guestAnalyticsBeat(g);
+    const prev = this.s.get.get(0, b.session_key) as SessionState | undefined;
+    if (!prev && !this.s.counted.get(g.viewer, g.aid, g.at - this.playWindowSeconds)) return;
+    const a = advance(prev, beatOf(b));
+    if (!a.changed) return;
+    this.s.put.run({ mid: 0, session_key: b.session_key, aid: b.aid, cid: b.cid, ...a.state });
+    this.deltas.add(b, a.state.day, a);
+  }
+
   flush(): void {
     const d = this.deltas;
     this.deltas = new Deltas();
@@ -158,8 +213,18 @@ export class SqliteAnalyticsBatch {
  * at the same moment could both count it as a new play (no row to lock yet); a session's heartbeats come
  * from one player 15 s apart, so this is documented rather than prevented.
  */
-export async function writePostgresAnalytics(pool: pg.Pool, beats: readonly AnalyticsBeat[]): Promise<void> {
-  if (beats.length === 0) return;
+export async function writePostgresAnalytics(
+  pool: pg.Pool,
+  signedIn: readonly AnalyticsBeat[],
+  guests: readonly GuestBeat[] = [],
+  playWindowSeconds = 0,
+): Promise<void> {
+  if (signedIn.length === 0 && guests.length === 0) return;
+  const guestBeats = guests.map(guestAnalyticsBeat);
+  // One order for every batch (mid, then key), so concurrent batches lock session rows alike.
+  const beats = [...signedIn, ...guestBeats].sort(
+    (a, b) => a.mid - b.mid || (a.session_key < b.session_key ? -1 : a.session_key > b.session_key ? 1 : 0),
+  );
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -187,12 +252,35 @@ export async function writePostgresAnalytics(pool: pg.Pool, beats: readonly Anal
         flags: r.flags,
       });
     }
+    // An anonymous session without analytics yet counts once its play was counted in the window.
+    const newGuests = guests.filter((_, i) => !prev.has(`0\u0000${guestBeats[i]!.session_key}`));
+    const counted = new Set<string>();
+    if (newGuests.length > 0) {
+      const found = await client.query<{ viewer: string; aid: string }>(
+        `SELECT t.viewer, t.aid::text AS aid FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS t(viewer, aid, at)
+         WHERE EXISTS (SELECT 1 FROM play_counts c WHERE c.viewer = t.viewer AND c.aid = t.aid
+           AND c.counted_at > t.at - $4::bigint)`,
+        [
+          newGuests.map((g) => g.viewer),
+          newGuests.map((g) => g.aid),
+          newGuests.map((g) => g.at),
+          playWindowSeconds,
+        ],
+      );
+      for (const r of found.rows) counted.add(`${r.viewer}\u0000${r.aid}`);
+    }
+    const guestOf = new Map(guestBeats.map((b, i) => [b.session_key, guests[i]!]));
     const deltas = new Deltas();
     const states: (SessionState & { mid: number; session_key: string; aid: number; cid: number })[] = [];
     for (const b of beats) {
       // A user who paused history is not counted, as the session itself is not stored.
       if (pausedMids.has(b.mid)) continue;
-      const a = advance(prev.get(`${b.mid}\u0000${b.session_key}`), beatOf(b));
+      const before = prev.get(`${b.mid}\u0000${b.session_key}`);
+      if (b.mid === 0 && !before) {
+        const g = guestOf.get(b.session_key)!;
+        if (!counted.has(`${g.viewer}\u0000${g.aid}`)) continue;
+      }
+      const a = advance(before, beatOf(b));
       if (!a.changed) continue;
       states.push({ mid: b.mid, session_key: b.session_key, aid: b.aid, cid: b.cid, ...a.state });
       deltas.add(b, a.state.day, a);

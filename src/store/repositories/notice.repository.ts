@@ -1,5 +1,6 @@
 import type { Insertable, Kysely, RawBuilder, Selectable } from 'kysely';
-import { PostgresAdapter, sql } from 'kysely';
+import { sql } from 'kysely';
+import type { Dialect } from '../database.ts';
 import type { Database } from '../schema.ts';
 import type { LikeNoticesTable, NoticesTable } from '../tables/notice.tables.ts';
 import { ReplyState, VoteValue } from '../../domain/reply-state.ts';
@@ -41,8 +42,11 @@ export interface Liker {
 export class NoticeRepository {
   private readonly postgres: boolean;
 
-  constructor(private readonly db: Kysely<Database>) {
-    this.postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  constructor(
+    private readonly db: Kysely<Database>,
+    dialect: Dialect,
+  ) {
+    this.postgres = dialect === 'postgres';
   }
 
   // --- writes (inside the causing transaction) -------------------------------------------------------
@@ -153,16 +157,25 @@ export class NoticeRepository {
     return query.orderBy('notices.time', 'desc').orderBy('notices.id', 'desc').limit(limit).execute();
   }
 
-  /** Notices newer than `since` (an index range of the unread ones only). */
-  async unread(recipient: number, kind: NoticeKind, since: number): Promise<number> {
+  /**
+   * Notices newer than `since`, counted up to `cap` (an index range of the unread ones only, stopped at
+   * `cap` rows, so the count costs the same however many are unread).
+   */
+  async unread(recipient: number, kind: NoticeKind, since: number, cap: number): Promise<number> {
     const row = await this.db
-      .selectFrom('notices')
-      .innerJoin('users', 'users.mid', 'notices.actor_mid')
+      .selectFrom((db) =>
+        db
+          .selectFrom('notices')
+          .innerJoin('users', 'users.mid', 'notices.actor_mid')
+          .select('notices.id')
+          .where('notices.recipient_mid', '=', recipient)
+          .where('notices.kind', '=', kind)
+          .where('notices.time', '>', since)
+          .where('users.banned', '=', 0)
+          .limit(cap)
+          .as('unread'),
+      )
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('notices.recipient_mid', '=', recipient)
-      .where('notices.kind', '=', kind)
-      .where('notices.time', '>', since)
-      .where('users.banned', '=', 0)
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
@@ -196,12 +209,19 @@ export class NoticeRepository {
     return query.orderBy('like_time', 'desc').orderBy('id', 'desc').limit(limit).execute();
   }
 
-  async likeUnread(recipient: number, since: number): Promise<number> {
+  /** Like cards with a like newer than `since`, counted up to `cap`. */
+  async likeUnread(recipient: number, since: number, cap: number): Promise<number> {
     const row = await this.db
-      .selectFrom('like_notices')
+      .selectFrom((db) =>
+        db
+          .selectFrom('like_notices')
+          .select('id')
+          .where('recipient_mid', '=', recipient)
+          .where('like_time', '>', since)
+          .limit(cap)
+          .as('unread'),
+      )
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('recipient_mid', '=', recipient)
-      .where('like_time', '>', since)
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }

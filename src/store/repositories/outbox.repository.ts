@@ -1,5 +1,6 @@
 import type { Insertable, Kysely, RawBuilder, Selectable } from 'kysely';
-import { PostgresAdapter, sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
+import type { Dialect } from '../database.ts';
 import type { Database } from '../schema.ts';
 import type {
   MailQueueTable,
@@ -15,6 +16,8 @@ export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 export type WebhookAttemptRow = Selectable<WebhookAttemptsTable>;
 export type NewWebhookAttempt = Insertable<WebhookAttemptsTable>;
+/** A delivery as the fan-out writes it: every column given. */
+export type NewWebhookDelivery = Omit<WebhookDeliveryRow, 'id'>;
 export type MailItemRow = Selectable<MailQueueTable>;
 
 export interface AttemptResult {
@@ -38,18 +41,26 @@ export interface UserMail {
 export class OutboxRepository {
   private readonly postgres: boolean;
 
-  constructor(private readonly db: Kysely<Database>) {
-    this.postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  constructor(
+    private readonly db: Kysely<Database>,
+    dialect: Dialect,
+  ) {
+    this.postgres = dialect === 'postgres';
   }
 
   // --- event rows (inside the causing transaction) --------------------------------------------------
 
+  /**
+   * One statement for all rows, its text built once per row count: this runs inside every comment's
+   * transaction, where building and compiling Kysely's query tree cost more than SQLite's insert.
+   */
   async insertEvents(rows: readonly NewOutboxEvent[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.db
-      .insertInto('outbox_events')
-      .values([...rows])
-      .execute();
+    const parameters: unknown[] = [];
+    for (const r of rows) parameters.push(r.event_id, r.type, r.time, r.payload);
+    await this.db.executeQuery(
+      CompiledQuery.raw(insertText(this.postgres, 'outbox_events', EVENT_COLUMNS, rows.length), parameters),
+    );
   }
 
   /**
@@ -90,16 +101,31 @@ export class OutboxRepository {
       .execute();
   }
 
-  /** Returns the rows written (a delivery that exists already, fanned out before a crash, is not). */
-  async insertDeliveries(rows: readonly Insertable<WebhookDeliveriesTable>[]): Promise<WebhookDeliveryRow[]> {
+  /**
+   * Returns the rows written (a delivery that exists already, fanned out before a crash, is not), built
+   * from the caller's rows and the ids the insert returns: the payloads are not read back.
+   */
+  async insertDeliveries(rows: readonly NewWebhookDelivery[]): Promise<WebhookDeliveryRow[]> {
     if (rows.length === 0) return [];
-    const inserted = await this.db
-      .insertInto('webhook_deliveries')
-      .values([...rows])
-      .onConflict((oc) => oc.columns(['event_id', 'endpoint_id']).doNothing())
-      .returningAll()
-      .execute();
-    return inserted.map(normaliseDelivery);
+    const parameters: unknown[] = [];
+    for (const r of rows) {
+      parameters.push(r.endpoint_id, r.event_id, r.type, r.payload, r.time, r.state, r.attempts, r.next_at);
+    }
+    const text = insertText(
+      this.postgres,
+      'webhook_deliveries',
+      DELIVERY_COLUMNS,
+      rows.length,
+      DELIVERY_TAIL,
+    );
+    const { rows: ids } = await this.db.executeQuery<{ id: number; event_id: string; endpoint_id: number }>(
+      CompiledQuery.raw(text, parameters),
+    );
+    const byKey = new Map(rows.map((r) => [`${r.endpoint_id}|${r.event_id}`, r]));
+    return ids.map((inserted) => {
+      const row = byKey.get(`${Number(inserted.endpoint_id)}|${inserted.event_id}`)!;
+      return { ...row, id: Number(inserted.id) };
+    });
   }
 
   async insertMailItems(rows: readonly Insertable<MailQueueTable>[]): Promise<void> {
@@ -138,10 +164,25 @@ export class OutboxRepository {
    */
   async recordAttempts(results: readonly AttemptResult[]): Promise<void> {
     if (results.length === 0) return;
-    await this.db
-      .insertInto('webhook_attempts')
-      .values(results.map((r) => r.attempt))
-      .execute();
+    const parameters: unknown[] = [];
+    for (const { attempt: a } of results) {
+      parameters.push(
+        a.delivery_id,
+        a.endpoint_id,
+        a.event_id,
+        a.attempt,
+        a.at,
+        a.status,
+        a.latency_ms,
+        a.error,
+      );
+    }
+    await this.db.executeQuery(
+      CompiledQuery.raw(
+        insertText(this.postgres, 'webhook_attempts', ATTEMPT_COLUMNS, results.length),
+        parameters,
+      ),
+    );
     const delivered = results.filter((r) => r.outcome.state === 'delivered');
     if (delivered.length > 0) {
       await this.db
@@ -349,6 +390,51 @@ export class OutboxRepository {
       .where('mid', '=', mid)
       .execute();
   }
+}
+
+const EVENT_COLUMNS = ['event_id', 'type', 'time', 'payload'] as const;
+const DELIVERY_COLUMNS = [
+  'endpoint_id',
+  'event_id',
+  'type',
+  'payload',
+  'time',
+  'state',
+  'attempts',
+  'next_at',
+] as const;
+const DELIVERY_TAIL = ' ON CONFLICT (event_id, endpoint_id) DO NOTHING RETURNING id, event_id, endpoint_id';
+const ATTEMPT_COLUMNS = [
+  'delivery_id',
+  'endpoint_id',
+  'event_id',
+  'attempt',
+  'at',
+  'status',
+  'latency_ms',
+  'error',
+] as const;
+
+/** Multi-row INSERT texts by dialect, table and row count (rows per statement are bounded by BATCH). */
+const insertTexts = new Map<string, string>();
+
+function insertText(
+  postgres: boolean,
+  table: string,
+  columns: readonly string[],
+  rows: number,
+  tail = '',
+): string {
+  const key = `${postgres ? 'p' : 's'}|${table}|${rows}`;
+  let text = insertTexts.get(key);
+  if (text === undefined) {
+    let n = 0;
+    const tuple = () => `(${columns.map(() => (postgres ? `$${++n}` : '?')).join(', ')})`;
+    const values = Array.from({ length: rows }, tuple).join(', ');
+    text = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values}${tail}`;
+    if (insertTexts.size < 2048) insertTexts.set(key, text);
+  }
+  return text;
 }
 
 // pg returns int8 as strings (DESIGN.md §3).

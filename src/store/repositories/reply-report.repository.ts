@@ -17,9 +17,14 @@ export interface ReportQuery {
 export class ReplyReportRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Throws a unique violation when the user already reported the comment. */
-  async insert(report: Insertable<ReplyReportsTable>): Promise<void> {
-    await this.db.insertInto('reply_reports').values(report).execute();
+  /** 'duplicate' when the user already reported the comment (nothing is written then). */
+  async insert(report: Insertable<ReplyReportsTable>): Promise<'inserted' | 'duplicate'> {
+    const result = await this.db
+      .insertInto('reply_reports')
+      .values(report)
+      .onConflict((oc) => oc.columns(['rpid', 'mid']).doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0 ? 'inserted' : 'duplicate';
   }
 
   /** Newest first. */

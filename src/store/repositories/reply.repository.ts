@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Insertable, Kysely, Selectable } from 'kysely';
-import { PostgresAdapter, sql } from 'kysely';
+import { sql } from 'kysely';
+import { isUniqueViolation } from '../database.ts';
+import type { Dialect } from '../database.ts';
 import type { Database } from '../schema.ts';
 import type { RepliesTable } from '../tables/comment.tables.ts';
 import { NoticeRepository } from './notice.repository.ts';
@@ -58,8 +60,11 @@ const DEDUPE_PRUNE_BATCH = 8;
 export class ReplyRepository {
   private readonly postgres: boolean;
 
-  constructor(private readonly db: Kysely<Database>) {
-    this.postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  constructor(
+    private readonly db: Kysely<Database>,
+    dialect: Dialect,
+  ) {
+    this.postgres = dialect === 'postgres';
   }
 
   // --- ids -----------------------------------------------------------------------------------------
@@ -216,14 +221,6 @@ export class ReplyRepository {
   // --- counters (always inside the write's transaction) ---------------------------------------------
 
   /**
-   * PostgreSQL writes a new level-1 comment and its area counters in ONE statement (`insertRoot`), atomic
-   * without a transaction; SQLite writes them inside the caller's transaction.
-   */
-  get insertsRootAtomically(): boolean {
-    return this.postgres;
-  }
-
-  /**
    * PostgreSQL only: counts the new level-1 comment in its area and inserts it with the floor the count
    * handed out and an rpid from the sequence, in one statement (three round trips fewer than
    * BEGIN / count / insert / COMMIT). With a `claim`, the duplicate key is claimed in the same statement
@@ -237,7 +234,7 @@ export class ReplyRepository {
     notices: readonly NoticeTarget[] = [],
     events: readonly { event_id: string; type: string; payload: string }[] = [],
   ): Promise<ReplyRow | 'duplicate'> {
-    if (!this.postgres) throw new Error('insertRoot is PostgreSQL-only; SQLite uses countNewRoot + insert');
+    if (!this.postgres) throw new Error('insertRoot is PostgreSQL-only (PostgresCommentInserts)');
     // INSERT … SELECT does not type its parameters from the target columns: each is cast.
     const caused = notices.length > 0 || events.length > 0;
     const { rows } = await sql<ReplyRow>`WITH ${claim ? sql`${this.pruneAndClaim(claim, row.ctime)},` : sql``}
@@ -438,6 +435,21 @@ export class ReplyRepository {
    * Pins or unpins; false when nothing changed. Only a visible comment is pinned, in the same statement, so
    * a delete racing the pin either comes first (no pin) or clears the pin itself.
    */
+  /**
+   * Pins a visible comment: 'not-found' when it is no longer visible, 'taken' when the area's one pin
+   * (a unique index) went to another comment first, e.g. on another node between a check and this write.
+   * Outside a transaction only (the refused statement would abort one on PostgreSQL).
+   */
+  async pin(rpid: number): Promise<'pinned' | 'not-found' | 'taken'> {
+    try {
+      return (await this.setPinned(rpid, true)) ? 'pinned' : 'not-found';
+    } catch (error) {
+      if (isUniqueViolation(error)) return 'taken';
+      throw error;
+    }
+  }
+
+  /** Sets or clears the flag; pinning a second comment of an area throws (its unique index). */
   async setPinned(rpid: number, pinned: boolean): Promise<boolean> {
     let query = this.db
       .updateTable('replies')

@@ -3,7 +3,10 @@ import type pg from 'pg';
 import type { DbHandle } from '../database.ts';
 import { OutboxRepository } from './outbox.repository.ts';
 import { SqliteAnalyticsBatch, writePostgresAnalytics } from './analytics-batch.ts';
+import type { GuestBeat } from './analytics-batch.ts';
 import type { NewOutboxEvent } from './outbox.repository.ts';
+
+export type { GuestBeat } from './analytics-batch.ts';
 
 /**
  * The group-commit writes of the heartbeat and the progress report (DESIGN.md §5): one transaction per
@@ -51,6 +54,8 @@ export interface PlayCount {
 export interface WatchWrite {
   history?: HistoryUpsert;
   session?: SessionUpsert;
+  /** An anonymous viewer's heartbeat, for the watch analytics only (docs/api/analytics.md). */
+  guest?: GuestBeat;
   play?: PlayCount;
   /** A history event for the outbox, present only while some webhook endpoint wants it (docs/webhooks.md). */
   event?: NewOutboxEvent;
@@ -69,10 +74,12 @@ export function createWatchBatchWriter(
   handle: DbHandle,
   playWindowSeconds: number,
   anonymousCap = 0,
+  /** Whether the batch also keeps the watch analytics (the `watchAnalytics` setting). */
+  analytics = true,
 ): WatchBatchWriter {
-  if (handle.sqlite) return new SqliteWatchBatchWriter(handle.sqlite, playWindowSeconds, anonymousCap);
-  if (handle.pool) return new PostgresWatchBatchWriter(handle.pool, playWindowSeconds, anonymousCap);
-  throw new Error('database handle has neither a SQLite nor a PostgreSQL connection');
+  return handle.dialect === 'sqlite'
+    ? new SqliteWatchBatchWriter(handle.sqlite, playWindowSeconds, anonymousCap, analytics)
+    : new PostgresWatchBatchWriter(handle.pool, playWindowSeconds, anonymousCap, analytics);
 }
 
 interface MergedSession extends SessionUpsert {
@@ -84,6 +91,8 @@ interface Merged {
   history: HistoryUpsert[];
   sessions: MergedSession[];
   plays: PlayCount[];
+  /** Anonymous analytics heartbeats, one per viewer and session (the largest watch time, the last position). */
+  guests: GuestBeat[];
   /** Every event of the batch, unmerged: each report is its own event. */
   events: NewOutboxEvent[];
 }
@@ -97,8 +106,18 @@ export function mergeBatch(items: readonly WatchWrite[]): Merged {
   const history = new Map<string, HistoryUpsert>();
   const sessions = new Map<string, MergedSession>();
   const plays = new Map<string, PlayCount>();
+  const guests = new Map<string, GuestBeat>();
   const events: NewOutboxEvent[] = [];
   for (const item of items) {
+    if (item.guest) {
+      const g = item.guest;
+      const key = `${g.viewer}\u0000${g.session_key}`;
+      const before = guests.get(key);
+      guests.set(
+        key,
+        before ? { ...g, real_played_time: Math.max(before.real_played_time, g.real_played_time) } : g,
+      );
+    }
     if (item.event) events.push(item.event);
     if (item.history) {
       const h = item.history;
@@ -135,6 +154,7 @@ export function mergeBatch(items: readonly WatchWrite[]): Merged {
     history: [...history].sort(byMid).map(([, v]) => v),
     sessions: [...sessions].sort(byMid).map(([, v]) => v),
     plays: [...plays].sort(byKey).map(([, v]) => v),
+    guests: [...guests].sort(byKey).map(([, v]) => v),
     events,
   };
 }
@@ -155,6 +175,7 @@ class SqliteWatchBatchWriter implements WatchBatchWriter {
     private readonly db: SQLite.Database,
     private readonly playWindowSeconds: number,
     private readonly anonymousCap: number,
+    private readonly analyticsOn: boolean,
   ) {}
 
   write(items: readonly WatchWrite[]): void {
@@ -201,23 +222,26 @@ class SqliteWatchBatchWriter implements WatchBatchWriter {
     };
     const window = this.playWindowSeconds;
     const cap = this.anonymousCap;
-    const analytics = new SqliteAnalyticsBatch(this.db);
+    const analytics = this.analyticsOn ? new SqliteAnalyticsBatch(this.db, window) : null;
     return this.db.transaction((items: readonly WatchWrite[]) => {
       for (const item of items) {
         // changes = 0: the user paused history, and the event is not recorded either.
         const stored = item.history ? s.history.run(item.history).changes > 0 : false;
         // changes = 0: paused, and the watch analytics do not count the session either.
-        if (item.session && s.session.run(item.session).changes > 0) analytics.beat(item.session);
+        if (item.session && s.session.run(item.session).changes > 0) analytics?.beat(item.session);
         if (item.event && stored) s.event.run(item.event);
         const p = item.play;
-        if (!p) continue;
-        const play = { viewer: p.viewer, aid: p.aid, at: p.at, address: p.address ?? '', window };
-        if (cap > 0 && play.address !== '' && (s.capped.get({ ...play, cap }) as { full: number }).full)
-          continue;
-        // changes = 0 when the conflict's WHERE kept the earlier count: a repeat within the window.
-        if (s.play.run(play).changes > 0) s.view.run(p.aid);
+        if (p) {
+          const play = { viewer: p.viewer, aid: p.aid, at: p.at, address: p.address ?? '', window };
+          const capped =
+            cap > 0 && play.address !== '' && (s.capped.get({ ...play, cap }) as { full: number }).full;
+          // changes = 0 when the conflict's WHERE kept the earlier count: a repeat within the window.
+          if (!capped && s.play.run(play).changes > 0) s.view.run(p.aid);
+        }
+        // After the play: an anonymous session is analysed once its play was counted (not capped).
+        if (item.guest) analytics?.guest(item.guest);
       }
-      analytics.flush();
+      analytics?.flush();
     });
   }
 }
@@ -243,13 +267,17 @@ class PostgresWatchBatchWriter implements WatchBatchWriter {
     private readonly pool: pg.Pool,
     private readonly playWindowSeconds: number,
     private readonly anonymousCap: number,
+    private readonly analyticsOn: boolean,
   ) {}
 
   async write(items: readonly WatchWrite[]): Promise<void> {
     const merged = mergeBatch(items);
     await retrying(() => this.writeOnce(merged));
+    if (!this.analyticsOn) return;
     // The watch analytics after the batch, in their own transaction (docs/api/analytics.md).
-    await retrying(() => writePostgresAnalytics(this.pool, merged.sessions));
+    await retrying(() =>
+      writePostgresAnalytics(this.pool, merged.sessions, merged.guests, this.playWindowSeconds),
+    );
   }
 
   /** One statement, atomic on its own: no BEGIN/COMMIT round trips per batch. */

@@ -1,5 +1,4 @@
 import type { Insertable, Transaction } from 'kysely';
-import type { Dialect } from '../database.ts';
 import { resyncSequences } from '../dump/dump.ts';
 import { TABLES } from '../dump/tables.ts';
 import type { Database } from '../schema.ts';
@@ -11,11 +10,7 @@ export type FixtureRows = { [T in keyof Database]?: Insertable<Database[T]>[] };
 const BATCH = 200;
 
 /** Inserts the rows in `tx`, parents first (the dump's table order), in the caller's transaction. */
-export async function insertFixtureRows(
-  tx: Repositories,
-  rows: FixtureRows,
-  dialect: Dialect,
-): Promise<void> {
+export async function insertFixtureRows(tx: Repositories, rows: FixtureRows): Promise<void> {
   for (const table of Object.keys(TABLES) as (keyof Database)[]) {
     const list = rows[table] as Insertable<Database[typeof table]>[] | undefined;
     if (!list?.length) continue;
@@ -27,5 +22,5 @@ export async function insertFixtureRows(
     }
   }
   // PostgreSQL hands out rpids (and serial ids) from sequences: move them past the fixture's fixed ids.
-  if (dialect === 'postgres') await resyncSequences(tx.db as unknown as Transaction<unknown>);
+  if (tx.dialect === 'postgres') await resyncSequences(tx.db as unknown as Transaction<unknown>);
 }

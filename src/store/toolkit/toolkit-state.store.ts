@@ -16,9 +16,18 @@ export const TOOLKIT_EPOCH_KEY = 'toolkit_epoch';
 /**
  * Tables a reset or restore leaves alone: the site's secrets (`settings`: the Wbi secret, the device
  * secret — clients' cached keys and tickets stay valid), the cache versions (they only ever move forward,
- * or a node would keep a cache it believes newer), and the snapshots themselves.
+ * or a node would keep a cache it believes newer), the snapshots themselves, and the toolkit's runtime.
  */
-export const KEPT_TABLES: ReadonlySet<string> = new Set(['settings', 'change_versions', 'toolkit_snapshots']);
+export const KEPT_TABLES: ReadonlySet<string> = new Set([
+  'settings',
+  'change_versions',
+  'toolkit_snapshots',
+  // The toolkit's own runtime (fault rules, clock, journal, nodes): a reset is of the site, not of the test.
+  'toolkit_faults',
+  'toolkit_clock',
+  'toolkit_journal',
+  'toolkit_nodes',
+]);
 
 /** Every table a reset empties, parents first (the dump order); the short-lived ones included. */
 export function stateTables(): string[] {
@@ -55,7 +64,7 @@ export class ToolkitStateStore {
   async reset(seed: SeedWork): Promise<void> {
     await this.handle.db.transaction().execute(async (trx) => {
       await this.wipe(trx as AnyDb);
-      await seed(new Repositories(trx));
+      await seed(new Repositories(trx, this.handle.dialect));
       await this.bumpVersions(trx as AnyDb);
     });
   }
@@ -157,7 +166,7 @@ export class ToolkitStateStore {
 
   /** The current epoch: moves with every reset and restore, on whichever node made it. */
   epoch(): Promise<number> {
-    return new Repositories(this.handle.db).changeVersions.get(TOOLKIT_EPOCH_KEY);
+    return new Repositories(this.handle.db, this.handle.dialect).changeVersions.get(TOOLKIT_EPOCH_KEY);
   }
 
   private async wipe(db: AnyDb): Promise<void> {

@@ -1,7 +1,7 @@
-import type { EmotePackageWire } from '../../../src/client/emote-api.ts';
-import type { ReplyItem } from '../../../src/client/reply-types.ts';
+import type { EmotePackageWire, ReplyItem } from 'replay/client';
 import { ApiError, bili, check, errorText, me, unwrap } from '../api.ts';
 import { confirmDialog } from '../dom.ts';
+import { t } from '../i18n/index.ts';
 import { PAGE_SIZE, SUB_PAGE_SIZE, castVote, draftKey } from './comment-state.ts';
 import type { CommentAction, CommentState, Sort } from './comment-state.ts';
 import type { CommentStore } from './comment-store.ts';
@@ -62,7 +62,7 @@ export class CommentActions {
     } catch (error) {
       // 12006 / 12022: gone or never here; the list is still worth showing, with a word about why.
       if (error instanceof ApiError && (error.code === 12006 || error.code === 12022)) {
-        this.announce('That comment is no longer here.');
+        this.announce(t('comments.gone'));
       } else if (!(error instanceof ApiError && (error.code === -404 || error.code === 12009))) {
         this.fail(error);
       }
@@ -96,8 +96,11 @@ export class CommentActions {
 
   vote(rpid: number, kind: 'like' | 'hate'): void {
     const vote = this.state.votes[rpid];
-    if (!this.state.user) return this.fail(new ApiError(-101, ''));
     if (!vote || vote.busy) return;
+    if (!this.state.user) {
+      this.store.dispatch({ type: 'vote-failed', rpid, error: errorText(new ApiError(-101, '')) });
+      return;
+    }
     const params = { ...this.area, rpid, action: castVote(vote, kind).on ? 1 : 0 } as const;
     this.store.dispatch({ type: 'vote-sent', rpid });
     (kind === 'like' ? bili().reply.like(params) : bili().reply.hate(params))
@@ -122,29 +125,53 @@ export class CommentActions {
     else this.store.dispatch({ type: 'draft', key: draftKey(root), text: '' });
   }
 
+  /** After a confirmation; rejects with the error for the comment to show beside its button. */
   async remove(item: ReplyItem): Promise<void> {
-    const whole = item.root === 0 && item.rcount > 0 ? ' Its replies go with it.' : '';
-    const yes = await confirmDialog('Delete this comment?', `It disappears for everyone.${whole}`, 'Delete');
+    const whole = item.root === 0 && item.rcount > 0;
+    const yes = await confirmDialog(
+      t('comments.deleteTitle'),
+      whole ? t('comments.deleteTextReplies') : t('comments.deleteText'),
+      t('common.delete'),
+    );
     if (!yes) return;
-    try {
-      check(await bili().reply.del({ ...this.area, rpid: item.rpid }));
-      this.store.dispatch({ type: 'deleted', item });
-      if (this.state.roots.length === 0) await this.load(Math.max(1, this.state.pn - 1));
-    } catch (error) {
-      this.fail(error);
-    }
+    check(await bili().reply.del({ ...this.area, rpid: item.rpid }));
+    this.store.dispatch({ type: 'deleted', item });
+    if (this.state.roots.length === 0) await this.load(Math.max(1, this.state.pn - 1));
   }
 
-  /** Pins or unpins a root; the list is read again, since the pinned comment moves to the top. */
+  /**
+   * Pins or unpins a root; the list is read again, since the pinned comment moves to the top. An area has
+   * one pin, and the server refuses a second (12029): the owner is asked whether to replace it, and on yes
+   * the old one is unpinned first. Resolves false when the owner kept the old pin; rejects with the error
+   * for the comment to show beside its button.
+   */
   async pin(item: ReplyItem, on: boolean): Promise<boolean> {
+    const top = (rpid: number, action: 0 | 1) =>
+      bili()
+        .reply.top({ ...this.area, rpid, action })
+        .then(check);
     try {
-      check(await bili().reply.top({ ...this.area, rpid: item.rpid, action: on ? 1 : 0 }));
+      await top(item.rpid, on ? 1 : 0);
     } catch (error) {
-      this.fail(error);
-      return false;
+      if (!(on && error instanceof ApiError && error.code === 12029)) throw error;
+      const yes = await confirmDialog(
+        t('comments.replacePinTitle'),
+        t('comments.replacePinText'),
+        t('comments.replacePinConfirm'),
+      );
+      if (!yes) return false;
+      const current = this.state.pinned || (await this.currentPin());
+      if (current) await top(current, 0);
+      await top(item.rpid, 1);
     }
     await this.load(1);
     return true;
+  }
+
+  /** The pinned root as the server has it now (another tab may have pinned since this page loaded). */
+  private async currentPin(): Promise<number> {
+    const body = await bili().reply.list({ ...this.area, pn: 1, ps: 1, sort: 0, nohot: 1 });
+    return unwrap(body).upper.top?.rpid ?? 0;
   }
 
   async loadReplies(root: number, pn: number): Promise<void> {
@@ -156,11 +183,10 @@ export class CommentActions {
     }
   }
 
-  /** Rejects with the error for the dialog to show; on success says thanks in the status line. */
+  /** Rejects with the error for the dialog to show; the thanks is the reported comment's to show. */
   async report(rpid: number, reason: number, other: string): Promise<void> {
     const content = reason === 0 ? { content: other } : {};
     check(await bili().reply.report({ ...this.area, rpid, reason, ...content }));
-    this.announce('Thanks: the comment was reported.');
   }
 
   /** A polite, non-error announcement that goes away after a while. */

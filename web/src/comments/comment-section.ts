@@ -1,4 +1,4 @@
-import type { ReplyItem } from '../../../src/client/reply-types.ts';
+import type { ReplyItem } from 'replay/client';
 import { h, replace, uid } from '../dom.ts';
 import { CommentActions } from './comment-actions.ts';
 import type { CommentScope } from './comment-actions.ts';
@@ -9,6 +9,7 @@ import type { SectionParts } from './comment-view.ts';
 import { composer } from './composer.ts';
 import { keyedList } from './keyed-list.ts';
 import { pagerButtons } from './pager.ts';
+import { t, tNodes } from '../i18n/index.ts';
 
 export interface CommentOptions {
   /** Area type (CONTRACT.md §1): 1 for a video, whose `oid` is the aid. */
@@ -63,10 +64,10 @@ export function mountComments(host: HTMLElement, options: CommentOptions): void 
     h(
       'div',
       { class: 'rp-head' },
-      h('h2', { id: headingId }, 'Comments', count),
+      h('h2', { id: headingId }, t('comments.heading'), count),
       h(
         'div',
-        { class: 'rp-sort', role: 'group', 'aria-label': 'Sort comments' },
+        { class: 'rp-sort', role: 'group', 'aria-label': t('comments.sortLabel') },
         sortButtons(scope, actions),
       ),
     ),
@@ -102,7 +103,7 @@ function sortButtons(scope: CommentScope, actions: CommentActions): HTMLElement[
     const button = h(
       'button',
       { type: 'button', class: 'button small ghost' },
-      sort === 'hot' ? 'Hot' : 'Newest',
+      sort === 'hot' ? t('comments.hot') : t('comments.newest'),
     );
     button.addEventListener('click', () => actions.sort(sort));
     scope.watch(
@@ -123,15 +124,15 @@ function composerBox(scope: CommentScope, actions: CommentActions): HTMLElement 
       inner?.dispose();
       inner = null;
       if (phase !== 'ready') return replace(box);
-      if (readOnly) return replace(box, h('p', { class: 'rp-notice' }, 'Comments are closed here.'));
+      if (readOnly) return replace(box, h('p', { class: 'rp-notice' }, t('comments.closed')));
       if (!signedIn) {
         const goUrl = encodeURIComponent(location.pathname + location.search);
-        const signIn = h('a', { href: `/login?go_url=${goUrl}` }, 'Sign in');
-        return replace(box, h('p', { class: 'rp-notice' }, signIn, ' to join the discussion.'));
+        const signIn = h('a', { href: `/login?go_url=${goUrl}` }, t('common.signIn'));
+        return replace(box, h('p', { class: 'rp-notice' }, tNodes('comments.joinPrompt', { signIn })));
       }
       inner = scope.child();
-      const placeholder = scope.state.placeholder || 'Post a friendly comment';
-      replace(box, composer(inner, actions, { label: 'Write a comment', placeholder }));
+      const placeholder = scope.state.placeholder || t('comments.placeholder');
+      replace(box, composer(inner, actions, { label: t('comments.write'), placeholder }));
     },
   );
   return box;
@@ -139,8 +140,8 @@ function composerBox(scope: CommentScope, actions: CommentActions): HTMLElement 
 
 /** The list of root threads and the pager under it. */
 function listView(scope: CommentScope, parts: SectionParts): DocumentFragment {
-  const list = h('ol', { class: 'rp-list', 'aria-label': 'Comments' });
-  const pager = h('nav', { class: 'rp-pager', 'aria-label': 'Comment pages' });
+  const list = h('ol', { class: 'rp-list', 'aria-label': t('comments.heading') });
+  const pager = h('nav', { class: 'rp-pager', 'aria-label': t('comments.pages') });
   scope.watch(
     (s) => s.busy,
     (busy) => (busy ? list.setAttribute('aria-busy', 'true') : list.removeAttribute('aria-busy')),
@@ -149,9 +150,8 @@ function listView(scope: CommentScope, parts: SectionParts): DocumentFragment {
   scope.watch(
     (s) => [s.phase, s.roots] as const,
     ([phase, roots]) => {
-      if (phase === 'missing') sync([], h('li', { class: 'rp-empty' }, 'There is no comment area here.'));
-      else if (phase === 'ready')
-        sync(roots, h('li', { class: 'rp-empty' }, 'No comments yet. Be the first!'));
+      if (phase === 'missing') sync([], h('li', { class: 'rp-empty' }, t('comments.noArea')));
+      else if (phase === 'ready') sync(roots, h('li', { class: 'rp-empty' }, t('comments.empty')));
     },
   );
   scope.watch(

@@ -1,4 +1,4 @@
-import type { ReplyItem, ReplyListData, ReplyThreadData } from '../../../src/client/reply-types.ts';
+import type { ReplyItem, ReplyListData, ReplyThreadData } from 'replay/client';
 import type { Me } from '../api.ts';
 
 /**
@@ -16,6 +16,8 @@ export interface Vote {
   like: number;
   /** A vote request is on its way; the buttons wait for it. */
   busy: boolean;
+  /** Why the last vote failed, shown beside the buttons ('' or absent: it did not). */
+  error?: string;
 }
 
 export interface Thread {

@@ -1,4 +1,4 @@
-import type { ReplyItem } from '../../../src/client/reply-types.ts';
+import type { ReplyItem } from 'replay/client';
 import { PAGE_SIZE, SUB_PAGE_SIZE, castVote, draftKey, initialState, pageCount } from './comment-state.ts';
 import type { CommentAction, CommentState, Thread, Vote } from './comment-state.ts';
 import { createStore } from './tiny-store.ts';
@@ -87,7 +87,8 @@ export function reduce(state: CommentState, action: CommentAction): CommentState
       };
     }
     case 'vote-failed':
-      return { ...patchVote(state, action.rpid, { busy: false }), error: action.error };
+      // Beside the buttons that were pressed, not at the top of the section.
+      return patchVote(state, action.rpid, { busy: false, error: action.error });
     case 'draft':
       return { ...state, drafts: { ...state.drafts, [action.key]: action.text } };
     case 'posted':

@@ -1,4 +1,4 @@
-import type { ReplyItem } from '../../../src/client/reply-types.ts';
+import type { ReplyItem } from 'replay/client';
 import { h, replace } from '../dom.ts';
 import type { CommentScope } from './comment-actions.ts';
 import { commentView } from './comment-view.ts';
@@ -6,6 +6,7 @@ import type { SectionParts } from './comment-view.ts';
 import { composer } from './composer.ts';
 import { keyedList } from './keyed-list.ts';
 import { pagerButtons } from './pager.ts';
+import { t } from '../i18n/index.ts';
 
 const NONE: readonly ReplyItem[] = [];
 
@@ -15,10 +16,10 @@ const NONE: readonly ReplyItem[] = [];
  */
 export function threadView(scope: CommentScope, parts: SectionParts, root: ReplyItem): HTMLElement {
   const id = root.rpid;
-  const name = root.member?.uname ?? 'this comment';
+  const name = root.member?.uname ?? t('comments.thisComment');
   const li = h('li', { class: 'rp-thread', 'data-rpid': id });
   const sub = h('div', { class: 'rp-sub' });
-  const subList = h('ol', { class: 'rp-sub-list', 'aria-label': `Replies to ${name}` });
+  const subList = h('ol', { class: 'rp-sub-list', 'aria-label': t('comments.repliesTo', { name }) });
   let box: { form: HTMLElement; scope: CommentScope } | null = null;
 
   const onReply = (target: ReplyItem) => {
@@ -39,7 +40,7 @@ export function threadView(scope: CommentScope, parts: SectionParts, root: Reply
       ? h(
           'button',
           { type: 'button', class: 'rp-more', 'aria-expanded': 'false' },
-          preview > 0 ? `${root.rcount} replies in total. Show all` : `Show ${root.rcount} replies`,
+          preview > 0 ? t('comments.showAll', { n: root.rcount }) : t('comments.showN', { n: root.rcount }),
         )
       : null;
   more?.addEventListener('click', () => void parts.actions.loadReplies(id, 1));
@@ -54,7 +55,7 @@ export function threadView(scope: CommentScope, parts: SectionParts, root: Reply
         pn > 0 && pages > 1
           ? h(
               'nav',
-              { class: 'rp-pager', 'aria-label': `Pages of replies to ${name}` },
+              { class: 'rp-pager', 'aria-label': t('comments.replyPages', { name }) },
               pagerButtons(pn, pages, (p) => void parts.actions.loadReplies(id, p)),
             )
           : null;
@@ -72,8 +73,8 @@ export function threadView(scope: CommentScope, parts: SectionParts, root: Reply
       const uname = target.member?.uname ?? '';
       const child = scope.child();
       const form = composer(child, parts.actions, {
-        label: `Reply to ${uname}`,
-        placeholder: `Reply to @${uname}`,
+        label: t('comments.replyTo', { name: uname }),
+        placeholder: t('comments.replyToAt', { name: uname }),
         root: id,
         parent: target.rpid,
       });

@@ -1,5 +1,7 @@
-import type { ReplyItem } from '../../../src/client/reply-types.ts';
+import type { ReplyItem } from 'replay/client';
+import { errorText } from '../api.ts';
 import { avatar, h, localUrl, relativeTime } from '../dom.ts';
+import { t } from '../i18n/index.ts';
 import type { CommentActions, CommentScope } from './comment-actions.ts';
 import { tokenizeMessage } from './message-tokens.ts';
 import { openReportDialog } from './report-dialog.ts';
@@ -44,6 +46,29 @@ export function renderMessage(item: ReplyItem): Node[] {
   });
 }
 
+/** What an action on one comment says, shown beside its buttons: polite, and gone after a while. */
+export interface Feedback {
+  el: HTMLElement;
+  say(text: string, kind?: 'ok' | 'error'): void;
+}
+
+const FEEDBACK_MS = 8000;
+
+export function feedback(): Feedback {
+  const el = h('span', { class: 'rp-feedback', role: 'status' });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return {
+    el,
+    say(text, kind = 'ok') {
+      clearTimeout(timer);
+      el.textContent = text;
+      el.dataset['kind'] = kind;
+      // A success can go; an error stays until the next try.
+      if (text && kind === 'ok') timer = setTimeout(() => (el.textContent = ''), FEEDBACK_MS);
+    },
+  };
+}
+
 /** Pin (the owner, on roots), Delete (the author or the owner) and Report (anyone but the author). */
 function moderationButtons(
   scope: CommentScope,
@@ -51,30 +76,51 @@ function moderationButtons(
   item: ReplyItem,
   uname: string,
   pinned: boolean,
+  note: Feedback,
 ): HTMLElement[] {
   const { user, owner, readOnly } = scope.state;
   const buttons: HTMLElement[] = [];
   const mine = user?.mid === item.mid;
   const isOwner = user !== null && user.mid === owner;
   if (isOwner && item.root === 0 && !readOnly) {
-    const label = `${pinned ? 'Unpin' : 'Pin'} the comment by ${uname}`;
-    const pin = h('button', { type: 'button', 'aria-label': label }, pinned ? 'Unpin' : 'Pin');
+    const label = t(pinned ? 'comments.unpinLabel' : 'comments.pinLabel', { name: uname });
+    const pin = h(
+      'button',
+      { type: 'button', 'aria-label': label },
+      pinned ? t('comments.unpin') : t('comments.pin'),
+    );
     pin.addEventListener('click', () => {
       pin.disabled = true;
-      void parts.actions.pin(item, !pinned).then((done) => (pin.disabled = done));
+      note.say('');
+      // Done: the list is drawn again, this button with it.
+      parts.actions.pin(item, !pinned).then(
+        (done) => (pin.disabled = done),
+        (error: unknown) => {
+          pin.disabled = false;
+          note.say(errorText(error), 'error');
+        },
+      );
     });
     buttons.push(pin);
   }
   if (mine || isOwner) {
-    const label = `Delete the comment by ${uname}`;
-    const del = h('button', { type: 'button', class: 'rp-danger', 'aria-label': label }, 'Delete');
-    del.addEventListener('click', () => void parts.actions.remove(item));
+    const label = t('comments.deleteLabel', { name: uname });
+    const del = h('button', { type: 'button', class: 'rp-danger', 'aria-label': label }, t('common.delete'));
+    del.addEventListener('click', () => {
+      note.say('');
+      parts.actions.remove(item).catch((error: unknown) => note.say(errorText(error), 'error'));
+    });
     buttons.push(del);
   }
   if (!mine) {
-    const label = `Report the comment by ${uname}`;
-    const report = h('button', { type: 'button', 'aria-label': label }, 'Report');
-    report.addEventListener('click', () => openReportDialog(parts.host, parts.actions, item.rpid, uname));
+    const label = t('comments.reportLabel', { name: uname });
+    const report = h('button', { type: 'button', 'aria-label': label }, t('comments.report'));
+    report.addEventListener('click', () =>
+      openReportDialog(parts.host, parts.actions, item.rpid, uname, () => {
+        note.say(t('comments.reported'));
+        report.focus();
+      }),
+    );
     buttons.push(report);
   }
   return buttons;
@@ -96,6 +142,7 @@ export function commentView(
   const level = item.member?.level_info.current_level;
   const vip = (item.member?.vip.vipStatus ?? 0) === 1;
   const when = new Date(item.ctime * 1000);
+  const note = feedback();
   const actions = h(
     'div',
     { class: 'rp-actions' },
@@ -103,14 +150,23 @@ export function commentView(
     voteButtons(scope, parts.actions, item.rpid),
   );
   if (user && !readOnly) {
-    const reply = h('button', { type: 'button', 'aria-label': `Reply to ${uname}` }, 'Reply');
+    const reply = h(
+      'button',
+      { type: 'button', 'aria-label': t('comments.replyTo', { name: uname }) },
+      t('comments.reply'),
+    );
     reply.addEventListener('click', () => options.onReply(item));
     actions.append(reply);
   }
-  if (user) actions.append(...moderationButtons(scope, parts, item, uname, pinned));
+  if (user) actions.append(...moderationButtons(scope, parts, item, uname, pinned, note));
+  actions.append(note.el);
+  scope.watch(
+    (s) => s.votes[item.rpid]?.error ?? '',
+    (error) => note.say(error, 'error'),
+  );
   const article = h(
     'article',
-    { class: 'rp-reply', 'data-rpid': item.rpid, 'aria-label': `Comment by ${uname}` },
+    { class: 'rp-reply', 'data-rpid': item.rpid, 'aria-label': t('comments.by', { name: uname }) },
     avatar(item.member?.avatar, uname, item.root === 0 ? 40 : 28),
     h(
       'div',
@@ -119,9 +175,11 @@ export function commentView(
         'div',
         { class: 'rp-meta' },
         h('span', { class: 'rp-uname', 'data-vip': vip ? '' : undefined }, uname),
-        level !== undefined ? h('span', { class: 'rp-level', title: `Level ${level}` }, `LV${level}`) : null,
-        item.mid === owner ? h('span', { class: 'rp-tag rp-up', title: 'The uploader' }, 'UP') : null,
-        pinned ? h('span', { class: 'rp-tag rp-pinned' }, 'Pinned') : null,
+        level !== undefined
+          ? h('span', { class: 'rp-level', title: t('comments.level', { n: level }) }, `LV${level}`)
+          : null,
+        item.mid === owner ? h('span', { class: 'rp-tag rp-up', title: t('comments.uploader') }, 'UP') : null,
+        pinned ? h('span', { class: 'rp-tag rp-pinned' }, t('comments.pinned')) : null,
       ),
       h('p', { class: 'rp-message' }, renderMessage(item)),
       actions,

@@ -4,6 +4,7 @@ import type { CommentActions, CommentScope } from './comment-actions.ts';
 import { draftKey } from './comment-state.ts';
 import { fillPicker } from './emote-picker.ts';
 import { MAX_MESSAGE_LENGTH, messageLength } from './message-tokens.ts';
+import { t } from '../i18n/index.ts';
 
 export interface ComposerTarget {
   label: string;
@@ -25,19 +26,23 @@ export function composer(scope: CommentScope, actions: CommentActions, target: C
   const textarea = h('textarea', { placeholder: target.placeholder, rows: 3, 'aria-label': target.label });
   const counter = h('span', { class: 'rp-counter', 'aria-live': 'off' });
   const error = h('p', { class: 'rp-error', role: 'alert' });
-  const submit = h('button', { type: 'submit', class: 'button primary' }, target.root ? 'Reply' : 'Post');
+  const submit = h(
+    'button',
+    { type: 'submit', class: 'button primary' },
+    target.root ? t('comments.reply') : t('comments.post'),
+  );
   const pickerId = uid('rp-picker');
   const emoteButton = h(
     'button',
     { type: 'button', class: 'button secondary small', 'aria-expanded': 'false', 'aria-controls': pickerId },
-    'Emotes',
+    t('comments.emotes'),
   );
   const picker = h('div', {
     class: 'rp-picker',
     id: pickerId,
     hidden: true,
     role: 'group',
-    'aria-label': 'Emotes',
+    'aria-label': t('comments.emotes'),
   });
   const user = scope.state.user;
   const form = h(
@@ -96,7 +101,7 @@ export function composer(scope: CommentScope, actions: CommentActions, target: C
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const message = draft().trim();
-    if (!message) return refuse('Write something first.');
+    if (!message) return refuse(t('comments.writeFirst'));
     if (messageLength(message) > MAX_MESSAGE_LENGTH) return refuse(errorText(new ApiError(12025, '')));
     submit.disabled = true;
     actions

@@ -1,7 +1,8 @@
-import type { EmotePackageWire } from '../../../src/client/emote-api.ts';
+import type { EmotePackageWire } from 'replay/client';
 import { errorText } from '../api.ts';
 import { h, localUrl, replace } from '../dom.ts';
 import { tabs } from '../tabs.ts';
+import { t } from '../i18n/index.ts';
 
 /** One package's emotes as buttons; images only from this origin, textual emotes as their text. */
 function emoteGrid(pkg: EmotePackageWire, insert: (text: string) => void): HTMLElement {
@@ -17,7 +18,7 @@ function emoteGrid(pkg: EmotePackageWire, insert: (text: string) => void): HTMLE
         {
           type: 'button',
           title: e.text,
-          'aria-label': locked ? `${e.text} (not available to you)` : e.text,
+          'aria-label': locked ? t('emotes.locked', { name: e.text }) : e.text,
           disabled: locked,
         },
         src ? h('img', { src, alt: '', loading: 'lazy' }) : e.text,
@@ -37,18 +38,18 @@ export async function fillPicker(
   packages: () => Promise<EmotePackageWire[]>,
   insert: (text: string) => void,
 ): Promise<boolean> {
-  picker.textContent = 'Loading emotes…';
+  picker.textContent = t('emotes.loading');
   try {
     const list = await packages();
     if (list.length === 0) {
-      picker.textContent = 'No emotes available.';
+      picker.textContent = t('emotes.none');
       return true;
     }
-    const t = tabs(
-      'Emote packages',
+    const packageTabs = tabs(
+      t('emotes.packages'),
       list.map((pkg) => ({ key: String(pkg.id), label: pkg.text, panel: emoteGrid(pkg, insert) })),
     );
-    replace(picker, t.list, t.panels);
+    replace(picker, packageTabs.list, packageTabs.panels);
     picker.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')?.focus();
     return true;
   } catch (error) {

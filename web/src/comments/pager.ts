@@ -1,4 +1,5 @@
 import { h } from '../dom.ts';
+import { t } from '../i18n/index.ts';
 
 /** The page numbers a pager shows: the first, the last and the current page with its neighbours. */
 export function pageNumbers(current: number, pages: number): number[] {
@@ -13,15 +14,18 @@ export function pagerButtons(current: number, pages: number, go: (pn: number) =>
     b.addEventListener('click', () => go(pn));
     return b;
   };
-  const out: HTMLElement[] = [button('Previous', current - 1, { disabled: current <= 1 })];
+  const out: HTMLElement[] = [button(t('pager.previous'), current - 1, { disabled: current <= 1 })];
   let last = 0;
   for (const n of pageNumbers(current, pages)) {
     if (n - last > 1) out.push(h('span', { 'aria-hidden': 'true' }, '…'));
     out.push(
-      button(String(n), n, { 'aria-current': n === current ? 'page' : undefined, 'aria-label': `Page ${n}` }),
+      button(String(n), n, {
+        'aria-current': n === current ? 'page' : undefined,
+        'aria-label': t('pager.page', { n }),
+      }),
     );
     last = n;
   }
-  out.push(button('Next', current + 1, { disabled: current >= pages }));
+  out.push(button(t('pager.next'), current + 1, { disabled: current >= pages }));
   return out;
 }

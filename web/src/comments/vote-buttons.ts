@@ -1,4 +1,5 @@
 import { h } from '../dom.ts';
+import { t } from '../i18n/index.ts';
 import type { CommentActions, CommentScope } from './comment-actions.ts';
 
 const ICONS = {
@@ -24,14 +25,15 @@ export function voteButtons(scope: CommentScope, actions: CommentActions, rpid: 
   like.addEventListener('click', () => actions.vote(rpid, 'like'));
   hate.addEventListener('click', () => actions.vote(rpid, 'hate'));
   hate.append(icon('hate'));
-  hate.setAttribute('aria-label', 'Dislike');
+  hate.setAttribute('aria-label', t('comments.dislike'));
   scope.watch(
     (s) => s.votes[rpid],
     (vote) => {
       if (!vote) return;
       like.replaceChildren(icon('like'), h('span', null, String(vote.like)));
       like.setAttribute('aria-pressed', String(vote.action === 1));
-      like.setAttribute('aria-label', `Like (${vote.like})`);
+      // The visible count is part of the name, not in brackets (which the label-in-name check drops).
+      like.setAttribute('aria-label', t('comments.like', { n: vote.like }));
       hate.setAttribute('aria-pressed', String(vote.action === 2));
       like.disabled = hate.disabled = vote.busy;
     },

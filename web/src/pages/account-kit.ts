@@ -14,5 +14,5 @@ export function accountErrorText(error: unknown): string {
 }
 
 /** The same rules the server checks (docs/api/accounts.md), so most mistakes are named before sending. */
-export const NAME_HINT = '2–16 letters, digits, _ or -.';
-export const PASSWORD_HINT = 'At least 8 characters, not the same as your name.';
+export const NAME_HINT = 'account.nameHint';
+export const PASSWORD_HINT = 'account.passwordHint';

@@ -1,28 +1,30 @@
+import { av2bv } from 'replay/client';
 import type {
   AdminAuditEntry,
   AdminListedArchive,
   AdminListedArea,
   AdminListedReply,
   AdminListedUser,
-} from '../../../src/client/moderation-admin-api.ts';
-import { av2bv } from '../../../src/client/bvid.ts';
+} from 'replay/client';
 import { admin, adminErrorText } from '../api.ts';
 import { field, formatTime, h, statusLine } from '../dom.ts';
 import { num } from './admin-kit.ts';
 import { pagedList, searchForm, who } from './admin-lists.ts';
+import type { MessageKey } from '../i18n/en.ts';
+import { t } from '../i18n/index.ts';
 
 const areaLink = (type: number, oid: number, title = ''): HTMLElement =>
   type === 1
-    ? h('a', { href: `/video/${av2bv(oid)}` }, title || `video av${oid}`)
-    : h('span', null, `area ${type}/${oid}`);
+    ? h('a', { href: `/video/${av2bv(oid)}` }, title || t('admin.videoAv', { oid }))
+    : h('span', null, t('admin.areaRef', { type, oid }));
 
 // --- users, archives, areas: browse and search ---
 
 export function usersListSection(): HTMLElement {
   let q = '';
   const list = pagedList<AdminListedUser>({
-    label: 'Users',
-    empty: 'No users match.',
+    label: t('admin.users'),
+    empty: t('admin.noUsers'),
     load: (cursor) =>
       admin().moderation.users({ limit: 20, ...(q ? { q } : {}), ...(cursor ? { cursor } : {}) }),
     render: (u) =>
@@ -31,15 +33,19 @@ export function usersListSection(): HTMLElement {
         { class: 'list-item', 'data-mid': u.mid },
         who(u),
         ' ',
-        h('span', { class: 'muted' }, `level ${u.level} · joined ${formatTime(u.created_at)}`),
-        u.banned ? h('span', { class: 'badge warn' }, 'banned') : null,
+        h(
+          'span',
+          { class: 'muted' },
+          t('admin.userMeta', { level: u.level, date: formatTime(u.created_at) }),
+        ),
+        u.banned ? h('span', { class: 'badge warn' }, t('admin.banned')) : null,
       ),
   });
   const section = h(
     'section',
     { class: 'card wide' },
-    h('h2', null, 'All users'),
-    searchForm('Starts with', 'Newest first; a search lists names in order.', (value) => {
+    h('h2', null, t('admin.allUsers')),
+    searchForm(t('admin.startsWith'), t('admin.usersHint'), (value) => {
       q = value;
       void list.reload();
     }),
@@ -52,8 +58,8 @@ export function usersListSection(): HTMLElement {
 export function archivesListSection(): HTMLElement {
   let q = '';
   const list = pagedList<AdminListedArchive>({
-    label: 'Archives',
-    empty: 'No archives match.',
+    label: t('admin.archives'),
+    empty: t('admin.noArchives'),
     load: (cursor) =>
       admin().moderation.archives({ limit: 20, ...(q ? { q } : {}), ...(cursor ? { cursor } : {}) }),
     render: (a) =>
@@ -61,15 +67,15 @@ export function archivesListSection(): HTMLElement {
         'li',
         { class: 'list-item', 'data-aid': a.aid },
         h('a', { href: `/video/${a.bvid}` }, a.title),
-        h('span', { class: 'muted' }, ` av${a.aid} · ${formatTime(a.pubdate)} · by `),
+        h('span', { class: 'muted' }, t('admin.archiveMeta', { aid: a.aid, date: formatTime(a.pubdate) })),
         who(a.owner),
       ),
   });
   const section = h(
     'section',
     { class: 'card wide' },
-    h('h2', null, 'All archives'),
-    searchForm('Title contains', 'Newest first.', (value) => {
+    h('h2', null, t('admin.allArchives')),
+    searchForm(t('admin.titleContains'), t('admin.newestFirst'), (value) => {
       q = value;
       void list.reload();
     }),
@@ -81,21 +87,21 @@ export function archivesListSection(): HTMLElement {
 
 export function areasListSection(): HTMLElement {
   const list = pagedList<AdminListedArea>({
-    label: 'Comment areas',
-    empty: 'No comment areas yet.',
+    label: t('admin.areas'),
+    empty: t('admin.noAreas'),
     load: (cursor) => admin().moderation.areas({ limit: 20, ...(cursor ? { cursor } : {}) }),
     render: (a) =>
       h(
         'li',
         { class: 'list-item', 'data-area': `${a.type}/${a.oid}` },
         areaLink(a.type, a.oid, a.title),
-        h('span', { class: 'muted' }, ` ${a.all_count} comments · owner `),
+        h('span', { class: 'muted' }, t('admin.areaMeta', { n: a.all_count })),
         who(a.owner),
-        a.closed ? h('span', { class: 'badge warn' }, 'closed') : null,
+        a.closed ? h('span', { class: 'badge warn' }, t('admin.closed')) : null,
       ),
   });
   void list.reload();
-  return h('section', { class: 'card wide' }, h('h2', null, 'All comment areas'), list.el);
+  return h('section', { class: 'card wide' }, h('h2', null, t('admin.allAreas')), list.el);
 }
 
 // --- comments: find, select, act in bulk ---
@@ -107,9 +113,9 @@ export function commentsPanel(): HTMLElement {
   const state = h(
     'select',
     { name: 'state' },
-    h('option', { value: 'all' }, 'Any'),
-    h('option', { value: 'visible' }, 'Visible'),
-    h('option', { value: 'deleted' }, 'Deleted'),
+    h('option', { value: 'all' }, t('admin.stateAny')),
+    h('option', { value: 'visible' }, t('admin.stateVisible')),
+    h('option', { value: 'deleted' }, t('admin.stateDeleted')),
   );
   const filterStatus = statusLine();
   const selected = new Map<number, { item: HTMLElement; box: HTMLInputElement }>();
@@ -118,7 +124,7 @@ export function commentsPanel(): HTMLElement {
   };
 
   const render = (r: AdminListedReply): HTMLElement => {
-    const box = h('input', { type: 'checkbox', 'aria-label': `Select comment ${r.rpid}` });
+    const box = h('input', { type: 'checkbox', 'aria-label': t('admin.selectComment', { rpid: r.rpid }) });
     const result = h('span', { class: 'item-result', role: 'status' });
     const item = h(
       'li',
@@ -138,8 +144,10 @@ export function commentsPanel(): HTMLElement {
         h(
           'p',
           { class: 'muted small' },
-          `Comment ${r.rpid}${r.root ? ` (reply under ${r.root})` : ''} · ${r.like} likes `,
-          r.deleted ? h('span', { class: 'badge' }, 'deleted') : null,
+          r.root
+            ? t('admin.replyLine', { rpid: r.rpid, root: r.root, n: r.like })
+            : t('admin.commentLine', { rpid: r.rpid, n: r.like }),
+          r.deleted ? h('span', { class: 'badge' }, t('admin.deletedBadge')) : null,
           result,
         ),
       ),
@@ -154,8 +162,8 @@ export function commentsPanel(): HTMLElement {
   };
 
   const list = pagedList<AdminListedReply>({
-    label: 'Comments, newest first',
-    empty: 'No comments match.',
+    label: t('admin.commentsList'),
+    empty: t('admin.noComments'),
     load: (cursor) =>
       admin().moderation.replies({
         limit: 30,
@@ -165,12 +173,12 @@ export function commentsPanel(): HTMLElement {
     render,
   });
 
-  const count = h('span', { class: 'muted' }, 'None selected');
-  const remove = h('button', { type: 'button', class: 'button danger small' }, 'Delete selected');
-  const ban = h('button', { type: 'button', class: 'button secondary small' }, 'Ban their authors');
+  const count = h('span', { class: 'muted' }, t('admin.noneSelected'));
+  const remove = h('button', { type: 'button', class: 'button danger small' }, t('admin.deleteSelected'));
+  const ban = h('button', { type: 'button', class: 'button secondary small' }, t('admin.banAuthors'));
   const bulkStatus = statusLine();
   const updateBar = () => {
-    count.textContent = selected.size ? `${selected.size} selected` : 'None selected';
+    count.textContent = selected.size ? t('admin.nSelected', { n: selected.size }) : t('admin.noneSelected');
     remove.disabled = ban.disabled = selected.size === 0;
   };
   const bulk = (action: 'delete' | 'ban_author') => {
@@ -190,14 +198,15 @@ export function commentsPanel(): HTMLElement {
               entry.item.classList.add('deleted');
               entry.box.disabled = true;
             }
-            if (result) result.textContent = action === 'delete' ? ' Deleted.' : ' Author banned.';
-          } else if (result) result.textContent = ` Not done: ${r.message} (${r.code}).`;
+            if (result)
+              result.textContent = ` ${action === 'delete' ? t('admin.didDelete') : t('admin.didBan')}`;
+          } else if (result)
+            result.textContent = ` ${t('admin.notDone', { message: r.message, code: r.code })}`;
           entry.box.checked = false;
           selected.delete(r.rpid);
         }
-        const verb = action === 'delete' ? 'Deleted' : 'Banned the authors of';
         bulkStatus.set(
-          `${verb} ${ok} of ${results.length} comment(s).`,
+          t(action === 'delete' ? 'admin.bulkDeleted' : 'admin.bulkBanned', { ok, n: results.length }),
           ok === results.length ? 'ok' : 'error',
         );
       })
@@ -210,16 +219,20 @@ export function commentsPanel(): HTMLElement {
 
   const form = h(
     'form',
-    { 'aria-label': 'Filter comments', class: 'filters' },
+    { 'aria-label': t('admin.filterComments'), class: 'filters' },
     h(
       'div',
       { class: 'form-row' },
-      field('Author (name or mid)', author),
-      field('Area type', type),
-      field('Area oid', oid, 'Empty: every area.'),
-      field('State', state),
+      field(t('admin.authorField'), author),
+      field(t('admin.areaType'), type),
+      field(t('admin.areaOid'), oid, t('admin.everyArea')),
+      field(t('admin.state'), state),
     ),
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button primary' }, 'Show comments')),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'submit', class: 'button primary' }, t('admin.showComments')),
+    ),
     filterStatus.el,
   );
   form.addEventListener('submit', (event) => {
@@ -232,7 +245,7 @@ export function commentsPanel(): HTMLElement {
         else {
           const found = (await admin().moderation.users({ q: name, limit: 1 })).items[0];
           if (!found || found.uname !== name) {
-            filterStatus.set(`No user is named “${name}”.`, 'error');
+            filterStatus.set(t('admin.noSuchName', { name }), 'error');
             return;
           }
           next.mid = found.mid;
@@ -253,11 +266,11 @@ export function commentsPanel(): HTMLElement {
   const panel = h(
     'section',
     { class: 'card', 'aria-labelledby': 'comments-title' },
-    h('h2', { id: 'comments-title' }, 'Comments'),
+    h('h2', { id: 'comments-title' }, t('comments.heading')),
     form,
     h(
       'div',
-      { class: 'bulk-bar', role: 'group', 'aria-label': 'Selected comments' },
+      { class: 'bulk-bar', role: 'group', 'aria-label': t('admin.selectedComments') },
       count,
       remove,
       ban,
@@ -271,20 +284,25 @@ export function commentsPanel(): HTMLElement {
 
 // --- audit log ---
 
-const ACTION_LABEL: Record<string, string> = {
-  'reply.delete': 'Deleted a comment',
-  'report.dismiss': 'Dismissed reports',
-  'report.delete': 'Deleted a reported comment',
-  'user.ban': 'Banned a user',
-  'user.unban': 'Unbanned a user',
-  'area.close': 'Closed an area',
-  'area.open': 'Opened an area',
+const ACTION_LABEL: Record<string, Extract<MessageKey, `audit.${string}`>> = {
+  'reply.delete': 'audit.reply.delete',
+  'report.dismiss': 'audit.report.dismiss',
+  'report.delete': 'audit.report.delete',
+  'user.ban': 'audit.user.ban',
+  'user.unban': 'audit.user.unban',
+  'area.close': 'audit.area.close',
+  'area.open': 'audit.area.open',
 };
+
+function actionLabel(action: string): string {
+  const key = ACTION_LABEL[action];
+  return key ? t(key) : action;
+}
 
 export function auditPanel(): HTMLElement {
   const list = pagedList<AdminAuditEntry>({
-    label: 'Moderator actions, newest first',
-    empty: 'No moderator action yet.',
+    label: t('admin.auditList'),
+    empty: t('admin.noAudit'),
     load: (cursor) => admin().moderation.auditLog({ limit: 30, ...(cursor ? { cursor } : {}) }),
     render: (e) =>
       h(
@@ -294,17 +312,17 @@ export function auditPanel(): HTMLElement {
           'data-action': e.action,
           'data-target': `${e.target_type}:${e.target_id}`,
         },
-        h('strong', null, ACTION_LABEL[e.action] ?? e.action),
+        h('strong', null, actionLabel(e.action)),
         ` ${e.target_type} ${e.target_id}`,
-        h('span', { class: 'muted' }, ` · ${formatTime(e.at)} · by ${e.actor}`),
+        h('span', { class: 'muted' }, t('admin.auditBy', { date: formatTime(e.at), actor: e.actor })),
         Object.keys(e.detail).length ? h('code', { class: 'audit-detail' }, JSON.stringify(e.detail)) : null,
       ),
   });
   const panel = h(
     'section',
     { class: 'card', 'aria-labelledby': 'audit-title' },
-    h('h2', { id: 'audit-title' }, 'Audit log'),
-    h('p', { class: 'muted' }, 'Every moderator action, written together with the action itself.'),
+    h('h2', { id: 'audit-title' }, t('admin.audit')),
+    h('p', { class: 'muted' }, t('admin.auditIntro')),
     list.el,
   );
   panel.addEventListener('panel-shown', () => void list.reload());

@@ -1,10 +1,11 @@
-import type { AdminListPage, AdminMember } from '../../../src/client/moderation-admin-api.ts';
+import type { AdminListPage, AdminMember } from 'replay/client';
 import { adminErrorText } from '../api.ts';
 import { avatar, h, statusLine } from '../dom.ts';
+import { t } from '../i18n/index.ts';
 
 /** A name with its avatar (same-origin images only; else the initial on a disc). */
 export function who(member: AdminMember): HTMLElement {
-  const name = member.uname || `deleted user ${member.mid}`;
+  const name = member.uname || t('admin.deletedUser', { mid: member.mid });
   return h(
     'span',
     { class: 'who', 'data-mid': member.mid },
@@ -26,7 +27,7 @@ export function pagedList<T>(opts: {
 }): { el: HTMLElement; reload(): Promise<void> } {
   const list = h('ol', { class: 'admin-list', 'aria-label': opts.label });
   const status = statusLine();
-  const more = h('button', { type: 'button', class: 'button secondary', hidden: true }, 'Load more');
+  const more = h('button', { type: 'button', class: 'button secondary', hidden: true }, t('common.loadMore'));
   let next: string | null = null;
   let generation = 0;
   const load = async (reset: boolean) => {
@@ -69,7 +70,7 @@ export function searchForm(label: string, hint: string, onSearch: (q: string) =>
     { role: 'search', class: 'search-form' },
     h('label', { for: id }, label),
     input,
-    h('button', { type: 'submit', class: 'button secondary' }, 'Search'),
+    h('button', { type: 'submit', class: 'button secondary' }, t('common.search')),
     h('span', { class: 'muted small' }, hint),
   );
   form.addEventListener('submit', (event) => {

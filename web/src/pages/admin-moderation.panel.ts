@@ -1,25 +1,30 @@
-import type { AdminEmotePackage } from '../../../src/client/emote-admin-api.ts';
+import type { AdminEmotePackage } from 'replay/client';
 import { admin, adminErrorText } from '../api.ts';
 import { confirmDialog, field, h, localUrl, replace, statusLine } from '../dom.ts';
 import { actionForm } from './admin-kit.ts';
+import { t, tn } from '../i18n/index.ts';
 
 /** The sensitive-word list: comments containing one are refused with 12016. */
 export function sensitiveWordsPanel(): HTMLElement {
   const words = h('textarea', { name: 'words', rows: 3, required: true });
-  const list = h('ul', { class: 'chips', 'aria-label': 'Sensitive words' });
+  const list = h('ul', { class: 'chips', 'aria-label': t('admin.words') });
   const count = h('p', { class: 'muted', 'aria-live': 'polite' });
   const listStatus = statusLine();
 
   const load = async () => {
     try {
       const page = await admin().sensitiveWords.list({ limit: 500 });
-      count.textContent = page.total === 1 ? '1 word.' : `${page.total} words.`;
+      count.textContent = tn('admin.wordCount', page.total);
       replace(
         list,
         page.items.map((w) => {
           const remove = h(
             'button',
-            { type: 'button', class: 'button ghost small', 'aria-label': `Remove “${w.word}”` },
+            {
+              type: 'button',
+              class: 'button ghost small',
+              'aria-label': t('admin.removeWord', { word: w.word }),
+            },
             '×',
           );
           remove.addEventListener('click', () => {
@@ -27,7 +32,7 @@ export function sensitiveWordsPanel(): HTMLElement {
             admin()
               .sensitiveWords.delete(w.id)
               .then(() => {
-                listStatus.set(`Removed “${w.word}”.`, 'ok');
+                listStatus.set(t('common.removedTitle', { title: w.word }), 'ok');
                 return load();
               })
               .catch((error: unknown) => {
@@ -44,21 +49,23 @@ export function sensitiveWordsPanel(): HTMLElement {
   };
 
   const add = actionForm(
-    'Add sensitive words',
-    [field('Words, one per line', words, 'Matched case-insensitively, full-width and half-width alike.')],
-    'Add',
+    t('admin.addWords'),
+    [field(t('admin.wordsField'), words, t('admin.wordsHint'))],
+    t('admin.add'),
     async (status) => {
       const given = words.value
         .split('\n')
         .map((w) => w.trim())
         .filter((w) => w);
       if (given.length === 0) {
-        status.set('Enter at least one word.', 'error');
+        status.set(t('admin.enterWord'), 'error');
         return;
       }
       const result = await admin().sensitiveWords.add(given);
       status.set(
-        `Added ${result.added.length}${result.existing.length ? `; ${result.existing.length} already listed` : ''}.`,
+        result.existing.length
+          ? t('admin.wordsAddedSome', { n: result.added.length, existing: result.existing.length })
+          : t('admin.wordsAdded', { n: result.added.length }),
         'ok',
       );
       words.value = '';
@@ -69,8 +76,8 @@ export function sensitiveWordsPanel(): HTMLElement {
   const panel = h(
     'div',
     { class: 'admin-grid' },
-    h('section', { class: 'card' }, h('h2', null, 'Add sensitive words'), add.form),
-    h('section', { class: 'card' }, h('h2', null, 'Listed words'), count, list, listStatus.el),
+    h('section', { class: 'card' }, h('h2', null, t('admin.addWords')), add.form),
+    h('section', { class: 'card' }, h('h2', null, t('admin.listedWords')), count, list, listStatus.el),
   );
   panel.addEventListener('panel-shown', () => void load());
   return panel;
@@ -88,7 +95,7 @@ export function emotePackagesPanel(): HTMLElement {
         list,
         items.length
           ? items.map((p) => packageCard(p, load, listStatus))
-          : h('p', { class: 'muted' }, 'No packages.'),
+          : h('p', { class: 'muted' }, t('admin.noPackages')),
       );
     } catch (error) {
       listStatus.set(adminErrorText(error), 'error');
@@ -99,15 +106,15 @@ export function emotePackagesPanel(): HTMLElement {
   const type = h(
     'select',
     { name: 'type' },
-    h('option', { value: '1' }, 'Free'),
-    h('option', { value: '2' }, 'VIP only'),
-    h('option', { value: '4' }, 'Kaomoji (text)'),
+    h('option', { value: '1' }, t('admin.kindFree')),
+    h('option', { value: '2' }, t('admin.kindVip')),
+    h('option', { value: '4' }, t('admin.kindKaomoji')),
   );
   const size = h(
     'select',
     { name: 'size' },
-    h('option', { value: '1' }, 'Small'),
-    h('option', { value: '2' }, 'Large'),
+    h('option', { value: '1' }, t('admin.sizeSmall')),
+    h('option', { value: '2' }, t('admin.sizeLarge')),
   );
   const rows = h('div', null);
   const emoteRows: { name: HTMLInputElement; image: HTMLInputElement; row: HTMLElement }[] = [];
@@ -121,24 +128,29 @@ export function emotePackagesPanel(): HTMLElement {
     const entry = {
       name: emoteName,
       image,
-      row: h('div', { class: 'form-row' }, field('Emote name', emoteName), field('Image', image)),
+      row: h(
+        'div',
+        { class: 'form-row' },
+        field(t('admin.emoteName'), emoteName),
+        field(t('admin.image'), image),
+      ),
     };
     emoteRows.push(entry);
     rows.append(entry.row);
     return entry;
   };
   addRow();
-  const more = h('button', { type: 'button', class: 'button secondary small' }, 'Add an emote');
+  const more = h('button', { type: 'button', class: 'button secondary small' }, t('admin.addEmote'));
   more.addEventListener('click', () => addRow().name.focus());
 
   const create = actionForm(
-    'Create an emote package',
+    t('admin.createPackage'),
     [
-      field('Package name', name, 'Its emotes are written [package_emote] in comments.'),
-      h('div', { class: 'form-row' }, field('Kind', type), field('Size', size)),
-      h('fieldset', { class: 'parts-editor' }, h('legend', null, 'Emotes'), rows, more),
+      field(t('admin.packageName'), name, t('admin.packageHint')),
+      h('div', { class: 'form-row' }, field(t('admin.kind'), type), field(t('admin.size'), size)),
+      h('fieldset', { class: 'parts-editor' }, h('legend', null, t('comments.emotes')), rows, more),
     ],
-    'Create package',
+    t('admin.createPackageSubmit'),
     async (status) => {
       const emotes = await Promise.all(
         emoteRows
@@ -157,7 +169,7 @@ export function emotePackagesPanel(): HTMLElement {
         size: Number(size.value),
         emotes,
       });
-      status.set(`Created “${pkg.text}” with ${pkg.emotes.length} emotes.`, 'ok');
+      status.set(t('admin.packageCreated', { name: pkg.text, n: pkg.emotes.length }), 'ok');
       create.form.reset();
       await load();
     },
@@ -166,8 +178,9 @@ export function emotePackagesPanel(): HTMLElement {
   const panel = h(
     'div',
     { class: 'admin-grid' },
-    h('section', { class: 'card' }, h('h2', null, 'Create an emote package'), create.form),
-    h('section', { class: 'card' }, h('h2', null, 'Packages'), listStatus.el, list),
+    h('section', { class: 'card' }, h('h2', null, t('admin.createPackage')), create.form),
+    // Below the list, where a deleted package was: the result of an action shows near its button.
+    h('section', { class: 'card' }, h('h2', null, t('admin.packages')), list, listStatus.el),
   );
   panel.addEventListener('panel-shown', () => void load());
   return panel;
@@ -179,22 +192,28 @@ function packageCard(
   status: ReturnType<typeof statusLine>,
 ) {
   const remove = pkg.builtin
-    ? h('span', { class: 'badge' }, 'built in')
-    : h('button', { type: 'button', class: 'button danger small' }, `Delete “${pkg.text}”`);
+    ? h('span', { class: 'badge' }, t('admin.builtIn'))
+    : h(
+        'button',
+        { type: 'button', class: 'button danger small' },
+        t('admin.deleteNamed', { name: pkg.text }),
+      );
+  // A refusal stays in the card, beside the button; the success (the card gone) in the list's line.
+  const own = statusLine();
   if (remove instanceof HTMLButtonElement) {
     remove.addEventListener('click', () => {
       void confirmDialog(
-        `Delete “${pkg.text}”?`,
-        'Its emotes stop rendering in new and old comments.',
-        'Delete',
+        t('admin.deleteNamedQ', { name: pkg.text }),
+        t('admin.deletePackageText'),
+        t('common.delete'),
       ).then(async (yes) => {
         if (!yes) return;
         try {
           await admin().emotes.delete(pkg.id);
-          status.set(`Deleted “${pkg.text}”.`, 'ok');
+          status.set(t('admin.deletedNamed', { name: pkg.text }), 'ok');
           await reload();
         } catch (error) {
-          status.set(adminErrorText(error), 'error');
+          own.set(adminErrorText(error), 'error');
         }
       });
     });
@@ -202,7 +221,7 @@ function packageCard(
   return h(
     'div',
     { class: 'package', 'data-package': pkg.id },
-    h('h3', null, pkg.text, ' ', h('span', { class: 'muted' }, `(${pkg.emotes.length} emotes)`)),
+    h('h3', null, pkg.text, ' ', h('span', { class: 'muted' }, t('admin.nEmotes', { n: pkg.emotes.length }))),
     h(
       'ul',
       { class: 'chips' },
@@ -217,6 +236,7 @@ function packageCard(
       }),
     ),
     remove,
+    own.el,
   );
 }
 
@@ -231,7 +251,7 @@ function base64(file: File): Promise<string> {
     const reader = new FileReader();
     reader.onload = () =>
       resolve(typeof reader.result === 'string' ? reader.result.replace(/^data:[^,]*,/, '') : '');
-    reader.onerror = () => reject(reader.error ?? new Error('could not read the file'));
+    reader.onerror = () => reject(reader.error ?? new Error(t('error.readFile')));
     reader.readAsDataURL(file);
   });
 }

@@ -1,28 +1,15 @@
+import type { MessageKey } from '../i18n/en.ts';
+import { t } from '../i18n/index.ts';
+
 /**
- * The console speaks English: the 18 report reasons of the comment API (src/domain/report-reasons.ts,
- * indexed by `reason`) in English. The API keeps Bilibili's Chinese `reason_text` for clients.
+ * The 18 report reasons of the comment API (src/domain/report-reasons.ts, indexed by `reason`) in the
+ * console's language (the catalogue's `reason.N`). The API keeps Bilibili's Chinese `reason_text` for clients.
  */
-const REASONS_EN: readonly string[] = [
-  'Other',
-  'Spam or advertising',
-  'Pornography',
-  'Flooding',
-  'Flame-baiting',
-  'Spoilers',
-  'Politics',
-  'Personal attack',
-  'Off-topic',
-  'Illegal content',
-  'Vulgarity',
-  'Illegal website',
-  'Gambling or fraud',
-  'Misinformation',
-  'Incitement',
-  'Privacy violation',
-  'Floor grabbing',
-  'Harmful to minors',
-];
+type ReasonKey = Extract<MessageKey, `reason.${number}`>;
+const REASON_COUNT = 18;
 
 export function reasonText(reason: number): string {
-  return REASONS_EN[reason] ?? `Reason ${reason}`;
+  return Number.isInteger(reason) && reason >= 0 && reason < REASON_COUNT
+    ? t(`reason.${reason}` as ReasonKey)
+    : t('admin.reasonN', { n: reason });
 }

@@ -1,21 +1,22 @@
-import type { AdminReportGroup } from '../../../src/client/moderation-admin-api.ts';
-import { av2bv } from '../../../src/client/bvid.ts';
+import { av2bv } from 'replay/client';
+import type { AdminReportGroup } from 'replay/client';
 import { admin, adminErrorText } from '../api.ts';
 import { field, formatTime, h, statusLine } from '../dom.ts';
 import { pagedList, who } from './admin-lists.ts';
 import { reasonText } from './admin-reasons.ts';
+import { t, tNodes } from '../i18n/index.ts';
 
 type Resolve = 'dismiss' | 'delete';
 
 interface Card {
   el: HTMLElement;
   box: HTMLInputElement;
-  /** Marks the card done with the result text next to its controls. */
-  done(text: string, kind: 'ok' | 'error'): void;
+  /** Marks the card done with the result text next to its controls (`deleted`: the comment went too). */
+  done(text: string, kind: 'ok' | 'error', deleted?: boolean): void;
 }
 
 /**
- * The report queue, one card per reported comment with every report (reason in English, reporter's name
+ * The report queue, one card per reported comment with every report (reason in the console's language, reporter's name
  * and avatar). A comment already deleted by anyone is shown resolved, without a Delete button. Results show
  * in the card (or next to the bulk bar), not at the top of the page.
  */
@@ -23,19 +24,27 @@ export function reportsPanel(): HTMLElement {
   const filter = h(
     'select',
     { name: 'status' },
-    h('option', { value: 'pending' }, 'Pending'),
-    h('option', { value: 'all' }, 'All'),
+    h('option', { value: 'pending' }, t('admin.pending')),
+    h('option', { value: 'all' }, t('admin.all')),
   );
   const cards = new Map<number, Card>();
   const selected = new Set<number>();
 
-  const count = h('span', { class: 'muted' }, 'None selected');
-  const dismissAll = h('button', { type: 'button', class: 'button secondary small' }, 'Dismiss selected');
-  const deleteAll = h('button', { type: 'button', class: 'button danger small' }, 'Delete selected comments');
-  const banAll = h('button', { type: 'button', class: 'button secondary small' }, 'Ban their authors');
+  const count = h('span', { class: 'muted' }, t('admin.noneSelected'));
+  const dismissAll = h(
+    'button',
+    { type: 'button', class: 'button secondary small' },
+    t('admin.dismissSelected'),
+  );
+  const deleteAll = h(
+    'button',
+    { type: 'button', class: 'button danger small' },
+    t('admin.deleteSelectedComments'),
+  );
+  const banAll = h('button', { type: 'button', class: 'button secondary small' }, t('admin.banAuthors'));
   const bulkStatus = statusLine();
   const updateBar = () => {
-    count.textContent = selected.size ? `${selected.size} selected` : 'None selected';
+    count.textContent = selected.size ? t('admin.nSelected', { n: selected.size }) : t('admin.noneSelected');
     dismissAll.disabled = deleteAll.disabled = banAll.disabled = selected.size === 0;
   };
   const select = (rpid: number, on: boolean) => {
@@ -45,8 +54,8 @@ export function reportsPanel(): HTMLElement {
   };
 
   const list = pagedList<AdminReportGroup>({
-    label: 'Reported comments',
-    empty: 'No reports here.',
+    label: t('admin.reported'),
+    empty: t('admin.noReports'),
     load: (cursor) =>
       admin().moderation.reportGroups({
         status: filter.value as 'pending' | 'all',
@@ -69,6 +78,7 @@ export function reportsPanel(): HTMLElement {
   const bulk = (
     work: Promise<{ results: { rpid: number; ok: boolean; code: number; message: string }[] }>,
     did: string,
+    deletes = false,
   ) => {
     dismissAll.disabled = deleteAll.disabled = banAll.disabled = true;
     work
@@ -77,26 +87,33 @@ export function reportsPanel(): HTMLElement {
         for (const r of results) {
           const card = cards.get(r.rpid);
           if (r.ok) ok++;
-          card?.done(r.ok ? `${did}.` : `Not done: ${r.message} (${r.code}).`, r.ok ? 'ok' : 'error');
+          card?.done(
+            r.ok ? t('admin.didSentence', { did }) : t('admin.notDone', { message: r.message, code: r.code }),
+            r.ok ? 'ok' : 'error',
+            r.ok && deletes,
+          );
           selected.delete(r.rpid);
         }
-        bulkStatus.set(`${did}: ${ok} of ${results.length}.`, ok === results.length ? 'ok' : 'error');
+        bulkStatus.set(
+          t('admin.bulkDid', { did, ok, n: results.length }),
+          ok === results.length ? 'ok' : 'error',
+        );
       })
       .catch((error: unknown) => bulkStatus.set(adminErrorText(error), 'error'))
       .finally(updateBar);
   };
   dismissAll.addEventListener('click', () =>
-    bulk(admin().moderation.bulkResolve([...selected], 'dismiss'), 'Reports dismissed'),
+    bulk(admin().moderation.bulkResolve([...selected], 'dismiss'), t('admin.didDismissReports')),
   );
   deleteAll.addEventListener('click', () =>
-    bulk(admin().moderation.bulkResolve([...selected], 'delete'), 'Comment deleted'),
+    bulk(admin().moderation.bulkResolve([...selected], 'delete'), t('admin.didDeleteComment'), true),
   );
   banAll.addEventListener('click', () =>
-    bulk(admin().moderation.bulkReplies([...selected], 'ban_author'), 'Author banned'),
+    bulk(admin().moderation.bulkReplies([...selected], 'ban_author'), t('admin.didBanAuthor')),
   );
   updateBar();
 
-  const refresh = h('button', { type: 'button', class: 'button secondary small' }, 'Refresh');
+  const refresh = h('button', { type: 'button', class: 'button secondary small' }, t('common.refresh'));
   refresh.addEventListener('click', reload);
   filter.addEventListener('change', reload);
 
@@ -106,13 +123,13 @@ export function reportsPanel(): HTMLElement {
     h(
       'div',
       { class: 'toolbar' },
-      h('h2', { id: 'reports-title' }, 'Reported comments'),
-      field('Show', filter),
+      h('h2', { id: 'reports-title' }, t('admin.reported')),
+      field(t('admin.show'), filter),
       refresh,
     ),
     h(
       'div',
-      { class: 'bulk-bar', role: 'group', 'aria-label': 'Selected reports' },
+      { class: 'bulk-bar', role: 'group', 'aria-label': t('admin.selectedReports') },
       count,
       dismissAll,
       deleteAll,
@@ -129,14 +146,18 @@ function reportCard(group: AdminReportGroup, select: (rpid: number, on: boolean)
   const reply = group.reply;
   const where =
     group.type === 1
-      ? h('a', { href: `/video/${av2bv(group.oid)}` }, `video av${group.oid}`)
-      : h('span', null, `area ${group.type}/${group.oid}`);
+      ? h('a', { href: `/video/${av2bv(group.oid)}` }, t('admin.videoAv', { oid: group.oid }))
+      : h('span', null, t('admin.areaRef', { type: group.type, oid: group.oid }));
   const status = statusLine();
   const badge = h('span', { class: group.resolved ? 'badge' : 'badge warn' });
-  const box = h('input', { type: 'checkbox', 'aria-label': `Select comment ${group.rpid}` });
+  const box = h('input', { type: 'checkbox', 'aria-label': t('admin.selectComment', { rpid: group.rpid }) });
   const actions = h('div', { class: 'actions' });
   const setBadge = (resolved: boolean, deleted: boolean) => {
-    badge.textContent = !resolved ? 'Pending' : deleted ? 'Resolved · comment deleted' : 'Resolved';
+    badge.textContent = !resolved
+      ? t('admin.pending')
+      : deleted
+        ? t('admin.resolvedDeleted')
+        : t('admin.resolved');
     badge.className = resolved ? 'badge' : 'badge warn';
   };
   setBadge(group.resolved, reply?.deleted ?? true);
@@ -148,16 +169,17 @@ function reportCard(group: AdminReportGroup, select: (rpid: number, on: boolean)
       { class: 'report-head' },
       h('label', { class: 'select-box' }, box),
       badge,
-      h('span', { class: 'muted' }, ` ${group.count} report(s), ${group.pending} open`),
+      h('span', { class: 'muted' }, t('admin.reportCounts', { n: group.count, open: group.pending })),
     ),
-    h('blockquote', { class: 'reported-message' }, reply ? reply.message : '(the comment is gone)'),
+    h('blockquote', { class: 'reported-message' }, reply ? reply.message : t('admin.gone')),
     h(
       'p',
       { class: 'muted' },
-      `Comment ${group.rpid} by `,
-      reply ? who(reply.author) : 'unknown',
-      ' on ',
-      where,
+      tNodes('admin.commentByOn', {
+        rpid: String(group.rpid),
+        author: reply ? who(reply.author) : t('admin.unknown'),
+        where,
+      }),
     ),
     h(
       'ul',
@@ -173,7 +195,7 @@ function reportCard(group: AdminReportGroup, select: (rpid: number, on: boolean)
           h(
             'span',
             { class: 'muted' },
-            ` · ${formatTime(r.created_at)}${r.status === 'pending' ? '' : ` · ${r.status}`}`,
+            ` · ${formatTime(r.created_at)}${r.status === 'pending' ? '' : ` · ${t(`admin.reportStatus.${r.status}`)}`}`,
           ),
         ),
       ),
@@ -182,23 +204,23 @@ function reportCard(group: AdminReportGroup, select: (rpid: number, on: boolean)
     status.el,
   );
   box.addEventListener('change', () => select(group.rpid, box.checked));
-  const done = (text: string, kind: 'ok' | 'error') => {
+  const done = (text: string, kind: 'ok' | 'error', deletedNow = false) => {
     status.set(text, kind);
     if (kind === 'ok') {
       actions.replaceChildren();
       box.checked = false;
       box.disabled = true;
       el.classList.add('resolved');
-      setBadge(true, text.startsWith('Comment') || (reply?.deleted ?? true));
+      setBadge(true, deletedNow || (reply?.deleted ?? true));
     }
   };
   if (group.pending > 0) {
-    const dismiss = h('button', { type: 'button', class: 'button secondary small' }, 'Dismiss');
+    const dismiss = h('button', { type: 'button', class: 'button secondary small' }, t('admin.dismiss'));
     actions.append(dismiss);
     // A comment already deleted (by anyone) has nothing left to delete: only its reports to close.
     const remove =
       reply && !reply.deleted
-        ? h('button', { type: 'button', class: 'button danger small' }, 'Delete the comment')
+        ? h('button', { type: 'button', class: 'button danger small' }, t('admin.deleteComment'))
         : null;
     if (remove) actions.append(remove);
     const resolve = (action: Resolve) => {
@@ -209,9 +231,10 @@ function reportCard(group: AdminReportGroup, select: (rpid: number, on: boolean)
         .then((r) =>
           done(
             action === 'delete'
-              ? `Comment ${group.rpid} deleted; ${r.resolved} report(s) closed.`
-              : `Reports of comment ${group.rpid} dismissed (${r.resolved}).`,
+              ? t('admin.resolvedDelete', { rpid: group.rpid, n: r.resolved })
+              : t('admin.resolvedDismiss', { rpid: group.rpid, n: r.resolved }),
             'ok',
+            action === 'delete',
           ),
         )
         .catch((error: unknown) => {

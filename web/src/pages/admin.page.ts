@@ -1,5 +1,5 @@
-import type { AdminArchive, AdminArea, AdminUser } from '../../../src/client/admin-client.ts';
-import { AdminApiError } from '../../../src/client/admin-client.ts';
+import { AdminApiError } from 'replay/client';
+import type { AdminArchive, AdminArea, AdminUser } from 'replay/client';
 import { admin, adminErrorText, adminToken, setAdminToken } from '../api.ts';
 import { field, formatDuration, formatTime, h, replace, statusLine } from '../dom.ts';
 import { setTitle } from '../layout.ts';
@@ -14,31 +14,32 @@ import {
   usersListSection,
 } from './admin-lists.panel.ts';
 import { emotePackagesPanel, sensitiveWordsPanel } from './admin-moderation.panel.ts';
+import { t } from '../i18n/index.ts';
 
 /** The operator console: everything goes through the admin API with the token typed in here. */
 export async function renderAdminPage(main: HTMLElement): Promise<void> {
-  setTitle('Admin');
+  setTitle(t('admin.title'));
   const token = adminToken();
   if (!token || !(await tokenWorks())) return tokenGate(main, token !== null);
 
-  const forget = h('button', { type: 'button', class: 'button ghost' }, 'Forget the admin token');
+  const forget = h('button', { type: 'button', class: 'button ghost' }, t('admin.forget'));
   forget.addEventListener('click', () => {
     setAdminToken(null);
     location.reload();
   });
   const sections = [
-    { key: 'users', label: 'Users', panel: usersPanel() },
-    { key: 'archives', label: 'Archives', panel: archivesPanel() },
-    { key: 'areas', label: 'Comment areas', panel: areasPanel() },
-    { key: 'comments', label: 'Comments', panel: commentsPanel() },
-    { key: 'reports', label: 'Reports', panel: reportsPanel() },
-    { key: 'audit', label: 'Audit log', panel: auditPanel() },
-    { key: 'words', label: 'Sensitive words', panel: sensitiveWordsPanel() },
-    { key: 'emotes', label: 'Emote packages', panel: emotePackagesPanel() },
+    { key: 'users', label: t('admin.users'), panel: usersPanel() },
+    { key: 'archives', label: t('admin.archives'), panel: archivesPanel() },
+    { key: 'areas', label: t('admin.areas'), panel: areasPanel() },
+    { key: 'comments', label: t('comments.heading'), panel: commentsPanel() },
+    { key: 'reports', label: t('admin.reports'), panel: reportsPanel() },
+    { key: 'audit', label: t('admin.audit'), panel: auditPanel() },
+    { key: 'words', label: t('admin.words'), panel: sensitiveWordsPanel() },
+    { key: 'emotes', label: t('emotes.packages'), panel: emotePackagesPanel() },
   ];
   const initial = sections.some((s) => s.key === location.hash.slice(1)) ? location.hash.slice(1) : 'users';
-  const t = tabs(
-    'Admin sections',
+  const sectionTabs = tabs(
+    t('admin.sections'),
     sections,
     (key) => {
       history.replaceState(null, '', `#${key}`);
@@ -46,7 +47,12 @@ export async function renderAdminPage(main: HTMLElement): Promise<void> {
     },
     initial,
   );
-  replace(main, h('div', { class: 'toolbar' }, h('h1', null, 'Admin console'), forget), t.list, t.panels);
+  replace(
+    main,
+    h('div', { class: 'toolbar' }, h('h1', null, t('admin.console')), forget),
+    sectionTabs.list,
+    sectionTabs.panels,
+  );
   sections.find((s) => s.key === initial)?.panel.dispatchEvent(new Event('panel-shown'));
 }
 
@@ -63,18 +69,14 @@ async function tokenWorks(): Promise<boolean> {
 function tokenGate(main: HTMLElement, rejected: boolean): void {
   const input = h('input', { type: 'password', name: 'token', autocomplete: 'off', required: true });
   const status = statusLine();
-  if (rejected) status.set('The admin token was not accepted.', 'error');
+  if (rejected) status.set(t('error.adminToken'), 'error');
   const form = h(
     'form',
     { class: 'card signin' },
-    h('h1', null, 'Admin console'),
-    h(
-      'p',
-      { class: 'muted' },
-      'Enter the admin API token (REPLAY_ADMIN_TOKEN; printed at start when generated).',
-    ),
-    field('Admin token', input, 'Kept in this tab only (session storage).'),
-    h('button', { type: 'submit', class: 'button primary' }, 'Open the console'),
+    h('h1', null, t('admin.console')),
+    h('p', { class: 'muted' }, t('admin.tokenIntro')),
+    field(t('admin.token'), input, t('admin.tokenHint')),
+    h('button', { type: 'submit', class: 'button primary' }, t('admin.openConsole')),
     status.el,
   );
   form.addEventListener('submit', (event) => {
@@ -85,7 +87,7 @@ function tokenGate(main: HTMLElement, rejected: boolean): void {
         if (works) location.reload();
         else {
           setAdminToken(null);
-          status.set('The admin token was not accepted.', 'error');
+          status.set(t('error.adminToken'), 'error');
           input.select();
         }
       },
@@ -105,23 +107,23 @@ function usersPanel(): HTMLElement {
   const vip = h(
     'select',
     { name: 'vip_type' },
-    h('option', { value: '0' }, 'None'),
-    h('option', { value: '1' }, 'Monthly'),
-    h('option', { value: '2' }, 'Annual'),
+    h('option', { value: '0' }, t('admin.vipNone')),
+    h('option', { value: '1' }, t('admin.vipMonthly')),
+    h('option', { value: '2' }, t('admin.vipAnnual')),
   );
   const shown = h('div', { 'aria-live': 'polite' });
   const create = actionForm(
-    'Create a user',
+    t('admin.createUser'),
     [
       h(
         'div',
         { class: 'form-row' },
-        field('Name', uname),
-        field('Password', password, 'Optional: without one the user cannot sign in.'),
+        field(t('common.name'), uname),
+        field(t('common.password'), password, t('admin.passwordOptional')),
       ),
-      h('div', { class: 'form-row' }, field('Level (0–6)', level), field('VIP', vip)),
+      h('div', { class: 'form-row' }, field(t('admin.levelRange'), level), field(t('admin.vip'), vip)),
     ],
-    'Create user',
+    t('admin.createUserSubmit'),
     async (status) => {
       const user = await admin().createUser({
         uname: uname.value.trim(),
@@ -130,24 +132,29 @@ function usersPanel(): HTMLElement {
         vip_type: Number(vip.value),
         ...(vip.value !== '0' ? { vip_due_date: Date.now() + 365 * 86400_000 } : {}),
       });
-      status.set(`Created “${user.uname}” with mid ${user.mid}.`, 'ok');
+      status.set(t('admin.userCreated', { name: user.uname, mid: user.mid }), 'ok');
       create.form.reset();
       replace(shown, userCard(user));
     },
   );
 
   const mid = h('input', { name: 'mid', type: 'number', min: 1, required: true });
-  const find = actionForm('Find a user', [field('User id (mid)', mid)], 'Find', async (status) => {
-    const user = await admin().getUser(num(mid) ?? 0);
-    status.set('');
-    replace(shown, userCard(user));
-  });
+  const find = actionForm(
+    t('admin.findUser'),
+    [field(t('admin.userId'), mid)],
+    t('common.find'),
+    async (status) => {
+      const user = await admin().getUser(num(mid) ?? 0);
+      status.set('');
+      replace(shown, userCard(user));
+    },
+  );
 
   return h(
     'div',
     { class: 'admin-grid' },
-    h('section', { class: 'card' }, h('h2', null, 'Create a user'), create.form),
-    h('section', { class: 'card' }, h('h2', null, 'Find a user'), find.form, shown),
+    h('section', { class: 'card' }, h('h2', null, t('admin.createUser')), create.form),
+    h('section', { class: 'card' }, h('h2', null, t('admin.findUser')), find.form, shown),
     usersListSection(),
   );
 }
@@ -157,24 +164,31 @@ function userCard(user: AdminUser): HTMLElement {
   const ban = h('button', { type: 'button', class: user.banned ? 'button secondary' : 'button danger' });
   const card = h('div', { class: 'user-card', 'data-mid': user.mid });
   const render = (u: AdminUser) => {
-    ban.textContent = u.banned ? `Unban ${u.uname}` : `Ban ${u.uname}`;
+    ban.textContent = u.banned ? t('admin.unban', { name: u.uname }) : t('admin.ban', { name: u.uname });
     ban.className = u.banned ? 'button secondary' : 'button danger';
     replace(
       card,
       h(
         'table',
         { class: 'table' },
-        h('caption', { class: 'visually-hidden' }, `User ${u.uname}`),
+        h('caption', { class: 'visually-hidden' }, t('admin.userCaption', { name: u.uname })),
         h(
           'tbody',
           null,
           row('mid', String(u.mid)),
-          row('Name', u.uname),
-          row('Level', String(u.level)),
-          row('VIP', ['none', 'monthly', 'annual'][u.vip_type] ?? String(u.vip_type)),
-          row('Password', u.has_password ? 'set' : 'none'),
-          row('Created', formatTime(u.created_at)),
-          row('State', u.banned ? h('span', { class: 'badge warn' }, 'banned') : 'active'),
+          row(t('common.name'), u.uname),
+          row(t('admin.level'), String(u.level)),
+          row(
+            t('admin.vip'),
+            [t('admin.vipValueNone'), t('admin.vipValueMonthly'), t('admin.vipValueAnnual')][u.vip_type] ??
+              String(u.vip_type),
+          ),
+          row(t('common.password'), u.has_password ? t('admin.passwordSet') : t('admin.passwordNone')),
+          row(t('admin.created'), formatTime(u.created_at)),
+          row(
+            t('admin.state'),
+            u.banned ? h('span', { class: 'badge warn' }, t('admin.banned')) : t('admin.active'),
+          ),
         ),
       ),
       h('div', { class: 'actions' }, ban),
@@ -189,7 +203,10 @@ function userCard(user: AdminUser): HTMLElement {
       .then((u) => {
         current = u;
         render(u);
-        status.set(u.banned ? `${u.uname} is banned.` : `${u.uname} is no longer banned.`, 'ok');
+        status.set(
+          u.banned ? t('admin.isBanned', { name: u.uname }) : t('admin.notBanned', { name: u.uname }),
+          'ok',
+        );
         ban.focus();
       })
       .catch((error: unknown) => status.set(adminErrorText(error), 'error'))
@@ -207,23 +224,29 @@ function archivesPanel(): HTMLElement {
   const aid = h('input', { name: 'aid', type: 'number', min: 1 });
   const desc = h('textarea', { name: 'desc', rows: 2 });
   const partsBox = h('div', null);
-  const addPart = h('button', { type: 'button', class: 'button secondary small' }, 'Add a part');
+  const addPart = h('button', { type: 'button', class: 'button secondary small' }, t('admin.addPart'));
   const parts: { row: HTMLElement; part: HTMLInputElement; duration: HTMLInputElement }[] = [];
   const renumber = () =>
     parts.forEach((p, i) => {
-      p.part.previousElementSibling!.textContent = `Part ${i + 1} title`;
-      p.duration.previousElementSibling!.textContent = `Part ${i + 1} length (s)`;
+      p.part.previousElementSibling!.textContent = t('admin.partTitleN', { n: i + 1 });
+      p.duration.previousElementSibling!.textContent = t('admin.partLengthN', { n: i + 1 });
     });
   const newPart = () => {
     const part = h('input', { name: 'part', required: true, maxlength: 200 });
     const duration = h('input', { name: 'duration', type: 'number', min: 1, value: 24, required: true });
     const remove = h(
       'button',
-      { type: 'button', class: 'button ghost small', 'aria-label': 'Remove this part' },
-      'Remove',
+      { type: 'button', class: 'button ghost small', 'aria-label': t('admin.removePart') },
+      t('common.remove'),
     );
     const entry = {
-      row: h('div', { class: 'form-row' }, field('Part title', part), field('Length (s)', duration), remove),
+      row: h(
+        'div',
+        { class: 'form-row' },
+        field(t('admin.partTitle'), part),
+        field(t('admin.lengthS'), duration),
+        remove,
+      ),
       part,
       duration,
     };
@@ -244,19 +267,19 @@ function archivesPanel(): HTMLElement {
 
   const shown = h('div', { 'aria-live': 'polite' });
   const create = actionForm(
-    'Create an archive',
+    t('admin.createArchive'),
     [
-      field('Title', title),
+      field(t('common.title'), title),
       h(
         'div',
         { class: 'form-row' },
-        field('Uploader (mid)', owner),
-        field('aid', aid, 'Optional; assigned when empty.'),
+        field(t('admin.uploaderMid'), owner),
+        field('aid', aid, t('admin.aidHint')),
       ),
-      field('Description', desc),
-      h('fieldset', { class: 'parts-editor' }, h('legend', null, 'Parts'), partsBox, addPart),
+      field(t('admin.description'), desc),
+      h('fieldset', { class: 'parts-editor' }, h('legend', null, t('admin.parts')), partsBox, addPart),
     ],
-    'Create archive',
+    t('admin.createArchiveSubmit'),
     async (status) => {
       const archive = await admin().createArchive({
         title: title.value.trim(),
@@ -265,23 +288,28 @@ function archivesPanel(): HTMLElement {
         desc: desc.value,
         pages: parts.map((p) => ({ part: p.part.value.trim(), duration: num(p.duration) ?? 0 })),
       });
-      status.set(`Created av${archive.aid} (${archive.bvid}).`, 'ok');
+      status.set(t('admin.archiveCreated', { aid: archive.aid, bvid: archive.bvid }), 'ok');
       replace(shown, archiveCard(archive));
     },
   );
 
   const findAid = h('input', { name: 'aid', type: 'number', min: 1, required: true });
-  const find = actionForm('Find an archive', [field('aid', findAid)], 'Find', async (status) => {
-    const archive = await admin().getArchive(num(findAid) ?? 0);
-    status.set('');
-    replace(shown, archiveCard(archive));
-  });
+  const find = actionForm(
+    t('admin.findArchive'),
+    [field('aid', findAid)],
+    t('common.find'),
+    async (status) => {
+      const archive = await admin().getArchive(num(findAid) ?? 0);
+      status.set('');
+      replace(shown, archiveCard(archive));
+    },
+  );
 
   return h(
     'div',
     { class: 'admin-grid' },
-    h('section', { class: 'card' }, h('h2', null, 'Create an archive'), create.form),
-    h('section', { class: 'card' }, h('h2', null, 'Find an archive'), find.form, shown),
+    h('section', { class: 'card' }, h('h2', null, t('admin.createArchive')), create.form),
+    h('section', { class: 'card' }, h('h2', null, t('admin.findArchive')), find.form, shown),
     archivesListSection(),
   );
 }
@@ -291,7 +319,7 @@ function archiveCard(archive: AdminArchive): HTMLElement {
   admin()
     .history.archiveStats(archive.aid)
     .then((s) => (views.textContent = String(s.view)))
-    .catch(() => (views.textContent = 'unknown'));
+    .catch(() => (views.textContent = t('admin.unknown')));
   return h(
     'div',
     { class: 'archive-card', 'data-aid': archive.aid },
@@ -302,17 +330,17 @@ function archiveCard(archive: AdminArchive): HTMLElement {
       h(
         'tbody',
         null,
-        row('Title', h('a', { href: `/video/${archive.bvid}` }, archive.title)),
-        row('Ids', `av${archive.aid} · ${archive.bvid}`),
-        row('Uploader', String(archive.owner_mid)),
-        row('Views', views),
-        row('Length', formatDuration(archive.duration)),
+        row(t('common.title'), h('a', { href: `/video/${archive.bvid}` }, archive.title)),
+        row(t('admin.ids'), `av${archive.aid} · ${archive.bvid}`),
+        row(t('watch.uploader'), String(archive.owner_mid)),
+        row(t('watch.views'), views),
+        row(t('admin.length'), formatDuration(archive.duration)),
       ),
     ),
     h(
       'table',
       { class: 'table' },
-      h('caption', null, 'Parts'),
+      h('caption', null, t('admin.parts')),
       h(
         'thead',
         null,
@@ -321,8 +349,8 @@ function archiveCard(archive: AdminArchive): HTMLElement {
           null,
           h('th', null, 'P'),
           h('th', null, 'cid'),
-          h('th', null, 'Title'),
-          h('th', null, 'Length'),
+          h('th', null, t('common.title')),
+          h('th', null, t('admin.length')),
         ),
       ),
       h(
@@ -350,20 +378,20 @@ function areasPanel(): HTMLElement {
   const oid = h('input', { name: 'oid', type: 'number', min: 1, required: true });
   const shown = h('div', { 'aria-live': 'polite' });
   const find = actionForm(
-    'Find a comment area',
-    [h('div', { class: 'form-row' }, field('Type', type, '1 = video (oid is the aid)'), field('oid', oid))],
-    'Find',
+    t('admin.findArea'),
+    [h('div', { class: 'form-row' }, field(t('admin.type'), type, t('admin.typeHint')), field('oid', oid))],
+    t('common.find'),
     async (status) => {
-      const t = num(type) ?? 0;
+      const areaType = num(type) ?? 0;
       const o = num(oid) ?? 0;
       try {
-        const area = await admin().getArea(t, o);
+        const area = await admin().getArea(areaType, o);
         status.set('');
         replace(shown, areaEditor(area));
       } catch (error) {
         if (error instanceof AdminApiError && error.status === 404) {
-          status.set('No such area yet: set an owner below to create it.');
-          replace(shown, areaEditor({ type: t, oid: o, owner_mid: 0, closed: false, created_at: 0 }));
+          status.set(t('admin.noArea'));
+          replace(shown, areaEditor({ type: areaType, oid: o, owner_mid: 0, closed: false, created_at: 0 }));
           return;
         }
         throw error;
@@ -376,12 +404,8 @@ function areasPanel(): HTMLElement {
     h(
       'section',
       { class: 'card' },
-      h('h2', null, 'Comment areas'),
-      h(
-        'p',
-        { class: 'muted' },
-        'An area is where comments of one object live. Its owner may delete any comment in it and pin one.',
-      ),
+      h('h2', null, t('admin.areas')),
+      h('p', { class: 'muted' }, t('admin.areasIntro')),
       find.form,
       shown,
     ),
@@ -401,23 +425,24 @@ function areaEditor(area: AdminArea): HTMLElement {
   const toggle = h('button', { type: 'button', class: 'button secondary' });
   let current = area;
   const render = () => {
+    const ref = `${current.type}/${current.oid}`;
     state.textContent = current.created_at
-      ? `Area ${current.type}/${current.oid}: ${current.closed ? 'closed (no new comments, votes or reports)' : 'open'}.`
-      : `Area ${current.type}/${current.oid}: not created yet.`;
-    toggle.textContent = current.closed ? 'Open comments' : 'Close comments';
+      ? t(current.closed ? 'admin.areaClosed' : 'admin.areaOpen', { area: ref })
+      : t('admin.areaNew', { area: ref });
+    toggle.textContent = current.closed ? t('admin.openComments') : t('admin.closeComments');
     toggle.hidden = !current.created_at;
   };
   const save = actionForm(
-    'Set the area owner',
-    [field('Owner (mid)', owner)],
-    'Save owner',
+    t('admin.setOwner'),
+    [field(t('admin.ownerMid'), owner)],
+    t('admin.saveOwner'),
     async (status) => {
       current = await admin().putArea(current.type, current.oid, {
         owner_mid: num(owner) ?? 0,
         closed: current.closed,
       });
       render();
-      status.set('Saved.', 'ok');
+      status.set(t('common.saved'), 'ok');
     },
   );
   toggle.addEventListener('click', () => {
@@ -427,7 +452,7 @@ function areaEditor(area: AdminArea): HTMLElement {
       .then((a) => {
         current = a;
         render();
-        save.status.set(a.closed ? 'Comments are closed.' : 'Comments are open.', 'ok');
+        save.status.set(a.closed ? t('admin.nowClosed') : t('admin.nowOpen'), 'ok');
         toggle.focus();
       })
       .catch((error: unknown) => save.status.set(adminErrorText(error), 'error'))

@@ -1,7 +1,8 @@
-import type { HistoryCursorItem } from '../../../src/client/history-types.ts';
+import type { HistoryCursorItem } from 'replay/client';
 import { bili, errorText, unwrap } from '../api.ts';
 import type { statusLine } from '../dom.ts';
 import { h } from '../dom.ts';
+import { t, tn } from '../i18n/index.ts';
 
 const PAGE_SIZE = 20;
 
@@ -19,13 +20,17 @@ export function historySearchBox(options: {
     type: 'search',
     name: 'keyword',
     maxlength: '100',
-    placeholder: 'Search titles and uploaders',
-    'aria-label': 'Search your history',
+    placeholder: t('history.searchPlaceholder'),
+    'aria-label': t('history.searchLabel'),
   });
-  const submit = h('button', { type: 'submit', class: 'button secondary' }, 'Search');
-  const results = h('ol', { class: 'history-list', 'aria-label': 'Search results', hidden: true });
+  const submit = h('button', { type: 'submit', class: 'button secondary' }, t('common.search'));
+  const results = h('ol', { class: 'history-list', 'aria-label': t('history.results'), hidden: true });
   const summary = h('p', { class: 'muted', role: 'status', hidden: true });
-  const more = h('button', { type: 'button', class: 'button secondary', hidden: true }, 'More results');
+  const more = h(
+    'button',
+    { type: 'button', class: 'button secondary', hidden: true },
+    t('history.moreResults'),
+  );
   const form = h('form', { class: 'history-search', role: 'search' }, input, submit);
   let keyword = '';
   let pn = 1;
@@ -51,8 +56,8 @@ export function historySearchBox(options: {
       for (const item of data.list) results.append(options.render(item));
       summary.textContent =
         data.page.total === 0
-          ? `Nothing in your history matches “${keyword}”.`
-          : `${data.page.total} ${data.page.total === 1 ? 'entry matches' : 'entries match'} “${keyword}”.`;
+          ? t('history.noMatch', { q: keyword })
+          : tn('history.matches', data.page.total, { q: keyword });
       more.hidden = !data.has_more;
     } catch (error) {
       options.status.set(errorText(error), 'error');

@@ -1,47 +1,44 @@
-import type { HistoryCursor, HistoryCursorItem } from '../../../src/client/history-types.ts';
+import type { HistoryCursor, HistoryCursorItem } from 'replay/client';
 import { bili, check, errorText, me, unwrap } from '../api.ts';
 import { confirmDialog, formatDuration, formatTime, h, localUrl, replace, statusLine } from '../dom.ts';
 import { setTitle } from '../layout.ts';
 import { historySearchBox } from './history-search.ts';
 import { watchTotalsLine } from './watch-totals.ts';
+import { t, tNodes } from '../i18n/index.ts';
 
 const PAGE_SIZE = 20;
 
 /** The history page (CONTRACT.md §7): the cursor list, delete one, clear all, pause/resume recording. */
 export async function renderHistoryPage(main: HTMLElement): Promise<void> {
-  setTitle('History');
+  setTitle(t('history.title'));
   const user = await me();
   if (!user) {
     replace(
       main,
-      h('h1', null, 'History'),
+      h('h1', null, t('history.title')),
       h(
         'p',
         null,
-        'Sign in to see what you watched. ',
-        h('a', { href: '/login?go_url=%2Fhistory' }, 'Sign in'),
+        `${t('history.signInPrompt')} `,
+        h('a', { href: '/login?go_url=%2Fhistory' }, t('common.signIn')),
       ),
     );
     return;
   }
 
   const status = statusLine();
-  const list = h('ol', { class: 'history-list', 'aria-label': 'Watched videos, newest first' });
-  const more = h('button', { type: 'button', class: 'button secondary', hidden: true }, 'Load more');
-  const empty = h('p', { class: 'empty', hidden: true }, 'Nothing here yet. Videos you watch show up here.');
+  const list = h('ol', { class: 'history-list', 'aria-label': t('history.listLabel') });
+  const more = h('button', { type: 'button', class: 'button secondary', hidden: true }, t('common.loadMore'));
+  const empty = h('p', { class: 'empty', hidden: true }, t('history.empty'));
   const pauseButton = h('button', { type: 'button', class: 'button secondary', 'aria-pressed': 'false' });
-  const clearButton = h('button', { type: 'button', class: 'button danger' }, 'Clear all');
-  const pausedNote = h(
-    'p',
-    { class: 'paused-note', hidden: true },
-    'Recording is paused: what you watch now is not added to your history.',
-  );
+  const clearButton = h('button', { type: 'button', class: 'button danger' }, t('history.clearAll'));
+  const pausedNote = h('p', { class: 'paused-note', hidden: true }, t('history.pausedNote'));
 
   const moreRow = h('div', { class: 'actions' }, more);
   replace(
     main,
-    h('div', { class: 'toolbar' }, h('h1', null, 'History'), pauseButton, clearButton),
-    h('p', null, h('a', { href: '/watchlater' }, 'Watch later')),
+    h('div', { class: 'toolbar' }, h('h1', null, t('history.title')), pauseButton, clearButton),
+    h('p', null, h('a', { href: '/watchlater' }, t('toview.title'))),
     watchTotalsLine(),
     pausedNote,
     historySearchBox({ browse: [list, empty, moreRow], status, render: (item) => historyItem(item, status) }),
@@ -53,7 +50,7 @@ export async function renderHistoryPage(main: HTMLElement): Promise<void> {
 
   let paused = false;
   const renderPaused = () => {
-    pauseButton.textContent = paused ? 'Resume recording' : 'Pause recording';
+    pauseButton.textContent = paused ? t('history.resume') : t('history.pause');
     pauseButton.setAttribute('aria-pressed', String(paused));
     pausedNote.hidden = !paused;
   };
@@ -72,29 +69,27 @@ export async function renderHistoryPage(main: HTMLElement): Promise<void> {
         check(body);
         paused = !paused;
         renderPaused();
-        status.set(paused ? 'History recording paused.' : 'History recording resumed.', 'ok');
+        status.set(paused ? t('history.paused') : t('history.resumed'), 'ok');
       })
       .catch((error: unknown) => status.set(errorText(error), 'error'))
       .finally(() => (pauseButton.disabled = false));
   });
 
   clearButton.addEventListener('click', () => {
-    void confirmDialog(
-      'Clear all history?',
-      'Every entry is removed. This cannot be undone.',
-      'Clear all',
-    ).then(async (yes) => {
-      if (!yes) return;
-      try {
-        check(await bili().history.clear());
-        list.replaceChildren();
-        more.hidden = true;
-        empty.hidden = false;
-        status.set('History cleared.', 'ok');
-      } catch (error) {
-        status.set(errorText(error), 'error');
-      }
-    });
+    void confirmDialog(t('history.clearTitle'), t('history.clearText'), t('history.clearAll')).then(
+      async (yes) => {
+        if (!yes) return;
+        try {
+          check(await bili().history.clear());
+          list.replaceChildren();
+          more.hidden = true;
+          empty.hidden = false;
+          status.set(t('history.cleared'), 'ok');
+        } catch (error) {
+          status.set(errorText(error), 'error');
+        }
+      },
+    );
   });
 
   let cursor: HistoryCursor | null = null;
@@ -132,8 +127,8 @@ export function progressView(item: Pick<HistoryCursorItem, 'progress' | 'duratio
   const finished = item.progress === -1;
   const value = finished ? item.duration : Math.min(item.progress, item.duration);
   const label = finished
-    ? 'Watched to the end'
-    : `Watched to ${formatDuration(item.progress)} of ${formatDuration(item.duration)}`;
+    ? t('progress.end')
+    : t('progress.to', { at: formatDuration(item.progress), of: formatDuration(item.duration) });
   return h(
     'div',
     { class: finished ? 'progress finished' : 'progress' },
@@ -145,10 +140,11 @@ export function progressView(item: Pick<HistoryCursorItem, 'progress' | 'duratio
 function historyItem(item: HistoryCursorItem, status: ReturnType<typeof statusLine>): HTMLElement {
   const title = item.title || item.history.bvid || `av${item.kid}`;
   const cover = localUrl(item.cover);
+  const note = statusLine();
   const remove = h(
     'button',
-    { type: 'button', class: 'button secondary small', 'aria-label': `Remove “${title}” from history` },
-    'Remove',
+    { type: 'button', class: 'button secondary small', 'aria-label': t('history.removeLabel', { title }) },
+    t('common.remove'),
   );
   const li = h(
     'li',
@@ -181,22 +177,24 @@ function historyItem(item: HistoryCursorItem, status: ReturnType<typeof statusLi
         h('time', { datetime: new Date(item.view_at * 1000).toISOString() }, formatTime(item.view_at)),
       ),
     ),
-    remove,
+    // A refusal shows beside the button pressed; a removal (the entry gone) in the list's status line.
+    h('div', { class: 'item-action' }, remove, note.el),
   );
   remove.addEventListener('click', () => {
     remove.disabled = true;
+    note.set('');
     bili()
       .history.delete(`${item.history.business}_${item.kid}`)
       .then((body) => {
         check(body);
         const next = (li.nextElementSibling ?? li.previousElementSibling)?.querySelector<HTMLElement>('h2 a');
         li.remove();
-        status.set(`Removed “${title}”.`, 'ok');
+        status.set(t('common.removedTitle', { title }), 'ok');
         next?.focus();
       })
       .catch((error: unknown) => {
         remove.disabled = false;
-        status.set(errorText(error), 'error');
+        note.set(errorText(error), 'error');
       });
   });
   return li;
@@ -204,20 +202,24 @@ function historyItem(item: HistoryCursorItem, status: ReturnType<typeof statusLi
 
 /** The home page's "Continue watching": the latest few entries, when signed in. */
 export async function continueWatching(section: HTMLElement): Promise<void> {
-  const title = h('h2', { id: 'continue-title' }, 'Continue watching');
+  const title = h('h2', { id: 'continue-title' }, t('history.continue'));
   const user = await me();
   if (!user) {
     replace(
       section,
       title,
-      h('p', null, h('a', { href: '/login' }, 'Sign in'), ' to pick up where you stopped.'),
+      h(
+        'p',
+        null,
+        tNodes('history.continuePrompt', { signIn: h('a', { href: '/login' }, t('common.signIn')) }),
+      ),
     );
     return;
   }
   try {
     const data = unwrap(await bili().history.cursor({ ps: 5 }));
     if (data.list.length === 0) {
-      replace(section, title, h('p', { class: 'muted' }, 'Nothing watched yet.'));
+      replace(section, title, h('p', { class: 'muted' }, t('history.nothingYet')));
       return;
     }
     replace(
@@ -235,7 +237,7 @@ export async function continueWatching(section: HTMLElement): Promise<void> {
           ),
         ),
       ),
-      h('p', null, h('a', { href: '/history' }, 'All history')),
+      h('p', null, h('a', { href: '/history' }, t('history.all'))),
     );
   } catch (error) {
     replace(section, title, h('p', { class: 'error-text' }, errorText(error)));

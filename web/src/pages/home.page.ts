@@ -1,7 +1,8 @@
-import { av2bv, bv2av, isValidAid } from '../../../src/client/bvid.ts';
+import { av2bv, bv2av, isValidAid } from 'replay/client';
 import { field, h, replace, statusLine } from '../dom.ts';
 import { setTitle } from '../layout.ts';
 import { continueWatching } from './history.page.ts';
+import { t } from '../i18n/index.ts';
 
 /** `BV1…`, `av123`, `123` or a video link → the bvid, or null. */
 export function parseVideoRef(input: string): string | null {
@@ -15,19 +16,19 @@ export function parseVideoRef(input: string): string | null {
 
 export function renderHomePage(main: HTMLElement): void {
   setTitle('');
-  const input = h('input', { name: 'video', placeholder: 'BV1xx411c7mD or av2', autocomplete: 'off' });
+  const input = h('input', { name: 'video', placeholder: t('home.videoPlaceholder'), autocomplete: 'off' });
   const status = statusLine();
   const form = h(
     'form',
     { class: 'open-video', role: 'search' },
-    field('Video (BV id, av number or link)', input),
-    h('button', { type: 'submit', class: 'button primary' }, 'Watch'),
+    field(t('home.videoLabel'), input),
+    h('button', { type: 'submit', class: 'button primary' }, t('home.watch')),
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const bvid = parseVideoRef(input.value);
     if (!bvid) {
-      status.set('That is not a BV id or an av number.', 'error');
+      status.set(t('home.notVideo'), 'error');
       input.focus();
       return;
     }
@@ -39,18 +40,14 @@ export function renderHomePage(main: HTMLElement): void {
   replace(
     main,
     h('h1', null, 'Replay'),
-    h(
-      'p',
-      { class: 'muted' },
-      'A self-hosted server that speaks Bilibili’s API for watch progress and comments. These pages use that API too: watch a video and its progress is reported like on Bilibili, then comment below it.',
-    ),
+    h('p', { class: 'muted' }, t('home.intro')),
     h(
       'div',
       { class: 'home-grid' },
       h(
         'section',
         { class: 'card', 'aria-labelledby': 'open-title' },
-        h('h2', { id: 'open-title' }, 'Open a video'),
+        h('h2', { id: 'open-title' }, t('home.open')),
         form,
         status.el,
       ),
@@ -58,24 +55,25 @@ export function renderHomePage(main: HTMLElement): void {
       h(
         'section',
         { class: 'card', 'aria-labelledby': 'demo-title' },
-        h('h2', { id: 'demo-title' }, 'Demo videos'),
-        h('p', { class: 'muted' }, 'Loaded on first start unless the server runs with --no-demo.'),
+        h('h2', { id: 'demo-title' }, t('home.demo')),
+        h('p', { class: 'muted' }, t('home.demoNote')),
         h(
           'ul',
           { class: 'link-list' },
-          h('li', null, h('a', { href: '/video/BV1xx411c7mD' }, 'av2: 字幕君交流场所'), ' (one part)'),
+          h(
+            'li',
+            null,
+            h('a', { href: '/video/BV1xx411c7mD' }, 'av2: 字幕君交流场所'),
+            ` ${t('home.onePart')}`,
+          ),
           h('li', null, h('a', { href: '/video/BV17x411w7KC' }, 'av170001: Replay demo: three parts')),
         ),
       ),
       h(
         'section',
         { class: 'card', 'aria-labelledby': 'embed-title' },
-        h('h2', { id: 'embed-title' }, 'Comments on your own pages'),
-        h(
-          'p',
-          null,
-          'Any page served from this origin can show a comment section with one element and one script tag:',
-        ),
+        h('h2', { id: 'embed-title' }, t('home.embed')),
+        h('p', null, t('home.embedText')),
         h(
           'pre',
           { class: 'code' },

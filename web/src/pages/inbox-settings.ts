@@ -1,7 +1,7 @@
-import type { BiliEnvelope } from '../../../src/client/http.ts';
-import type { MailSettingsData } from '../../../src/wire/notify-settings.schema.ts';
+import type { BiliEnvelope, MailSettingsData } from 'replay/client';
 import { bili, errorText, unwrap } from '../api.ts';
 import { field, h, replace, statusLine } from '../dom.ts';
+import { t } from '../i18n/index.ts';
 
 const PATH = '/x/replay/notify/mail';
 
@@ -13,9 +13,9 @@ export function mailSettingsSection(): HTMLElement {
   const section = h(
     'section',
     { class: 'card inbox-settings', 'aria-labelledby': 'mail-settings-title' },
-    h('h2', { id: 'mail-settings-title' }, 'E-mail notifications'),
+    h('h2', { id: 'mail-settings-title' }, t('mail.title')),
   );
-  const body = h('div', null, h('p', { class: 'muted' }, 'Loading…'));
+  const body = h('div', null, h('p', { class: 'muted' }, t('common.loading')));
   section.append(body);
   bili()
     .get<BiliEnvelope<MailSettingsData>>(PATH)
@@ -28,22 +28,18 @@ export function mailSettingsSection(): HTMLElement {
 
 function render(body: HTMLElement, settings: MailSettingsData): void {
   if (!settings.enabled) {
-    replace(body, h('p', { class: 'muted' }, 'This server sends no e-mail: no mail server is configured.'));
+    replace(body, h('p', { class: 'muted' }, t('mail.none')));
     return;
   }
   const email = h('input', { type: 'email', name: 'email', autocomplete: 'email', value: settings.email });
   const wanted = h('input', { type: 'checkbox', name: 'notify', checked: !settings.opt_out });
-  const save = h('button', { type: 'submit', class: 'button primary' }, 'Save');
+  const save = h('button', { type: 'submit', class: 'button primary' }, t('common.save'));
   const status = statusLine();
   const form = h(
     'form',
     { class: 'inbox-settings-form' },
-    field('E-mail address', email, 'Where replies and mentions are sent. Nobody else sees it.'),
-    h(
-      'div',
-      { class: 'field check' },
-      h('label', null, wanted, ' E-mail me when someone replies to me or mentions me'),
-    ),
+    field(t('mail.address'), email, t('mail.addressHint')),
+    h('div', { class: 'field check' }, h('label', null, wanted, ` ${t('mail.wanted')}`)),
     status.el,
     h('div', { class: 'actions' }, save),
   );
@@ -59,10 +55,7 @@ function render(body: HTMLElement, settings: MailSettingsData): void {
         const saved = unwrap(envelope);
         email.value = saved.email;
         wanted.checked = !saved.opt_out;
-        status.set(
-          saved.opt_out ? 'Saved: no e-mail notifications.' : 'Saved: you get e-mail notifications.',
-          'ok',
-        );
+        status.set(saved.opt_out ? t('mail.savedOff') : t('mail.savedOn'), 'ok');
       })
       .catch((error: unknown) => status.set(errorText(error), 'error'))
       .finally(() => (save.disabled = false));

@@ -1,10 +1,4 @@
-import type {
-  FeedCursorParams,
-  MsgCursor,
-  MsgLikeItem,
-  MsgReplyDetail,
-  MsgUser,
-} from '../../../src/client/message-feed-api.ts';
+import type { FeedCursorParams, MsgCursor, MsgLikeItem, MsgReplyDetail, MsgUser } from 'replay/client';
 import { bili, check, errorText, me, unwrap } from '../api.ts';
 import { avatar, h, relativeTime, replace, statusLine, uid } from '../dom.ts';
 import { setTitle } from '../layout.ts';
@@ -12,6 +6,7 @@ import { mailSettingsSection } from './inbox-settings.ts';
 import { tabs } from '../tabs.ts';
 import { refreshUnread } from '../unread-badge.ts';
 import { queryParam } from '../urls.ts';
+import { t, tn, tNodes } from '../i18n/index.ts';
 
 type FeedKey = 'reply' | 'at' | 'like';
 type Status = ReturnType<typeof statusLine>;
@@ -26,10 +21,10 @@ interface FeedPage<T> {
 
 interface Feed<T> {
   key: FeedKey;
-  label: string;
+  label: 'inbox.replies' | 'inbox.mentions' | 'inbox.likes';
   /** The list's accessible name. */
-  listLabel: string;
-  empty: string;
+  listLabel: 'inbox.repliesList' | 'inbox.mentionsList' | 'inbox.likesList';
+  empty: 'inbox.repliesEmpty' | 'inbox.mentionsEmpty' | 'inbox.likesEmpty';
   fetch(cursor?: FeedCursorParams): Promise<FeedPage<T>>;
   render(item: T, lastViewAt: number, status: Status): HTMLElement;
 }
@@ -45,9 +40,9 @@ interface Notice {
 const FEEDS: readonly [Feed<Notice>, Feed<Notice>, Feed<MsgLikeItem>] = [
   {
     key: 'reply',
-    label: 'Replies',
-    listLabel: 'Replies to you, newest first',
-    empty: 'No replies yet. When someone answers your comment or comments on your video, it shows up here.',
+    label: 'inbox.replies',
+    listLabel: 'inbox.repliesList',
+    empty: 'inbox.repliesEmpty',
     async fetch(cursor) {
       const data = unwrap(await bili().msgfeed.reply(cursor));
       const items = data.items.map((n) => ({ id: n.id, user: n.user, item: n.item, time: n.reply_time }));
@@ -57,9 +52,9 @@ const FEEDS: readonly [Feed<Notice>, Feed<Notice>, Feed<MsgLikeItem>] = [
   },
   {
     key: 'at',
-    label: '@ Mentions',
-    listLabel: 'Mentions of you, newest first',
-    empty: 'No mentions yet. When someone writes @ and your name in a comment, it shows up here.',
+    label: 'inbox.mentions',
+    listLabel: 'inbox.mentionsList',
+    empty: 'inbox.mentionsEmpty',
     async fetch(cursor) {
       const data = unwrap(await bili().msgfeed.at(cursor));
       const items = data.items.map((n) => ({ id: n.id, user: n.user, item: n.item, time: n.at_time }));
@@ -69,9 +64,9 @@ const FEEDS: readonly [Feed<Notice>, Feed<Notice>, Feed<MsgLikeItem>] = [
   },
   {
     key: 'like',
-    label: 'Likes',
-    listLabel: 'Likes of your comments, latest first',
-    empty: 'No likes yet. When someone likes your comment, it shows up here.',
+    label: 'inbox.likes',
+    listLabel: 'inbox.likesList',
+    empty: 'inbox.likesEmpty',
     async fetch(cursor) {
       const data = unwrap(await bili().msgfeed.like(cursor));
       return { items: data.total.items, cursor: data.total.cursor, lastViewAt: data.latest.last_view_at };
@@ -86,17 +81,17 @@ const FEEDS: readonly [Feed<Notice>, Feed<Notice>, Feed<MsgLikeItem>] = [
  * read on the server; the top bar's badge is asked again right after.
  */
 export async function renderInboxPage(main: HTMLElement): Promise<void> {
-  setTitle('Inbox');
+  setTitle(t('layout.inbox'));
   const user = await me();
   if (!user) {
     replace(
       main,
-      h('h1', null, 'Inbox'),
+      h('h1', null, t('layout.inbox')),
       h(
         'p',
         null,
-        'Sign in to see who replied to you, mentioned you or liked your comments. ',
-        h('a', { href: '/login?go_url=%2Finbox' }, 'Sign in'),
+        `${t('inbox.signInPrompt')} `,
+        h('a', { href: '/login?go_url=%2Finbox' }, t('common.signIn')),
       ),
     );
     return;
@@ -107,16 +102,23 @@ export async function renderInboxPage(main: HTMLElement): Promise<void> {
   const byKey = new Map<string, (typeof panels)[number]>(FEEDS.map((feed, i) => [feed.key, panels[i]!]));
   const asked = queryParam('tab');
   const initial = asked !== null && byKey.has(asked) ? asked : await firstUnreadFeed();
-  const t = tabs(
-    'Notices',
-    FEEDS.map((feed, i) => ({ key: feed.key, label: feed.label, panel: panels[i]!.panel })),
+  const feedTabs = tabs(
+    t('inbox.notices'),
+    FEEDS.map((feed, i) => ({ key: feed.key, label: t(feed.label), panel: panels[i]!.panel })),
     (key) => {
       history.replaceState(null, '', `?tab=${key}`);
       void byKey.get(key)?.open();
     },
     initial,
   );
-  replace(main, h('h1', null, 'Inbox'), status.el, t.list, t.panels, mailSettingsSection());
+  replace(
+    main,
+    h('h1', null, t('layout.inbox')),
+    status.el,
+    feedTabs.list,
+    feedTabs.panels,
+    mailSettingsSection(),
+  );
   await byKey.get(initial)?.open();
 }
 
@@ -135,9 +137,9 @@ async function firstUnreadFeed(): Promise<FeedKey> {
 
 /** One tab's panel: the list, its empty note and "Load more"; read on first open. */
 function feedPanel<T>(feed: Feed<T>, status: Status): { panel: HTMLElement; open(): Promise<void> } {
-  const list = h('ol', { class: 'notice-list', 'aria-label': feed.listLabel });
-  const empty = h('p', { class: 'empty', hidden: true }, feed.empty);
-  const more = h('button', { type: 'button', class: 'button secondary', hidden: true }, 'Load more');
+  const list = h('ol', { class: 'notice-list', 'aria-label': t(feed.listLabel) });
+  const empty = h('p', { class: 'empty', hidden: true }, t(feed.empty));
+  const more = h('button', { type: 'button', class: 'button secondary', hidden: true }, t('common.loadMore'));
   const panel = h('div', { class: 'inbox-panel' }, list, empty, h('div', { class: 'actions' }, more));
   let cursor: MsgCursor | null = null;
   let lastViewAt = 0;
@@ -197,13 +199,13 @@ function timeView(unix: number): HTMLElement {
 }
 
 function newBadge(isNew: boolean): HTMLElement | null {
-  return isNew ? h('span', { class: 'badge new' }, 'New') : null;
+  return isNew ? h('span', { class: 'badge new' }, t('inbox.new')) : null;
 }
 
 function whatHappened(kind: 'reply' | 'at', item: MsgReplyDetail): string {
-  if (kind === 'at') return 'mentioned you';
-  if (item.target_id !== 0) return 'replied to your comment';
-  return item.business_id === 1 ? 'commented on your video' : 'commented on your page';
+  if (kind === 'at') return t('inbox.mentioned');
+  if (item.target_id !== 0) return t('inbox.repliedComment');
+  return item.business_id === 1 ? t('inbox.commentedVideo') : t('inbox.commentedPage');
 }
 
 /** A reply or @ notice: who, what they wrote (as text), what it answered, and Open / Reply / Like. */
@@ -215,7 +217,7 @@ function noticeView(notice: Notice, kind: 'reply' | 'at', lastViewAt: number, st
   const headingId = uid('notice');
 
   const actions = h('div', { class: 'notice-actions' });
-  if (link) actions.append(h('a', { class: 'button secondary small', href: link }, 'Open in thread'));
+  if (link) actions.append(h('a', { class: 'button secondary small', href: link }, t('inbox.open')));
   const form = item.hide_reply_button ? null : replyForm(notice, name, status);
   if (form) actions.append(form.toggle);
   if (!item.hide_like_button) actions.append(likeButton(area, item.source_id, name, item.like_state === 1));
@@ -246,7 +248,7 @@ function noticeView(notice: Notice, kind: 'reply' | 'at', lastViewAt: number, st
         item.target_reply_content
           ? h(
               'blockquote',
-              { class: 'notice-quote', 'aria-label': 'Your comment' },
+              { class: 'notice-quote', 'aria-label': t('inbox.yourComment') },
               item.target_reply_content,
             )
           : null,
@@ -254,7 +256,9 @@ function noticeView(notice: Notice, kind: 'reply' | 'at', lastViewAt: number, st
           'p',
           { class: 'notice-meta' },
           timeView(notice.time),
-          item.title ? [' · on ', link ? h('a', { href: link }, item.title) : item.title] : null,
+          item.title
+            ? tNodes('inbox.onTitle', { title: link ? h('a', { href: link }, item.title) : item.title })
+            : null,
         ),
         actions,
         form?.form,
@@ -276,9 +280,9 @@ function likeButton(
     {
       type: 'button',
       class: 'button ghost small notice-like',
-      'aria-label': `Like ${name}’s comment`,
+      'aria-label': t('inbox.likeLabel', { name }),
     },
-    'Like',
+    t('inbox.like'),
   );
   const render = () => button.setAttribute('aria-pressed', String(on));
   const error = h('span', { class: 'notice-error', role: 'alert' });
@@ -310,19 +314,19 @@ function replyForm(notice: Notice, name: string, status: Status): { toggle: HTML
       class: 'button ghost small',
       'aria-expanded': 'false',
       'aria-controls': formId,
-      'aria-label': `Reply to ${name}`,
+      'aria-label': t('comments.replyTo', { name }),
     },
-    'Reply',
+    t('comments.reply'),
   );
   const textId = uid('notice-text');
   const text = h('textarea', { id: textId, rows: 3, maxlength: 1000, required: true });
   const error = h('p', { class: 'notice-error', role: 'alert' });
-  const post = h('button', { type: 'submit', class: 'button primary small' }, 'Post reply');
-  const cancel = h('button', { type: 'button', class: 'button secondary small' }, 'Cancel');
+  const post = h('button', { type: 'submit', class: 'button primary small' }, t('inbox.postReply'));
+  const cancel = h('button', { type: 'button', class: 'button secondary small' }, t('common.cancel'));
   const form = h(
     'form',
     { class: 'notice-reply', id: formId, hidden: true },
-    h('label', { for: textId }, `Your reply to ${name}`),
+    h('label', { for: textId }, t('inbox.yourReplyTo', { name })),
     text,
     error,
     h('div', { class: 'actions' }, cancel, post),
@@ -357,7 +361,7 @@ function replyForm(notice: Notice, name: string, status: Status): { toggle: HTML
         unwrap(body);
         text.value = '';
         show(false);
-        status.set(`Your reply to ${name} was posted.`, 'ok');
+        status.set(t('inbox.replyPosted', { name }), 'ok');
       })
       .catch((e: unknown) => (error.textContent = errorText(e)))
       .finally(() => (post.disabled = false));
@@ -369,9 +373,10 @@ function replyForm(notice: Notice, name: string, status: Status): { toggle: HTML
 export function likersText(users: readonly MsgUser[], count: number): string {
   const names = users.slice(0, 2).map((u) => u.nickname || `mid ${u.mid}`);
   const others = Math.max(0, count - names.length);
-  if (names.length === 0) return count === 1 ? 'Someone' : `${count} people`;
-  if (others === 0) return names.join(' and ');
-  return `${names.join(', ')} and ${others} ${others === 1 ? 'other' : 'others'}`;
+  if (names.length === 0) return count === 1 ? t('inbox.someone') : t('inbox.people', { n: count });
+  if (others === 0)
+    return names.length === 2 ? t('inbox.two', { a: names[0]!, b: names[1]! }) : (names[0] ?? '');
+  return tn('inbox.others', others, { names: names.join(t('inbox.nameSeparator')) });
 }
 
 /** A like card: who liked which of your comments, with Open and Mute. */
@@ -385,8 +390,8 @@ function likeView(card: MsgLikeItem, lastViewAt: number, status: Status): HTMLEl
   let muted = card.notice_state === 1;
   const mute = h(
     'button',
-    { type: 'button', class: 'button ghost small', 'aria-label': 'Mute like notices for this comment' },
-    'Mute',
+    { type: 'button', class: 'button ghost small', 'aria-label': t('inbox.muteLabel') },
+    t('inbox.mute'),
   );
   const renderMute = () => mute.setAttribute('aria-pressed', String(muted));
   mute.addEventListener('click', () => {
@@ -422,15 +427,15 @@ function likeView(card: MsgLikeItem, lastViewAt: number, status: Status): HTMLEl
           'p',
           { class: 'notice-head', id: headingId },
           h('strong', null, who),
-          card.counts === 1 ? ' liked your comment ' : ' like your comment ',
+          ` ${card.counts === 1 ? t('inbox.likedOne') : t('inbox.likedMany')} `,
           newBadge(isNew),
         ),
-        h('blockquote', { class: 'notice-quote', 'aria-label': 'Your comment' }, card.item.title),
+        h('blockquote', { class: 'notice-quote', 'aria-label': t('inbox.yourComment') }, card.item.title),
         h('p', { class: 'notice-meta' }, timeView(card.like_time)),
         h(
           'div',
           { class: 'notice-actions' },
-          link ? h('a', { class: 'button secondary small', href: link }, 'Open in thread') : null,
+          link ? h('a', { class: 'button secondary small', href: link }, t('inbox.open')) : null,
           mute,
         ),
       ),

@@ -5,24 +5,30 @@ import { describeError } from '../errors.ts';
 import { setTitle } from '../layout.ts';
 import { tabs } from '../tabs.ts';
 import { queryParam, safeLocalPath } from '../urls.ts';
+import { t, tNodes } from '../i18n/index.ts';
 
 /** How often the QR state is asked for, like Bilibili's page (once a second or so). */
 const POLL_MS = 1000;
 
 /** The poll's `data.code` (CONTRACT.md §10.3) as the page says it. */
-const QR_STATE: Record<number, string> = {
-  86101: 'Waiting for the QR code to be scanned.',
-  86090: 'Scanned. Confirm the sign-in on the other device.',
-  86038: 'This QR code has expired. Get a new one.',
-};
+const QR_STATE = {
+  86101: 'login.qrWaiting',
+  86090: 'login.qrScanned',
+  86038: 'login.qrExpired',
+} as const;
+
+function qrState(code: number): string | undefined {
+  const key = (QR_STATE as Record<number, (typeof QR_STATE)[keyof typeof QR_STATE] | undefined>)[code];
+  return key && t(key);
+}
 
 /** Sign-in (CONTRACT.md §10.3): scan a QR code with another signed-in device, or name and password. */
 export async function renderLoginPage(main: HTMLElement): Promise<void> {
-  setTitle('Sign in');
+  setTitle(t('login.title'));
   const goUrl = safeLocalPath(queryParam('go_url'));
   const user = await me();
   if (user) {
-    const out = h('button', { type: 'button', class: 'button secondary' }, 'Sign out');
+    const out = h('button', { type: 'button', class: 'button secondary' }, t('common.signOut'));
     const status = statusLine();
     out.addEventListener('click', () => {
       out.disabled = true;
@@ -39,9 +45,14 @@ export async function renderLoginPage(main: HTMLElement): Promise<void> {
       h(
         'section',
         { class: 'card signin' },
-        h('h1', null, 'You are signed in'),
+        h('h1', null, t('login.signedIn')),
         h('p', { class: 'me' }, avatar(user.face, user.uname, 40), user.uname),
-        h('div', { class: 'actions' }, out, h('a', { class: 'button primary', href: goUrl }, 'Continue')),
+        h(
+          'div',
+          { class: 'actions' },
+          out,
+          h('a', { class: 'button primary', href: goUrl }, t('common.continue')),
+        ),
         status.el,
       ),
     );
@@ -50,24 +61,24 @@ export async function renderLoginPage(main: HTMLElement): Promise<void> {
 
   const qr = qrPanel(goUrl);
   const password = passwordPanel(goUrl);
-  const t = tabs(
-    'Sign-in method',
+  const methods = tabs(
+    t('login.method'),
     [
-      { key: 'qr', label: 'Scan QR code', panel: qr.panel },
-      { key: 'password', label: 'Name and password', panel: password },
+      { key: 'qr', label: t('login.qrTab'), panel: qr.panel },
+      { key: 'password', label: t('login.passwordTab'), panel: password },
     ],
     (key) => (key === 'qr' ? qr.start() : qr.stop()),
   );
-  const register = h('a', { href: `/register?go_url=${encodeURIComponent(goUrl)}` }, 'Create an account');
+  const register = h('a', { href: `/register?go_url=${encodeURIComponent(goUrl)}` }, t('login.create'));
   replace(
     main,
     h(
       'section',
       { class: 'card signin' },
-      h('h1', null, 'Sign in to Replay'),
-      t.list,
-      t.panels,
-      h('p', { class: 'muted' }, 'New here? ', register),
+      h('h1', null, t('login.heading')),
+      methods.list,
+      methods.panels,
+      h('p', { class: 'muted' }, `${t('login.newHere')} `, register),
     ),
   );
   qr.start();
@@ -76,7 +87,7 @@ export async function renderLoginPage(main: HTMLElement): Promise<void> {
 function qrPanel(goUrl: string): { panel: HTMLElement; start(): void; stop(): void } {
   const canvas = h('canvas', {
     role: 'img',
-    'aria-label': 'QR code to scan for signing in',
+    'aria-label': t('login.qrLabel'),
     width: 192,
     height: 192,
   });
@@ -84,25 +95,15 @@ function qrPanel(goUrl: string): { panel: HTMLElement; start(): void; stop(): vo
   const link = h(
     'a',
     { class: 'qr-link', href: '#', target: '_blank', rel: 'noopener' },
-    'Open the confirmation page',
+    t('login.openConfirm'),
   );
-  const refresh = h(
-    'button',
-    { type: 'button', class: 'button secondary', hidden: true },
-    'Get a new QR code',
-  );
+  const refresh = h('button', { type: 'button', class: 'button secondary', hidden: true }, t('login.newQr'));
   const panel = h(
     'div',
     { class: 'qr-box' },
     canvas,
     status.el,
-    h(
-      'p',
-      { class: 'hint' },
-      'Scan it with a device where you are signed in, then confirm there. No camera? ',
-      link,
-      ' on any device and confirm with your name and password.',
-    ),
+    h('p', { class: 'hint' }, tNodes('login.qrHint', { link })),
     refresh,
   );
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -120,18 +121,18 @@ function qrPanel(goUrl: string): { panel: HTMLElement; start(): void; stop(): vo
       const data = unwrap(await bili().qrPoll(key));
       if (mine !== generation) return;
       if (data.code === 0) {
-        status.set('Signed in. Taking you back…', 'ok');
+        status.set(t('login.done'), 'ok');
         location.assign(goUrl);
         return;
       }
       if (data.code === 86038) {
-        status.set(QR_STATE[86038]!, 'error');
+        status.set(t(QR_STATE[86038]), 'error');
         canvas.classList.add('expired');
         refresh.hidden = false;
         refresh.focus();
         return;
       }
-      status.set(QR_STATE[data.code] ?? describeError(data.code));
+      status.set(qrState(data.code) ?? describeError(data.code));
     } catch (error) {
       status.set(errorText(error), 'error');
     }
@@ -143,7 +144,7 @@ function qrPanel(goUrl: string): { panel: HTMLElement; start(): void; stop(): vo
     const mine = generation;
     refresh.hidden = true;
     canvas.classList.remove('expired');
-    status.set('Getting a QR code…');
+    status.set(t('login.gettingQr'));
     void (async () => {
       try {
         const { url, qrcode_key } = unwrap(await bili().qrGenerate());
@@ -151,7 +152,7 @@ function qrPanel(goUrl: string): { panel: HTMLElement; start(): void; stop(): vo
         await QRCode.toCanvas(canvas, url, { margin: 1, width: 192, errorCorrectionLevel: 'M' });
         canvas.dataset['url'] = url;
         link.href = url;
-        status.set(QR_STATE[86101]!);
+        status.set(t(QR_STATE[86101]));
         timer = setTimeout(() => void poll(qrcode_key, mine), POLL_MS);
       } catch (error) {
         status.set(errorText(error), 'error');
@@ -172,30 +173,30 @@ function passwordPanel(goUrl: string): HTMLElement {
     required: true,
     maxlength: 256,
   });
-  const submit = h('button', { type: 'submit', class: 'button primary' }, 'Sign in');
+  const submit = h('button', { type: 'submit', class: 'button primary' }, t('common.signIn'));
   const status = statusLine();
   const form = h(
     'form',
     { id: 'signin', novalidate: true },
-    field('Name', username),
-    field('Password', password),
+    field(t('common.name'), username),
+    field(t('common.password'), password),
     submit,
     status.el,
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (!username.value.trim() || !password.value) {
-      status.set('Enter your name and password.', 'error');
+      status.set(t('login.enterBoth'), 'error');
       (username.value.trim() ? password : username).focus();
       return;
     }
     submit.disabled = true;
-    status.set('Signing in…');
+    status.set(t('login.signingIn'));
     bili()
       .passwordLogin(username.value.trim(), password.value)
       .then((body) => {
         unwrap(body);
-        status.set('Signed in. Taking you back…', 'ok');
+        status.set(t('login.done'), 'ok');
         location.assign(goUrl);
       })
       .catch((error: unknown) => {

@@ -3,10 +3,11 @@ import { field, h, replace, statusLine } from '../dom.ts';
 import { setTitle } from '../layout.ts';
 import { queryParam, safeLocalPath } from '../urls.ts';
 import { accountErrorText, NAME_HINT, PASSWORD_HINT } from './account-kit.ts';
+import { t } from '../i18n/index.ts';
 
 /** Sign-up with a name and password, when the operator allows it (open, or with an invite code). */
 export async function renderRegisterPage(main: HTMLElement): Promise<void> {
-  setTitle('Create an account');
+  setTitle(t('register.title'));
   const goUrl = safeLocalPath(queryParam('go_url'));
   const user = await me();
   if (user) {
@@ -15,30 +16,30 @@ export async function renderRegisterPage(main: HTMLElement): Promise<void> {
       h(
         'section',
         { class: 'card signin' },
-        h('h1', null, 'You are signed in'),
-        h('p', null, `You are signed in as ${user.uname}.`),
+        h('h1', null, t('login.signedIn')),
+        h('p', null, t('register.signedInAs', { name: user.uname })),
         h(
           'p',
           null,
-          h('a', { href: '/account' }, 'Your account'),
+          h('a', { href: '/account' }, t('layout.yourAccount')),
           ' · ',
-          h('a', { href: goUrl }, 'Continue'),
+          h('a', { href: goUrl }, t('common.continue')),
         ),
       ),
     );
     return;
   }
   const { mode } = unwrap(await bili().accountSelf.signupMode());
-  const signIn = h('a', { href: `/login?go_url=${encodeURIComponent(goUrl)}` }, 'Sign in');
+  const signIn = h('a', { href: `/login?go_url=${encodeURIComponent(goUrl)}` }, t('common.signIn'));
   if (mode === 'closed') {
     replace(
       main,
       h(
         'section',
         { class: 'card signin' },
-        h('h1', null, 'Sign-up is closed'),
-        h('p', null, 'New accounts are not open on this site. Ask its operator for one.'),
-        h('p', null, 'Already have an account? ', signIn),
+        h('h1', null, t('register.closed')),
+        h('p', null, t('register.closedText')),
+        h('p', null, `${t('register.haveAccount')} `, signIn),
       ),
     );
     return;
@@ -67,15 +68,15 @@ export async function renderRegisterPage(main: HTMLElement): Promise<void> {
     maxlength: 64,
     value: queryParam('invite') ?? '',
   });
-  const submit = h('button', { type: 'submit', class: 'button primary' }, 'Create account');
+  const submit = h('button', { type: 'submit', class: 'button primary' }, t('register.submit'));
   const status = statusLine();
   const form = h(
     'form',
     { id: 'register', novalidate: true },
-    field('Name', uname, NAME_HINT),
-    field('Password', password, PASSWORD_HINT),
-    field('Password again', confirm),
-    mode === 'invite' ? field('Invite code', invite, 'Sign-up on this site is by invitation.') : null,
+    field(t('common.name'), uname, t(NAME_HINT)),
+    field(t('common.password'), password, t(PASSWORD_HINT)),
+    field(t('register.again'), confirm),
+    mode === 'invite' ? field(t('register.invite'), invite, t('register.inviteHint')) : null,
     submit,
     status.el,
   );
@@ -84,23 +85,23 @@ export async function renderRegisterPage(main: HTMLElement): Promise<void> {
     const name = uname.value.trim();
     const problem =
       !name || !password.value
-        ? 'Enter a name and a password.'
+        ? t('register.enterBoth')
         : password.value !== confirm.value
-          ? 'The two passwords differ.'
+          ? t('register.differ')
           : mode === 'invite' && !invite.value.trim()
-            ? 'Enter your invite code.'
+            ? t('register.enterInvite')
             : null;
     if (problem) {
       status.set(problem, 'error');
       return;
     }
     submit.disabled = true;
-    status.set('Creating your account…');
+    status.set(t('register.creating'));
     bili()
       .accountSelf.register(name, password.value, mode === 'invite' ? invite.value.trim() : undefined)
       .then((body) => {
         unwrap(body);
-        status.set('Account created. Taking you on…', 'ok');
+        status.set(t('register.created'), 'ok');
         location.assign(goUrl);
       })
       .catch((error: unknown) => {
@@ -113,9 +114,9 @@ export async function renderRegisterPage(main: HTMLElement): Promise<void> {
     h(
       'section',
       { class: 'card signin' },
-      h('h1', null, 'Create an account'),
+      h('h1', null, t('register.title')),
       form,
-      h('p', { class: 'muted' }, 'Already have an account? ', signIn),
+      h('p', { class: 'muted' }, `${t('register.haveAccount')} `, signIn),
     ),
   );
 }

@@ -1,10 +1,10 @@
-import { av2bv } from '../../../src/client/bvid.ts';
-import { episodeLabel, seasonBadge } from '../../../src/client/season-labels.ts';
-import type { VideoViewData } from '../../../src/client/video-api.ts';
+import { av2bv, episodeLabel, seasonBadge } from 'replay/client';
+import type { VideoViewData } from 'replay/client';
 import { ApiError, bili } from '../api.ts';
 import { formatDuration, h, replace } from '../dom.ts';
 import { setTitle } from '../layout.ts';
 import { queryParam } from '../urls.ts';
+import { t } from '../i18n/index.ts';
 
 /** A season (番剧, 电影, … — `pgc`) or a course (课程 — `cheese`), as both season-info endpoints describe it. */
 export interface SeasonModel {
@@ -109,11 +109,11 @@ export async function renderSeasonPage(
       )
     : null;
   if (!season) {
-    setTitle('Not found');
+    setTitle(t('common.notFound'));
     replace(
       main,
-      h('h1', null, business === 'pgc' ? 'Season not found' : 'Course not found'),
-      h('p', null, h('a', { href: '/' }, 'Back to the home page')),
+      h('h1', null, business === 'pgc' ? t('season.notFound') : t('season.courseNotFound')),
+      h('p', null, h('a', { href: '/' }, t('common.backHome'))),
     );
     return;
   }
@@ -124,10 +124,16 @@ export async function renderSeasonPage(
     ? h(
         'a',
         { class: 'button continue', href: episodeHref(season, last) },
-        `Continue ${last.label}${season.progress!.time > 0 ? ` at ${formatDuration(season.progress!.time)}` : ''}`,
+        season.progress!.time > 0
+          ? t('season.continueAt', { ep: last.label, at: formatDuration(season.progress!.time) })
+          : t('season.continue', { ep: last.label }),
       )
     : first
-      ? h('a', { class: 'button continue', href: episodeHref(season, first) }, `Start with ${first.label}`)
+      ? h(
+          'a',
+          { class: 'button continue', href: episodeHref(season, first) },
+          t('season.start', { ep: first.label }),
+        )
       : null;
   replace(
     main,
@@ -140,7 +146,7 @@ export async function renderSeasonPage(
       h(
         'nav',
         { class: 'card parts', 'aria-labelledby': 'episodes-title' },
-        h('h2', { id: 'episodes-title' }, business === 'pgc' ? 'Episodes' : 'Lessons'),
+        h('h2', { id: 'episodes-title' }, business === 'pgc' ? t('season.episodes') : t('season.lessons')),
         episodeList(season, last?.epid ?? 0),
       ),
     ),
@@ -203,14 +209,14 @@ export async function loadEpisodeContext(view: Pick<VideoViewData, 'aid'>): Prom
           ? h(
               'a',
               { class: 'button secondary small', href: episodeHref(season, prev), rel: 'prev' },
-              `Previous: ${prev.label}`,
+              t('season.previous', { ep: prev.label }),
             )
           : null,
         next
           ? h(
               'a',
               { class: 'button secondary small', href: episodeHref(season, next), rel: 'next' },
-              `Next: ${next.label}`,
+              t('season.next', { ep: next.label }),
             )
           : null,
       ),

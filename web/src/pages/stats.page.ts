@@ -1,11 +1,11 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import '../styles/stats.css';
-import type { ArchiveAnalytics } from '../../../src/client/analytics-admin-api.ts';
-import type { BiliEnvelope } from '../../../src/client/index.ts';
+import type { ArchiveAnalytics, BiliEnvelope } from 'replay/client';
 import { bili, errorText, me, unwrap } from '../api.ts';
 import { formatDuration, h, replace } from '../dom.ts';
 import { setTitle } from '../layout.ts';
+import { t, tNodes } from '../i18n/index.ts';
 
 /** How often the page refreshes its figures (viewers online move every heartbeat). */
 const REFRESH_MS = 10_000;
@@ -32,24 +32,24 @@ function chart(title: string, testId: string): { box: HTMLElement; plot: HTMLEle
  * with uPlot.
  */
 export async function renderStatsPage(main: HTMLElement, bvid: string): Promise<void> {
-  setTitle('Video stats');
+  setTitle(t('watch.stats'));
   const user = await me();
   if (!user) {
     replace(
       main,
-      h('h1', null, 'Video stats'),
-      h('p', null, h('a', { href: '/login' }, 'Sign in'), ' to see your video stats.'),
+      h('h1', null, t('watch.stats')),
+      h('p', null, tNodes('stats.signInPrompt', { signIn: h('a', { href: '/login' }, t('common.signIn')) })),
     );
     return;
   }
   const status = h('p', { class: 'muted', role: 'status' });
   const figures = h('div', { class: 'stat-figures' });
-  const retention = chart('Retention: share of plays still watching', 'retention-chart');
-  const daily = chart('Plays and watch time per day', 'daily-chart');
+  const retention = chart(t('stats.retention'), 'retention-chart');
+  const daily = chart(t('stats.daily'), 'daily-chart');
   replace(
     main,
-    h('h1', null, 'Video stats'),
-    h('p', null, h('a', { href: `/video/${encodeURIComponent(bvid)}` }, 'Back to the video')),
+    h('h1', null, t('watch.stats')),
+    h('p', null, h('a', { href: `/video/${encodeURIComponent(bvid)}` }, t('stats.back'))),
     status,
     figures,
     retention.box,
@@ -63,15 +63,15 @@ export async function renderStatsPage(main: HTMLElement, bvid: string): Promise<
     const a = unwrap(body);
     replace(
       figures,
-      figure('Watching now', String(a.online.total), 'online-now'),
-      figure('Plays', String(a.totals.plays), 'plays'),
-      figure('Viewers', String(a.totals.viewers), 'viewers'),
-      figure('Watch time', formatDuration(a.totals.watch_time), 'watch-time'),
-      figure('Average watch time', formatDuration(Math.round(a.totals.avg_watch_time)), 'avg-watch-time'),
-      figure('Completion', percent(a.totals.completion_rate), 'completion'),
-      figure('Left within 3 s', percent(a.totals.quick_exit_rate), 'quick-exit'),
+      figure(t('stats.now'), String(a.online.total), 'online-now'),
+      figure(t('stats.plays'), String(a.totals.plays), 'plays'),
+      figure(t('stats.viewers'), String(a.totals.viewers), 'viewers'),
+      figure(t('stats.watchTime'), formatDuration(a.totals.watch_time), 'watch-time'),
+      figure(t('stats.average'), formatDuration(Math.round(a.totals.avg_watch_time)), 'avg-watch-time'),
+      figure(t('stats.completion'), percent(a.totals.completion_rate), 'completion'),
+      figure(t('stats.quickExit'), percent(a.totals.quick_exit_rate), 'quick-exit'),
     );
-    status.textContent = `${a.from} to ${a.to} (UTC), signed-in plays.`;
+    status.textContent = t('stats.range', { from: a.from, to: a.to });
     for (const p of plots.splice(0)) p.destroy();
     const positions = a.retention.points.map((p) => p.position);
     const shares = a.retention.points.map((p) => p.share * 100);
@@ -81,8 +81,11 @@ export async function renderStatsPage(main: HTMLElement, bvid: string): Promise<
           width: width(),
           height: 240,
           scales: { x: { time: false }, y: { range: [0, 100] } },
-          axes: [{ label: 'seconds into the part' }, { label: '%' }],
-          series: [{}, { label: 'still watching (%)', stroke: '#fb7299', fill: 'rgba(251,114,153,0.15)' }],
+          axes: [{ label: t('stats.axisSeconds') }, { label: '%' }],
+          series: [
+            { label: t('stats.position') },
+            { label: t('stats.stillWatching'), stroke: '#fb7299', fill: 'rgba(251,114,153,0.15)' },
+          ],
         },
         [positions, shares],
         retention.plot,
@@ -97,13 +100,13 @@ export async function renderStatsPage(main: HTMLElement, bvid: string): Promise<
           scales: { minutes: { auto: true } },
           axes: [
             {},
-            { label: 'plays' },
-            { scale: 'minutes', side: 1, label: 'minutes', grid: { show: false } },
+            { label: t('stats.axisPlays') },
+            { scale: 'minutes', side: 1, label: t('stats.axisMinutes'), grid: { show: false } },
           ],
           series: [
-            {},
-            { label: 'plays', stroke: '#00a1d6' },
-            { label: 'watch time (min)', stroke: '#f5a623', scale: 'minutes' },
+            { label: t('stats.day') },
+            { label: t('stats.axisPlays'), stroke: '#00a1d6' },
+            { label: t('stats.watchMinutes'), stroke: '#f5a623', scale: 'minutes' },
           ],
         },
         [days, a.days.map((d) => d.plays), a.days.map((d) => Math.round(d.watch_time / 6) / 10)],

@@ -1,7 +1,8 @@
-import type { ToviewWebItem } from '../../../src/client/toview-api.ts';
+import type { ToviewWebItem } from 'replay/client';
 import { bili, check, errorText, me, unwrap } from '../api.ts';
 import { formatDuration, formatTime, h, localUrl, replace, statusLine } from '../dom.ts';
 import { setTitle } from '../layout.ts';
+import { t, tNodes } from '../i18n/index.ts';
 
 /**
  * The watch page's "Watch later" toggle (`/x/v2/history/toview/add` and `/del`, CONTRACT.md §17). It reads
@@ -11,12 +12,12 @@ export function watchLaterButton(aid: number): HTMLElement {
   const button = h(
     'button',
     { type: 'button', class: 'button secondary watch-later', 'aria-pressed': 'false', disabled: true },
-    'Watch later',
+    t('toview.title'),
   );
   const note = h('p', { class: 'muted', role: 'status' });
   let listed = false;
   const render = () => {
-    button.textContent = listed ? 'In watch later ✓' : 'Watch later';
+    button.textContent = listed ? t('toview.in') : t('toview.title');
     button.setAttribute('aria-pressed', String(listed));
   };
   bili()
@@ -34,13 +35,13 @@ export function watchLaterButton(aid: number): HTMLElement {
     call
       .then((body) => {
         if (body.code === 90001) {
-          note.textContent = 'Your watch-later list is full (100 videos). Remove some first.';
+          note.textContent = t('toview.full');
           return;
         }
         check(body);
         listed = !listed;
         render();
-        note.textContent = listed ? 'Added to watch later.' : 'Removed from watch later.';
+        note.textContent = listed ? t('toview.added') : t('toview.removed');
       })
       .catch((error: unknown) => (note.textContent = errorText(error)))
       .finally(() => (button.disabled = false));
@@ -50,29 +51,35 @@ export function watchLaterButton(aid: number): HTMLElement {
     { class: 'card watch-later-card' },
     button,
     note,
-    h('a', { href: '/watchlater' }, 'My watch-later list'),
+    h('a', { href: '/watchlater' }, t('toview.myList')),
   );
 }
 
 /** `/watchlater`: the list, newest first, with progress from the history, remove one, clear watched. */
 export async function renderWatchLaterPage(main: HTMLElement): Promise<void> {
-  setTitle('Watch later');
+  setTitle(t('toview.title'));
   const user = await me();
   if (!user) {
     replace(
       main,
-      h('h1', null, 'Watch later'),
-      h('p', null, h('a', { href: '/login?go_url=%2Fwatchlater' }, 'Sign in'), ' to keep videos for later.'),
+      h('h1', null, t('toview.title')),
+      h(
+        'p',
+        null,
+        tNodes('toview.signInPrompt', {
+          signIn: h('a', { href: '/login?go_url=%2Fwatchlater' }, t('common.signIn')),
+        }),
+      ),
     );
     return;
   }
   const status = statusLine();
-  const list = h('ol', { class: 'history-list', 'aria-label': 'Watch later, newest first' });
-  const empty = h('p', { class: 'empty', hidden: true }, 'Nothing here. Use “Watch later” on a video page.');
-  const clearWatched = h('button', { type: 'button', class: 'button secondary' }, 'Remove watched');
+  const list = h('ol', { class: 'history-list', 'aria-label': t('toview.listLabel') });
+  const empty = h('p', { class: 'empty', hidden: true }, t('toview.empty'));
+  const clearWatched = h('button', { type: 'button', class: 'button secondary' }, t('toview.removeWatched'));
   replace(
     main,
-    h('div', { class: 'toolbar' }, h('h1', null, 'Watch later'), clearWatched),
+    h('div', { class: 'toolbar' }, h('h1', null, t('toview.title')), clearWatched),
     status.el,
     list,
     empty,
@@ -95,7 +102,7 @@ export async function renderWatchLaterPage(main: HTMLElement): Promise<void> {
       .toview.clear(2)
       .then(async (body) => {
         check(body);
-        status.set('Removed the videos you finished.', 'ok');
+        status.set(t('toview.removedWatched'), 'ok');
         await load();
       })
       .catch((error: unknown) => status.set(errorText(error), 'error'))
@@ -107,21 +114,23 @@ export async function renderWatchLaterPage(main: HTMLElement): Promise<void> {
 function entry(item: ToviewWebItem, status: ReturnType<typeof statusLine>, changed: () => void): HTMLElement {
   const href = `/video/${item.bvid}${item.page.page > 1 ? `?p=${item.page.page}` : ''}`;
   const cover = localUrl(item.pic);
+  const note = statusLine();
   const progress =
     item.progress === -1
-      ? 'Watched to the end'
+      ? t('progress.end')
       : item.progress > 0
-        ? `Watched to ${formatDuration(item.progress)} of ${formatDuration(item.page.duration)}`
-        : 'Not started';
+        ? t('progress.to', { at: formatDuration(item.progress), of: formatDuration(item.page.duration) })
+        : t('toview.notStarted');
   const remove = h(
     'button',
     {
       type: 'button',
       class: 'button secondary small',
-      'aria-label': `Remove “${item.title}” from watch later`,
+      'aria-label': t('toview.removeLabel', { title: item.title }),
     },
-    'Remove',
+    t('common.remove'),
   );
+  const added = h('time', { datetime: new Date(item.add_at * 1000).toISOString() }, formatTime(item.add_at));
   const li = h(
     'li',
     { class: 'card history-item', 'data-aid': item.aid },
@@ -139,25 +148,28 @@ function entry(item: ToviewWebItem, status: ReturnType<typeof statusLine>, chang
       h(
         'p',
         { class: 'part' },
-        item.owner.name ? `${item.owner.name} · added ` : 'added ',
-        h('time', { datetime: new Date(item.add_at * 1000).toISOString() }, formatTime(item.add_at)),
+        item.owner.name
+          ? tNodes('toview.addedBy', { owner: item.owner.name, time: added })
+          : tNodes('toview.addedAt', { time: added }),
       ),
     ),
-    remove,
+    // A refusal shows beside the button pressed; a removal (the entry gone) in the list's status line.
+    h('div', { class: 'item-action' }, remove, note.el),
   );
   remove.addEventListener('click', () => {
     remove.disabled = true;
+    note.set('');
     bili()
       .toview.dels([item.aid])
       .then((body) => {
         check(body);
         li.remove();
         changed();
-        status.set(`Removed “${item.title}”.`, 'ok');
+        status.set(t('common.removedTitle', { title: item.title }), 'ok');
       })
       .catch((error: unknown) => {
         remove.disabled = false;
-        status.set(errorText(error), 'error');
+        note.set(errorText(error), 'error');
       });
   });
   return li;

@@ -1,7 +1,7 @@
-import type { BiliEnvelope } from '../../../src/client/index.ts';
-import type { WatchTotalsData } from '../../../src/wire/analytics.schema.ts';
+import type { BiliEnvelope, WatchTotalsData } from 'replay/client';
 import { bili, unwrap } from '../api.ts';
 import { formatDuration, h } from '../dom.ts';
+import { tn } from '../i18n/index.ts';
 
 /**
  * The history page's line of the user's own totals over the last 30 days (`/x/replay/history/totals`,
@@ -13,7 +13,7 @@ export function watchTotalsLine(): HTMLElement {
     .get<BiliEnvelope<WatchTotalsData>>('/x/replay/history/totals')
     .then((body) => {
       const t = unwrap(body);
-      line.textContent = `Last 30 days: ${t.plays} ${t.plays === 1 ? 'play' : 'plays'}, ${formatDuration(t.watch_time)} watched.`;
+      line.textContent = tn('history.totals', t.plays, { time: formatDuration(t.watch_time) });
     })
     .catch(() => undefined);
   return line;

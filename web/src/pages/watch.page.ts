@@ -1,4 +1,4 @@
-import type { VideoPage, VideoViewData } from '../../../src/client/video-api.ts';
+import type { VideoPage, VideoViewData } from 'replay/client';
 import { ApiError, bili, biliKeepalive, errorText, me, unwrap } from '../api.ts';
 import type { Me } from '../api.ts';
 import { mountComments } from '../comments/comment-section.ts';
@@ -11,6 +11,7 @@ import { parseVideoRef } from './home.page.ts';
 import { loadEpisodeContext } from './season.page.ts';
 import { watchLaterButton } from './toview.page.ts';
 import type { EpisodeContext } from './season.page.ts';
+import { t, tn } from '../i18n/index.ts';
 
 /**
  * Replay keeps no media: every part plays the project's own test video (assets/media, made by
@@ -28,15 +29,15 @@ const PLAYER_VERSION = 'replay-web-1';
 
 export async function renderWatchPage(main: HTMLElement, id: string): Promise<void> {
   const bvid = parseVideoRef(id);
-  if (!bvid) return notFound(main, 'That is not a video address.');
-  setTitle('Video');
-  replace(main, h('p', { class: 'muted', role: 'status' }, 'Loading the video…'));
+  if (!bvid) return notFound(main, t('watch.notAddress'));
+  setTitle(t('watch.title'));
+  replace(main, h('p', { class: 'muted', role: 'status' }, t('watch.loading')));
 
   let view: VideoViewData;
   try {
     view = unwrap(await bili().video.view({ bvid }));
   } catch (error) {
-    if (error instanceof ApiError && error.code === -404) return notFound(main, 'This video does not exist.');
+    if (error instanceof ApiError && error.code === -404) return notFound(main, t('watch.missing'));
     throw error;
   }
   const user = await me();
@@ -46,7 +47,7 @@ export async function renderWatchPage(main: HTMLElement, id: string): Promise<vo
   const episode = await loadEpisodeContext(view);
   if (!page && episode) page = view.pages.find((p) => p.cid === episode.cid);
   const probe = page ?? view.pages[0];
-  if (!probe) return notFound(main, 'This video has no parts.');
+  if (!probe) return notFound(main, t('watch.noParts'));
 
   // The player endpoint says where this viewer stopped (ms) and in which part (CONTRACT.md §8).
   const player = unwrap(await bili().player.info({ aid: view.aid, cid: probe.cid }));
@@ -74,12 +75,14 @@ function renderWatch(
     preload: 'metadata',
     playsinline: true,
     src: MEDIA_URL,
-    'aria-label': `Video player: ${view.title}${multi ? `, part ${page.page}` : ''}`,
+    'aria-label': multi
+      ? t('watch.playerPart', { title: view.title, n: page.page })
+      : t('watch.player', { title: view.title }),
     'data-aid': view.aid,
     'data-cid': page.cid,
   });
   const playerBox = h('div', { class: 'player' }, video);
-  const comments = h('section', { class: 'comments-host', 'aria-label': 'Comments' });
+  const comments = h('section', { class: 'comments-host', 'aria-label': t('comments.heading') });
 
   replace(
     main,
@@ -93,34 +96,44 @@ function renderWatch(
         h(
           'dl',
           { class: 'video-meta' },
-          h('dt', null, 'Views'),
+          h('dt', null, t('watch.views')),
           h(
             'dd',
             { class: 'views', 'data-views': view.stat.view },
-            `${formatCount(view.stat.view)} ${view.stat.view === 1 ? 'view' : 'views'}`,
+            tn('watch.viewCount', view.stat.view, { count: formatCount(view.stat.view) }),
           ),
-          h('dt', null, 'Published'),
+          h('dt', null, t('watch.published')),
           h('dd', null, formatTime(view.pubdate)),
-          h('dt', null, 'Id'),
+          h('dt', null, t('watch.id')),
           h('dd', null, `${view.bvid} · av${view.aid}`),
-          multi ? [h('dt', null, 'Part'), h('dd', null, `Part ${page.page}: ${page.part}`)] : null,
+          multi
+            ? [
+                h('dt', null, t('watch.part')),
+                h('dd', null, t('watch.partValue', { n: page.page, name: page.part })),
+              ]
+            : null,
         ),
         playerBox,
         view.desc ? h('p', { class: 'description' }, view.desc) : null,
       ),
       h(
         'aside',
-        { class: 'watch-side', 'aria-label': 'About this video' },
+        { class: 'watch-side', 'aria-label': t('watch.about') },
         h(
           'div',
           { class: 'card owner-card' },
           avatar(view.owner.face, view.owner.name || '?', 48),
-          h('div', null, h('strong', null, view.owner.name), h('span', { class: 'muted' }, 'Uploader')),
+          h(
+            'div',
+            null,
+            h('strong', null, view.owner.name),
+            h('span', { class: 'muted' }, t('watch.uploader')),
+          ),
         ),
         episode?.nav ?? null,
         user ? watchLaterButton(view.aid) : null,
         user && user.mid === view.owner.mid
-          ? h('a', { href: `/video/${view.bvid}/stats`, class: 'button secondary' }, 'Video stats')
+          ? h('a', { href: `/video/${view.bvid}/stats`, class: 'button secondary' }, t('watch.stats'))
           : null,
         multi ? partsList(view, page) : null,
       ),
@@ -138,7 +151,7 @@ function partsList(view: VideoViewData, current: VideoPage): HTMLElement {
   return h(
     'nav',
     { class: 'card parts', 'aria-labelledby': 'parts-title' },
-    h('h2', { id: 'parts-title' }, `Parts (${current.page}/${view.pages.length})`),
+    h('h2', { id: 'parts-title' }, t('watch.parts', { n: current.page, total: view.pages.length })),
     h(
       'ol',
       null,
@@ -253,11 +266,11 @@ function attachPlayer(
       const duration = Number.isFinite(video.duration) ? video.duration : 0;
       if (resumeAt <= 0 || resumeAt >= duration - RESUME_END_MARGIN_S) return;
       video.currentTime = resumeAt;
-      const again = h('button', { type: 'button', class: 'button small' }, 'Start over');
+      const again = h('button', { type: 'button', class: 'button small' }, t('watch.startOver'));
       const toast = h(
         'div',
         { class: 'resume-toast', role: 'status' },
-        h('span', null, `Resumed at ${formatDuration(resumeAt)}`),
+        h('span', null, t('watch.resumed', { at: formatDuration(resumeAt) })),
         again,
       );
       again.addEventListener('click', () => {
@@ -273,11 +286,11 @@ function attachPlayer(
 }
 
 function notFound(main: HTMLElement, text: string): void {
-  setTitle('Video not found');
+  setTitle(t('watch.notFound'));
   replace(
     main,
-    h('h1', null, 'Video not found'),
+    h('h1', null, t('watch.notFound')),
     h('p', null, text),
-    h('p', null, h('a', { href: '/' }, 'Back to the home page')),
+    h('p', null, h('a', { href: '/' }, t('common.backHome'))),
   );
 }

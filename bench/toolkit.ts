@@ -1,0 +1,333 @@
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import type { PgCluster } from '../test/support/postgres-cluster.ts';
+import { ensureWrk, runLoad } from './lib/load.ts';
+import type { RequestSpec } from './lib/load.ts';
+import { CLOCK_TICKS, LOAD_CORE, pinPid, processTree, settle, treeTicks } from './lib/processes.ts';
+import { median } from './lib/report.ts';
+import {
+  createBenchArchives,
+  createBenchDatabase,
+  createBenchUsers,
+  machineInfo,
+  startBenchPostgres,
+  startReplay,
+} from './lib/replay.ts';
+import type { BenchArchive, BenchDatabase, BenchUser, ReplayNode } from './lib/replay.ts';
+import { heartbeatForm } from './lib/scenarios.ts';
+
+/**
+ * The toolkit's cost on the hot path (issue 13): `POST /x/click-interface/web/heartbeat` on a server with
+ * the toolkit off (no toolkit hook exists) and on one with it on — the request journal recording every
+ * request and two fault rules configured that do not match the heartbeat (one checked on arrival, by
+ * path; one after authentication, by user) — in the same run. Both servers run at once over their own
+ * database, seeded alike; the measured runs alternate (off, on, off, on, …) so the machine's other load
+ * falls on both sides alike. CPU is the server tree's (and PostgreSQL's) user+system time per answer,
+ * from the start of a run until the server is idle again. The issue's bound: on ≤ off × 1.05.
+ *
+ * `node ./bin/run-ts.js bench/toolkit.ts [--db sqlite,postgres] [--runs 5] [--duration 5]`.
+ * Prints a markdown section. Loopback only; every loop is bounded by count and time.
+ */
+
+const ROOT = join(import.meta.dirname, '..');
+const WORK = join(ROOT, 'bench', '.work');
+const HEARTBEAT = '/x/click-interface/web/heartbeat';
+const OK = '{"code":0,';
+const FORM = 'application/x-www-form-urlencoded';
+const UA =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
+/** The issue's bound on the toolkit's extra CPU per heartbeat. */
+const BOUND = 1.05;
+
+interface Options {
+  db: string[];
+  runs: number;
+  duration: number;
+  connections: number;
+  control: boolean;
+  journalSize?: number;
+  cpuProf?: string;
+}
+
+const program = new Command('toolkit')
+  .description('heartbeat CPU per answer: toolkit off vs on (journal recording, non-matching fault rules)')
+  .option('--db <dialect...>', 'sqlite and/or postgres', ['sqlite'])
+  .option('--runs <n>', 'measured runs per side (median reported)', positive, 5)
+  .option('--duration <s>', 'seconds per measured run', positive, 5)
+  .option('--connections <n>', 'concurrent connections', positive, 32)
+  .option(
+    '--journal-size <n>',
+    'REPLAY_TOOLKIT_JOURNAL_SIZE of the on server (default: the default, 1000)',
+    positive,
+  )
+  .option('--control', 'A/A control: the "on" server runs with the toolkit off too (the noise floor)', false)
+  .option('--cpu-prof <dir>', 'run both servers under --cpu-prof, profiles written to this folder');
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+const log = (line: string) => console.error(line);
+const f2 = (n: number) => n.toFixed(2);
+const f3 = (n: number) => n.toFixed(3);
+const f0 = (n: number) => Math.round(n).toLocaleString('en-US');
+
+interface Side {
+  name: 'off' | 'on';
+  node: ReplayNode;
+  database: BenchDatabase;
+  requests: RequestSpec[];
+}
+
+interface Run {
+  cpuMs: number;
+  requests: number;
+  rps: number;
+  p50Ms: number;
+  failures: number;
+}
+
+function heartbeats(users: BenchUser[], archives: BenchArchive[]): RequestSpec[] {
+  return Array.from({ length: 1024 }, (_, i) => {
+    const user = users[i % users.length]!;
+    const archive = archives[i % archives.length]!;
+    return {
+      method: 'POST',
+      path: HEARTBEAT,
+      headers: {
+        Cookie: user.cookie,
+        'User-Agent': UA,
+        Referer: `https://www.bilibili.com/video/${archive.bvid}`,
+        Origin: 'https://www.bilibili.com',
+        'Content-Type': FORM,
+      },
+      body: heartbeatForm(
+        i,
+        { aid: archive.aid, cid: archive.cids[i % archive.cids.length]!, duration: archive.duration },
+        user,
+      ),
+    };
+  });
+}
+
+async function measure(
+  wrk: string,
+  side: Side,
+  own: () => number[],
+  durationS: number,
+  connections: number,
+  tag: string,
+): Promise<Run> {
+  const before = treeTicks(own());
+  const load = await runLoad(wrk, {
+    baseUrl: side.node.url,
+    requests: side.requests,
+    okPrefix: OK,
+    connections,
+    durationS,
+    tag,
+    workDir: WORK,
+  });
+  // The heartbeat's batched writes and (PostgreSQL, toolkit on) the journal's shared writes land after
+  // the load: counted until the tree is idle again.
+  await settle(own());
+  const cpuMs = ((treeTicks(own()) - before) * 1000) / CLOCK_TICKS;
+  if (load.failures > 0) log(`  ${tag}: ${load.failures} failures, first: ${load.firstFailure}`);
+  return { cpuMs, requests: load.requests, rps: load.rps, p50Ms: load.p50Ms, failures: load.failures };
+}
+
+const perAnswer = (r: Run) => (r.requests ? r.cpuMs / r.requests : NaN);
+
+async function startSide(
+  name: 'off' | 'on',
+  dialect: 'sqlite' | 'postgres',
+  pgUrl: string | null,
+  opts: Options,
+): Promise<Side> {
+  const database = await createBenchDatabase(dialect, WORK, pgUrl);
+  const node = await startReplay({
+    name: `toolkit-${name}-${dialect}`,
+    db: database.target,
+    workDir: WORK,
+    env:
+      name === 'on' && !opts.control
+        ? {
+            REPLAY_TOOLKIT: 'on',
+            ...(opts.journalSize ? { REPLAY_TOOLKIT_JOURNAL_SIZE: String(opts.journalSize) } : {}),
+          }
+        : { REPLAY_TOOLKIT: 'off' },
+    ...(opts.cpuProf ? { cpuProfileDir: opts.cpuProf } : {}),
+  });
+  const users = await createBenchUsers(node.admin, 64);
+  const archives = await createBenchArchives(node.admin, 4, users[0]!.mid, '工具箱');
+  return { name, node, database, requests: heartbeats(users, archives) };
+}
+
+async function benchDialect(
+  wrk: string,
+  dialect: 'sqlite' | 'postgres',
+  pg: { cluster: PgCluster; postmaster: number } | null,
+  opts: Options,
+  lines: string[],
+): Promise<void> {
+  const sides: Side[] = [];
+  try {
+    for (const name of ['off', 'on'] as const) {
+      log(`${dialect}: starting the toolkit-${name} server`);
+      sides.push(await startSide(name, dialect, pg?.cluster.url ?? null, opts));
+    }
+    const [off, on] = sides as [Side, Side];
+    // Both fault rules are checked on every heartbeat and match none: the arrival rule differs in its
+    // path, the after-authentication rule in its user (a mid no bench user has).
+    const rules = opts.control
+      ? []
+      : [
+          await on.node.admin.faults.add({ method: 'POST', path: '/x/v2/reply/**', code: -412 }),
+          await on.node.admin.faults.add({ path: '/x/click-interface/**', mid: 1, code: -352 }),
+        ];
+    const own = (side: Side) => () => [
+      ...processTree(side.node.server.pid),
+      ...(dialect === 'postgres' && pg ? processTree(pg.postmaster) : []),
+    ];
+    // Warm-up: the JIT, SQLite's page cache and the first batches, on both sides alike.
+    for (let w = 0; w < 2; w++)
+      for (const side of sides) await measure(wrk, side, own(side), 3, opts.connections, `warm-${side.name}`);
+
+    const runs: Record<'off' | 'on', Run[]> = { off: [], on: [] };
+    for (let r = 0; r < opts.runs; r++) {
+      for (const side of r % 2 === 0 ? [off, on] : [on, off]) {
+        const run = await measure(wrk, side, own(side), opts.duration, opts.connections, `${side.name}-${r}`);
+        runs[side.name].push(run);
+        log(
+          `  ${dialect} ${side.name} #${r + 1}: ${f0(run.rps)} req/s, ${f3(perAnswer(run))} ms CPU/answer` +
+            (run.failures ? `, ${run.failures} failures` : ''),
+        );
+      }
+    }
+    let hits = 0;
+    if (!opts.control) {
+      const journal = await on.node.admin.journal.list({ path: HEARTBEAT, limit: 1 });
+      if (journal.length === 0) throw new Error('the toolkit-on server journaled no heartbeat');
+      const listed = await on.node.admin.faults.list();
+      hits = listed.filter((r) => rules.some((x) => x.id === r.id)).reduce((n, r) => n + r.hits, 0);
+      if (listed.length !== rules.length || hits !== 0) throw new Error(`fault rules hit: ${hits}`);
+    }
+
+    const cpu = (name: 'off' | 'on') => median(runs[name].map(perAnswer));
+    const rps = (name: 'off' | 'on') => median(runs[name].map((r) => r.rps));
+    const p50 = (name: 'off' | 'on') => median(runs[name].map((r) => r.p50Ms));
+    const failures = (name: 'off' | 'on') => runs[name].reduce((n, r) => n + r.failures, 0);
+    const ratio = cpu('on') / cpu('off');
+    // Each run's on/off ratio with the run of the other side next to it: the machine's drift (warm-up, other
+    // load) falls on both runs of a pair alike, so the median pair ratio is the steadier figure.
+    const pairRatios = runs.on.map((run, r) => perAnswer(run) / perAnswer(runs.off[r]!));
+    const paired = median(pairRatios);
+    lines.push(
+      '',
+      `#### ${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`,
+      '',
+      '| toolkit | CPU ms / answer (median) | req/s (median) | p50 ms | failures | runs (CPU ms / answer) |',
+      '| --- | ---: | ---: | ---: | ---: | --- |',
+      ...(['off', 'on'] as const).map(
+        (name) =>
+          `| ${name === 'off' ? 'off (no hook)' : opts.control ? 'off too (A/A control)' : 'on: journal + 2 fault rules, none matching'} | ${f3(cpu(name))} | ${f0(rps(name))} | ${f2(p50(name))} | ${failures(name)} | ${runs[name].map((r) => f3(perAnswer(r))).join(', ')} |`,
+      ),
+      '',
+      `On / off, medians: **${f2(ratio)}**; median of the ${pairRatios.length} paired runs' ratios ` +
+        `(${pairRatios.map(f2).join(', ')}): **${f2(paired)}** — bound ${f2(BOUND)}: ` +
+        `${Math.max(ratio, paired) <= BOUND ? 'met' : Math.min(ratio, paired) <= BOUND ? 'met by one figure of two' : '**missed**'}. ` +
+        (opts.control
+          ? 'Control run: both servers with the toolkit off; the ratio is the noise floor of this machine.'
+          : `The on server's journal held the heartbeats; its rules were hit ${hits} times.`),
+    );
+  } finally {
+    for (const side of sides) {
+      await side.node.server.stop();
+      await side.database.drop();
+    }
+  }
+  const on = sides.find((s) => s.name === 'on');
+  const share = opts.cpuProf && on ? toolkitShare(opts.cpuProf, on.node.server.pid) : null;
+  if (share)
+    lines.push(
+      '',
+      `Profile (\`--cpu-prof\`): the toolkit's own functions took ${share} of the on server's sampled CPU ` +
+        '(self time; the whole run, start-up and seeding included).',
+    );
+}
+
+/** The toolkit's own code: its hooks, journal, fault matcher, state gate, events, clock and cluster. */
+const TOOLKIT_CODE =
+  /\/src\/(http\/plugins\/toolkit-hooks|http\/admin\/toolkit-state\.routes|services\/toolkit\/[a-z-]+)\.ts$/;
+
+/**
+ * With `--cpu-prof`: the share of the toolkit-on server's sampled CPU (idle left out) spent in the
+ * toolkit's own functions (self time). Both parts come from the same samples of the same process, so
+ * the machine's other load does not move this figure as it moves the run-to-run CPU per answer.
+ */
+function toolkitShare(dir: string, pid: number): string | null {
+  const file = readdirSync(dir).find((f) => f.includes(`.${pid}.0.`) && f.endsWith('.cpuprofile'));
+  if (!file) return null;
+  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+    nodes: { id: number; callFrame: { functionName: string; url: string } }[];
+    samples: number[];
+    timeDeltas: number[];
+  };
+  const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  let total = 0;
+  let own = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const frame = byId.get(profile.samples[i]!)!;
+    if (frame.functionName === '(idle)' || frame.functionName === '(program)') continue;
+    const dt = profile.timeDeltas[i + 1] ?? 0;
+    total += dt;
+    if (TOOLKIT_CODE.test(frame.url)) own += dt;
+  }
+  return `${((100 * own) / Math.max(1, total)).toFixed(2)} %`;
+}
+
+async function main(): Promise<void> {
+  const opts = program.parse(process.argv).opts<Options>();
+  mkdirSync(WORK, { recursive: true });
+  if (opts.cpuProf) mkdirSync(opts.cpuProf, { recursive: true });
+  pinPid(process.pid, LOAD_CORE);
+  const wrk = ensureWrk(log);
+  const machine = machineInfo();
+  const lines: string[] = [
+    '### Toolkit: journal and fault matcher on the heartbeat',
+    '',
+    `${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; both servers (and PostgreSQL) pinned to one ` +
+      'core, wrk and this script on the other; runs alternate between the servers. CPU is the measured ' +
+      'server tree’s user+system time per answered heartbeat, until it is idle again. ' +
+      `${opts.runs} runs of ${opts.duration} s per side, ${opts.connections} connections.`,
+  ];
+  let pg: { cluster: PgCluster; postmaster: number } | null = null;
+  try {
+    for (const dialect of opts.db) {
+      if (dialect !== 'sqlite' && dialect !== 'postgres') throw new Error(`unknown --db ${dialect}`);
+      if (dialect === 'postgres' && !pg) {
+        pg = await startBenchPostgres();
+        if (!pg) {
+          log('no PostgreSQL binaries: skipping postgres');
+          continue;
+        }
+      }
+      await benchDialect(wrk, dialect, pg, opts, lines);
+    }
+  } finally {
+    pg?.cluster.stop();
+  }
+  lines.push(
+    '',
+    `Command: \`node ./bin/run-ts.js bench/toolkit.ts ${process.argv.slice(2).join(' ')}\``.replace(
+      / `$/,
+      '`',
+    ),
+  );
+  console.log(lines.join('\n'));
+}
+
+await main();
