@@ -21,6 +21,7 @@ import {
   treeTicks,
   waitForHttp,
 } from './lib/processes.ts';
+import { playerHeartbeatForm } from './lib/scenarios.ts';
 import { median } from './lib/report.ts';
 import {
   BENCH_ADMIN_TOKEN,
@@ -151,44 +152,6 @@ async function measure(
   return { cpuMs, requests: load.requests, rps: load.rps, p50Ms: load.p50Ms, failures: load.failures };
 }
 
-function form(params: Record<string, string | number>): string {
-  return new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)] as [string, string]))
-    .toString()
-    .replaceAll('%7Bn%7D', '{n}');
-}
-
-/** The web player's heartbeat body (as bench/lib/scenarios.ts sends it), at one point of a session. */
-function heartbeat(
-  video: { aid: number; cid: number; duration: number },
-  session: string,
-  played: number,
-  playType: number,
-  csrf: string | null,
-): string {
-  return form({
-    aid: video.aid,
-    cid: video.cid,
-    played_time: played,
-    realtime: played,
-    real_played_time: played,
-    refer_url: 'https://www.bilibili.com/',
-    quality: 80,
-    video_duration: video.duration,
-    last_play_progress_time: played,
-    max_play_progress_time: played,
-    start_ts: Math.floor(Date.now() / 1000) - played,
-    type: 3,
-    sub_type: 0,
-    dt: 2,
-    outer: 0,
-    spmid: '333.788.0.0',
-    session,
-    extra: '{"player_version":"4.8.36"}',
-    play_type: playType,
-    ...(csrf ? { csrf } : {}),
-  });
-}
-
 const browser = (cookie: string, bvid: string): Record<string, string> => ({
   Cookie: cookie,
   'User-Agent': UA,
@@ -204,7 +167,7 @@ const browser = (cookie: string, bvid: string): Record<string, string> => ({
  * later passes measure the analytics' per-heartbeat state write without new coverage.
  */
 function playback(
-  viewers: { cookie: string; csrf: string | null }[],
+  viewers: { cookie: string; user?: { mid: number; csrf: string } }[],
   archives: BenchArchive[],
   sessionsPer: number,
   steps: number,
@@ -223,7 +186,13 @@ function playback(
         method: 'POST',
         path: '/x/click-interface/web/heartbeat',
         headers: browser(s.v.cookie, s.a.bvid),
-        body: heartbeat(video, s.id, Math.min(step * 15, video.duration), step === 0 ? 1 : 0, s.v.csrf),
+        body: playerHeartbeatForm({
+          video,
+          played: Math.min(step * 15, video.duration),
+          session: s.id,
+          playType: step === 0 ? 1 : 0,
+          ...(s.v.user ? { user: s.v.user } : {}),
+        }),
       });
     }
   }
@@ -271,7 +240,7 @@ async function benchHeartbeat(
       {
         label: 'signed-in playback (64 users × 4 sessions, 40 heartbeats each)',
         requests: playback(
-          f.users.map((u) => ({ cookie: u.cookie, csrf: u.csrf })),
+          f.users.map((u) => ({ cookie: u.cookie, user: u })),
           f.archives,
           4,
           40,
@@ -281,7 +250,7 @@ async function benchHeartbeat(
         // 8 devices (within the per-address cap of 10) on each of the 8 archives: every start counts.
         label: 'anonymous playback (8 devices × 8 archives, 40 heartbeats each)',
         requests: playback(
-          Array.from({ length: 8 }, (_, i) => ({ cookie: `buvid3=bench-device-${i}-infoc`, csrf: null })),
+          Array.from({ length: 8 }, (_, i) => ({ cookie: `buvid3=bench-device-${i}-infoc` })),
           f.archives,
           8,
           40,
@@ -295,7 +264,13 @@ async function benchHeartbeat(
             method: 'POST' as const,
             path: '/x/click-interface/web/heartbeat',
             headers: browser(u.cookie, a.bvid),
-            body: heartbeat({ aid: a.aid, cid: a.cids[0]!, duration: a.duration }, 'n{n}', 30, 1, u.csrf),
+            body: playerHeartbeatForm({
+              video: { aid: a.aid, cid: a.cids[0]!, duration: a.duration },
+              played: 30,
+              session: 'n{n}',
+              playType: 1,
+              user: u,
+            }),
           };
         }),
       },

@@ -12,6 +12,7 @@ import { ensureWrk, runLoad } from './lib/load.ts';
 import type { LoadResult, RequestSpec } from './lib/load.ts';
 import { CLOCK_TICKS, LOAD_CORE, pinPid, settle, treeTicks } from './lib/processes.ts';
 import { monotonicUs } from './lib/profile.ts';
+import { form } from './lib/scenarios.ts';
 import { median } from './lib/report.ts';
 import {
   createBenchArchives,
@@ -84,12 +85,6 @@ function headers(user: BenchUser): Record<string, string> {
     Referer: 'https://www.bilibili.com/video/',
     Origin: 'https://www.bilibili.com',
   };
-}
-
-function form(params: Record<string, string | number>): string {
-  return new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)] as [string, string]))
-    .toString()
-    .replaceAll('%7Bn%7D', '{n}');
 }
 
 async function call<T>(node: ReplayNode, user: BenchUser, spec: RequestSpec): Promise<T> {

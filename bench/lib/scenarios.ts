@@ -41,7 +41,8 @@ const BROWSER_UA =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 const FORM = 'application/x-www-form-urlencoded';
 
-function form(params: Record<string, string | number>): string {
+/** A form body for wrk's Lua script. */
+export function form(params: Record<string, string | number>): string {
   // `{n}` must reach wrk unescaped: it is the placeholder of the per-request unique token.
   return new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)] as [string, string]))
     .toString()
@@ -65,18 +66,25 @@ function browser(user: { cookie: string }, referer: string): Record<string, stri
 
 const variants = <T>(make: (i: number) => T): T[] => Array.from({ length: VARIANTS }, (_, i) => make(i));
 
-/** The form body of the web player's heartbeat (the same for Replay and the POST floor). */
-export function heartbeatForm(
-  i: number,
-  video: { aid: number; cid: number; duration: number },
-  user: { mid: number; csrf: string },
-): string {
-  const played = (i * 15) % video.duration;
-  const start = Math.floor(Date.now() / 1000) - played;
+/** One point of a web player session, as its heartbeat reports it. */
+export interface HeartbeatPoint {
+  video: { aid: number; cid: number; duration: number };
+  /** Seconds played so far. */
+  played: number;
+  session: string;
+  /** 1 starts a play, 0 continues it. */
+  playType?: number;
+  /** The signed-in viewer (`mid` field and csrf); absent for an anonymous viewer. */
+  user?: { mid: number; csrf: string };
+}
+
+/** The web player's heartbeat form body at one point of a session (every bench sends this shape). */
+export function playerHeartbeatForm(point: HeartbeatPoint): string {
+  const { video, played, user } = point;
   return form({
     aid: video.aid,
     cid: video.cid,
-    mid: user.mid,
+    ...(user ? { mid: user.mid } : {}),
     played_time: played,
     realtime: played,
     real_played_time: played,
@@ -85,18 +93,28 @@ export function heartbeatForm(
     video_duration: video.duration,
     last_play_progress_time: played,
     max_play_progress_time: played,
-    start_ts: start,
+    start_ts: Math.floor(Date.now() / 1000) - played,
     type: 3,
     sub_type: 0,
     dt: 2,
     outer: 0,
     spmid: '333.788.0.0',
     from_spmid: '333.1007.tianma.1-1-1.click',
-    session: randomBytes(16).toString('hex'),
+    session: point.session,
     extra: '{"player_version":"4.8.36"}',
-    play_type: 0,
-    csrf: user.csrf,
+    play_type: point.playType ?? 0,
+    ...(user ? { csrf: user.csrf } : {}),
   });
+}
+
+/** The heartbeat of request variant `i` (the same for Replay and the POST floor). */
+export function heartbeatForm(
+  i: number,
+  video: { aid: number; cid: number; duration: number },
+  user: { mid: number; csrf: string },
+): string {
+  const played = (i * 15) % video.duration;
+  return playerHeartbeatForm({ video, played, session: randomBytes(16).toString('hex'), user });
 }
 
 export function replayScenarios(
