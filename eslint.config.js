@@ -55,9 +55,9 @@ function layerRules() {
   };
   const store = { regex: '(^|/)store/', message: 'Dependencies point one way: http → services → store.' };
   const storeInternals = {
-    regex: '(^|/)store/(database|write-batcher|group-transaction)\\.ts$',
+    regex: '(^|/)store/(database|write-batcher)\\.ts$',
     message:
-      'The store owns the connection, its batchers and group commits (store.createWatchWrites, store.rateLimits, store.close()); services reach them through Store.',
+      'The store owns the connection, its batchers and group commits (store.createWatchWrites, store.createCommentInserts, store.rateLimits, store.close()); services reach them through Store.',
   };
   // Which database a node runs on is the store's business: a difference is a class per database there.
   const noDialectQuestions = {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { sql } from 'kysely';
@@ -46,7 +46,7 @@ import type { BenchArchive, BenchUser, ReplayNode } from './lib/replay.ts';
  *     its retention curve) for an archive with 1k recorded play sessions and one with 1M, seeded straight
  *     into the analytics tables as the watch batch would have left them: median latency and CPU per read.
  *
- * `node ./bin/run-ts.js bench/analytics.ts [--db sqlite postgres] [--runs 3] [--duration 5]`.
+ * `node ./bin/run-ts.js bench/analytics.ts [--db sqlite postgres] [--runs 3] [--duration 5] [--cpu-prof dir]`.
  * Prints a markdown section. Loopback only; every loop is bounded by count and time.
  */
 
@@ -60,6 +60,7 @@ interface Options {
   connections: number;
   sessions: number;
   part: string[];
+  cpuProf?: string;
 }
 
 const program = new Command('analytics')
@@ -69,7 +70,8 @@ const program = new Command('analytics')
   .option('--duration <s>', 'seconds per measured run', positive, 5)
   .option('--connections <n>', 'concurrent connections', positive, 32)
   .option('--sessions <n>', 'play sessions of the big archive', positive, 1_000_000)
-  .option('--part <name...>', 'heartbeat and/or read', ['heartbeat', 'read']);
+  .option('--part <name...>', 'heartbeat and/or read', ['heartbeat', 'read'])
+  .option('--cpu-prof <dir>', 'run the heartbeat servers under --cpu-prof, profiles written to this folder');
 
 function positive(value: string): number {
   const n = Number(value);
@@ -87,13 +89,20 @@ const f3 = (n: number) => n.toFixed(3);
 const f0 = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /** A Replay server as `startReplay` starts one, with extra environment (the analytics switch). */
-async function startNode(name: string, db: string, env: NodeJS.ProcessEnv): Promise<ReplayNode> {
+async function startNode(
+  name: string,
+  db: string,
+  env: NodeJS.ProcessEnv,
+  cpuProfileDir?: string,
+): Promise<ReplayNode> {
   const port = await freePort();
   const server = startProcess({
     name,
     command: process.execPath,
     args: [
       '--max-semi-space-size=8',
+      // The profile is written when the server exits on SIGTERM (one file per side: on, off).
+      ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []),
       join(ROOT, 'bin', 'replay.js'),
       'serve',
       '--db',
@@ -122,6 +131,25 @@ interface Side {
 
 const perAnswer = (s: Side): number => (s.requests ? s.cpuMs / s.requests : NaN);
 
+/**
+ * `treeTicks` plus what the roots' exited children used (`cutime + cstime`): a PostgreSQL backend that
+ * the pool closes during a run (idle timeout) takes its CPU out of the live tree, and without the
+ * postmaster's reaped-children time a run could come out cheaper than it was, even negative.
+ */
+function ownTicks(pids: readonly number[]): number {
+  let ticks = treeTicks(pids);
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[13]) + Number(fields[14]);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return ticks;
+}
+
 async function measure(
   wrk: string,
   url: string,
@@ -134,7 +162,7 @@ async function measure(
   delayMs?: number,
 ): Promise<Side> {
   await settle(own());
-  const before = treeTicks(own());
+  const before = ownTicks(own());
   const load = await runLoad(wrk, {
     baseUrl: url,
     requests,
@@ -147,7 +175,7 @@ async function measure(
   });
   // The group commit's last batches and PostgreSQL's work for them belong to this run.
   await settle(own());
-  const cpuMs = ((treeTicks(own()) - before) * 1000) / CLOCK_TICKS;
+  const cpuMs = ((ownTicks(own()) - before) * 1000) / CLOCK_TICKS;
   if (load.failures > 0) log(`  ${tag}: ${load.failures} failures, first: ${load.firstFailure}`);
   return { cpuMs, requests: load.requests, rps: load.rps, p50Ms: load.p50Ms, failures: load.failures };
 }
@@ -222,10 +250,20 @@ async function benchHeartbeat(
   const nodes: ReplayNode[] = [];
   try {
     nodes.push(
-      await startNode(`analytics-on-${dialect}`, dbs[0]!.target, { REPLAY_WATCH_ANALYTICS: 'true' }),
+      await startNode(
+        `analytics-on-${dialect}`,
+        dbs[0]!.target,
+        { REPLAY_WATCH_ANALYTICS: 'true' },
+        opts.cpuProf && join(opts.cpuProf, `on-${dialect}`),
+      ),
     );
     nodes.push(
-      await startNode(`analytics-off-${dialect}`, dbs[1]!.target, { REPLAY_WATCH_ANALYTICS: 'false' }),
+      await startNode(
+        `analytics-off-${dialect}`,
+        dbs[1]!.target,
+        { REPLAY_WATCH_ANALYTICS: 'false' },
+        opts.cpuProf && join(opts.cpuProf, `off-${dialect}`),
+      ),
     );
     // The same users and archives on both (same mids, same aids: fresh databases, same creation order).
     const fixtures: { users: BenchUser[]; archives: BenchArchive[] }[] = [];

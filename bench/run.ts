@@ -584,7 +584,7 @@ async function main(): Promise<void> {
         .map((l) => l.toFixed(2))
         .join(' '),
       serverCommands: [
-        `taskset -c ${SERVER_CORE} node --max-semi-space-size=8 bin/replay.js serve --db <file|postgres://…> --no-demo --port <p>` +
+        `taskset -c ${SERVER_CORE} node --max-semi-space-size=8 --heap-growing-percent=30 bin/replay.js serve --db <file|postgres://…> --no-demo --port <p>` +
           (distStale
             ? ' (dist/ compiled by bin/build-server.js at the start of the run, as `npm start` does; **the sources changed during the run, so nodes started after that ran them through tsx**)'
             : ' (running dist/, compiled by bin/build-server.js at the start of the run, as `npm start` does)') +

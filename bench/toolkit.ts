@@ -80,6 +80,8 @@ interface Side {
   node: ReplayNode;
   database: BenchDatabase;
   requests: RequestSpec[];
+  /** Heartbeats answered over the whole life of the server, warm-up included (the profile's span). */
+  answered: number;
 }
 
 interface Run {
@@ -163,7 +165,7 @@ async function startSide(
   });
   const users = await createBenchUsers(node.admin, 64);
   const archives = await createBenchArchives(node.admin, 4, users[0]!.mid, '工具箱');
-  return { name, node, database, requests: heartbeats(users, archives) };
+  return { name, node, database, requests: heartbeats(users, archives), answered: 0 };
 }
 
 async function benchDialect(
@@ -194,13 +196,17 @@ async function benchDialect(
     ];
     // Warm-up: the JIT, SQLite's page cache and the first batches, on both sides alike.
     for (let w = 0; w < 2; w++)
-      for (const side of sides) await measure(wrk, side, own(side), 3, opts.connections, `warm-${side.name}`);
+      for (const side of sides)
+        side.answered += (
+          await measure(wrk, side, own(side), 3, opts.connections, `warm-${side.name}`)
+        ).requests;
 
     const runs: Record<'off' | 'on', Run[]> = { off: [], on: [] };
     for (let r = 0; r < opts.runs; r++) {
       for (const side of r % 2 === 0 ? [off, on] : [on, off]) {
         const run = await measure(wrk, side, own(side), opts.duration, opts.connections, `${side.name}-${r}`);
         runs[side.name].push(run);
+        side.answered += run.requests;
         log(
           `  ${dialect} ${side.name} #${r + 1}: ${f0(run.rps)} req/s, ${f3(perAnswer(run))} ms CPU/answer` +
             (run.failures ? `, ${run.failures} failures` : ''),
@@ -249,44 +255,74 @@ async function benchDialect(
       await side.database.drop();
     }
   }
-  const on = sides.find((s) => s.name === 'on');
-  const share = opts.cpuProf && on ? toolkitShare(opts.cpuProf, on.node.server.pid) : null;
-  if (share)
+  const profiles = opts.cpuProf ? sides.map((side) => profileOf(opts.cpuProf!, side)) : [];
+  const [offProfile, onProfile] = [
+    profiles.find((p) => p.side === 'off'),
+    profiles.find((p) => p.side === 'on'),
+  ];
+  if (offProfile && onProfile) {
+    const us = (ms: number, side: ProfileFigures) => f2((1000 * ms) / Math.max(1, side.answered));
+    const pct = (ms: number, side: ProfileFigures) =>
+      `${((100 * ms) / Math.max(1, side.busyMs)).toFixed(2)} %`;
     lines.push(
       '',
-      `Profile (\`--cpu-prof\`): the toolkit's own functions took ${share} of the on server's sampled CPU ` +
-        '(self time; the whole run, start-up and seeding included).',
+      `Profile (\`--cpu-prof\`, self time of each server's main thread over its whole run, start-up and ` +
+        `seeding included, per heartbeat answered): the toolkit's own functions ${us(onProfile.toolkitMs, onProfile)} µs ` +
+        `(${pct(onProfile.toolkitMs, onProfile)} of the on server's busy samples); garbage collection ` +
+        `${us(onProfile.gcMs, onProfile)} µs on (${pct(onProfile.gcMs, onProfile)}) vs ` +
+        `${us(offProfile.gcMs, offProfile)} µs off (${pct(offProfile.gcMs, offProfile)}); all busy samples ` +
+        `${us(onProfile.busyMs, onProfile)} µs on vs ${us(offProfile.busyMs, offProfile)} µs off.`,
     );
+  }
 }
 
-/** The toolkit's own code: its hooks, journal, fault matcher, state gate, events, clock and cluster. */
+/**
+ * The toolkit's own code: its hooks, journal, fault matcher, state gate, events, clock and cluster — as
+ * sources (run through tsx) or as the build in dist/ (bin/replay.js runs that when it matches the sources).
+ */
 const TOOLKIT_CODE =
-  /\/src\/(http\/plugins\/toolkit-hooks|http\/admin\/toolkit-state\.routes|services\/toolkit\/[a-z-]+)\.ts$/;
+  /\/(src|dist)\/(http\/plugins\/toolkit-hooks|http\/admin\/toolkit-state\.routes|services\/toolkit\/[a-z-]+)\.(ts|js)$/;
+
+interface ProfileFigures {
+  side: 'off' | 'on';
+  answered: number;
+  /** Sampled CPU of the main thread, idle left out. */
+  busyMs: number;
+  gcMs: number;
+  /** Self time in the toolkit's own functions. */
+  toolkitMs: number;
+}
 
 /**
- * With `--cpu-prof`: the share of the toolkit-on server's sampled CPU (idle left out) spent in the
- * toolkit's own functions (self time). Both parts come from the same samples of the same process, so
- * the machine's other load does not move this figure as it moves the run-to-run CPU per answer.
+ * With `--cpu-prof`: where a server's sampled CPU went. The shares come from the same samples of the same
+ * process, so the machine's other load does not move them as it moves the run-to-run CPU per answer.
  */
-function toolkitShare(dir: string, pid: number): string | null {
+function profileOf(dir: string, side: Side): ProfileFigures {
+  const figures: ProfileFigures = {
+    side: side.name,
+    answered: side.answered,
+    busyMs: 0,
+    gcMs: 0,
+    toolkitMs: 0,
+  };
+  const pid = side.node.server.pid;
   const file = readdirSync(dir).find((f) => f.includes(`.${pid}.0.`) && f.endsWith('.cpuprofile'));
-  if (!file) return null;
+  if (!file) return figures;
   const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
     nodes: { id: number; callFrame: { functionName: string; url: string } }[];
     samples: number[];
     timeDeltas: number[];
   };
   const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
-  let total = 0;
-  let own = 0;
   for (let i = 0; i < profile.samples.length; i++) {
     const frame = byId.get(profile.samples[i]!)!;
     if (frame.functionName === '(idle)' || frame.functionName === '(program)') continue;
-    const dt = profile.timeDeltas[i + 1] ?? 0;
-    total += dt;
-    if (TOOLKIT_CODE.test(frame.url)) own += dt;
+    const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    figures.busyMs += ms;
+    if (frame.functionName === '(garbage collector)') figures.gcMs += ms;
+    else if (TOOLKIT_CODE.test(frame.url)) figures.toolkitMs += ms;
   }
-  return `${((100 * own) / Math.max(1, total)).toFixed(2)} %`;
+  return figures;
 }
 
 async function main(): Promise<void> {

@@ -1,11 +1,14 @@
-#!/usr/bin/env -S node --max-semi-space-size=8
+#!/usr/bin/env -S node --max-semi-space-size=8 --heap-growing-percent=30
 // Entry of the `replay` command. It runs the compiled JavaScript in dist/ when that build matches the
 // sources (`npm start` and `npm run build` make it: bin/build-server.js), so production needs no TypeScript
 // runtime. Otherwise — a checkout whose sources changed since the last build, as in development and in the
 // tests — it runs the sources through tsx (a dev dependency), so a checkout needs no build step either.
 // The server's answers are large (a comment page is 100+ KB) and short-lived: 8 MB semi-spaces (V8's
 // default is 16) keep the young generation, and with it the process, about 30 MB smaller under load at the
-// same throughput (bench/findings.md). `npm start` passes the same flag; `node bin/replay.js` does not.
+// same throughput (bench/findings.md). Requests in flight survive scavenges and are promoted, and V8 lets the
+// old generation grow to up to four times what was live before collecting it (50–100 MB of garbage under
+// the deep-cursor bench, never handed back); a 30 % growing factor keeps it near the live size for ~2 % more
+// CPU in major GCs (issue #16's peak RSS). `npm start` passes the same flags; `node bin/replay.js` does not.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, serverBuildUpToDate } from './build-state.js';

@@ -37,18 +37,19 @@ import { messageFeedRoutes } from './http/bili/message-feed.routes.ts';
 import { replyJumpRoutes } from './http/bili/reply-jump.routes.ts';
 import { registerBiliAuth } from './http/plugins/bili-auth.ts';
 import { registerDeviceCookies } from './http/plugins/device-cookies.ts';
-import { registerLargePayloads } from './http/plugins/large-payloads.ts';
+import { encodeLargePayload } from './http/plugins/large-payloads.ts';
 import { registerGracefulClose } from './http/plugins/graceful-close.ts';
 import { registerMetrics } from './http/plugins/metrics.ts';
 import { clientErrorHandler, frameworkErrors } from './http/plugins/protocol-errors.ts';
 import { UI_PAGES, webRoutes } from './http/web/web.routes.ts';
 import { ADMIN_PREFIX, registerErrorHandling } from './http/plugins/error-handler.ts';
-import { registerSecurityHeaders } from './http/plugins/security-headers.ts';
-import { loggerOptions, RequestLogAtDebug } from './http/plugins/logging.ts';
+import { securityHeaders } from './http/plugins/security-headers.ts';
+import { registerOnSendSteps } from './http/plugins/on-send.ts';
+import { lazyRequestLogger, loggerOptions, RequestLogAtDebug } from './http/plugins/logging.ts';
 import { registerParamGuards } from './http/plugins/param-guards.ts';
 import { createToolkitRuntime, registerToolkitHooks } from './http/plugins/toolkit-hooks.ts';
 import { toolkitRuntimeRoutes } from './http/admin/toolkit-runtime.routes.ts';
-import { registerToolkitStateGate, toolkitStateRoutes } from './http/admin/toolkit-state.routes.ts';
+import { toolkitStateRoutes } from './http/admin/toolkit-state.routes.ts';
 import { LOGIN_PAGES_CSP } from './http/pages/login.pages.ts';
 import type { Services } from './services/services.ts';
 
@@ -64,6 +65,8 @@ export async function buildApp({ config, services }: AppDeps): Promise<FastifyIn
   const app = Fastify({
     logger: loggerOptions(config),
     logController: new RequestLogAtDebug(),
+    // Without a logger (silent) Fastify hands every request the null logger itself: nothing to defer.
+    ...(config.logLevel === 'silent' ? {} : { childLoggerFactory: lazyRequestLogger }),
     bodyLimit: config.bodyLimit,
     // Bilibili ids and flags are read from strings; repeated parameters arrive as arrays and fail validation.
     // strictNumbers: a JSON number that is not finite (1e400) fails the type check (see param-guards.ts).
@@ -91,10 +94,12 @@ export async function buildApp({ config, services }: AppDeps): Promise<FastifyIn
   app.addHook('onClose', () => services.close());
 
   registerErrorHandling(app);
-  registerSecurityHeaders(app, LOGIN_PAGES_CSP);
   registerParamGuards(app);
-  registerGracefulClose(app);
-  registerLargePayloads(app);
+  registerOnSendSteps(app, [
+    securityHeaders(LOGIN_PAGES_CSP),
+    registerGracefulClose(app),
+    encodeLargePayload,
+  ]);
   await registerMetrics(app, config.adminToken, {
     source: services.online,
     top: config.metricsOnlineTop,
@@ -120,12 +125,11 @@ export async function buildApp({ config, services }: AppDeps): Promise<FastifyIn
   });
   await app.register(swaggerUi, { routePrefix: `${ADMIN_PREFIX}/docs` });
 
-  // Toolkit reset/restore: requests wait behind one run here, and follow one run elsewhere (docs/toolkit.md).
-  if (config.toolkit) registerToolkitStateGate(app, services.toolkitState);
   registerBiliAuth(app, services.sessions);
-  // Off: no toolkit hook exists at all (requests pay nothing); on: journal and fault rules (docs/toolkit.md).
+  // Off: no toolkit hook exists at all (requests pay nothing); on: the reset/restore gate, the journal and
+  // fault rules, in one request hook (docs/toolkit.md).
   const toolkitRuntime = config.toolkit ? createToolkitRuntime(services, config.toolkitJournalSize) : null;
-  if (toolkitRuntime) registerToolkitHooks(app, toolkitRuntime);
+  if (toolkitRuntime) registerToolkitHooks(app, toolkitRuntime, services.toolkitState);
   await app.register(deviceRoutes(services, config));
   navRoutes(app, services, config);
   passportRoutes(app, services);

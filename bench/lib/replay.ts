@@ -116,6 +116,7 @@ export async function startReplay(options: {
   // As `npm start` and the `replay` command run the server (see bin/replay.js).
   const nodeFlags = [
     '--max-semi-space-size=8',
+    '--heap-growing-percent=30',
     ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
   ];
   const server = startProcess({

@@ -42,6 +42,11 @@ export class CommentLimits {
         : null;
   }
 
+  /** Whether posting spends rate-limit points at all (no limit is configured when false). */
+  get limitsComments(): boolean {
+    return this.commentLimiters.length > 0;
+  }
+
   /** Counts one comment by `mid`; false when it goes over any limit. */
   async allowComment(mid: number): Promise<boolean> {
     for (const limiter of this.commentLimiters) {

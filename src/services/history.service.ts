@@ -95,6 +95,16 @@ interface PlayTarget extends CachedArchive {
   episode: EpisodeRow | null;
 }
 
+/** What a report or heartbeat names of the thing played. */
+interface TargetInput {
+  aid?: number | undefined;
+  bvid?: string | undefined;
+  cid?: number | undefined;
+  type?: number | undefined;
+  epid?: number | undefined;
+  sid?: number | undefined;
+}
+
 /** A history entry with what the lists show about its archive (null when the archive is gone). */
 export interface HistoryEntry {
   row: HistoryRow;
@@ -171,7 +181,8 @@ export class HistoryService {
   async report(viewer: Viewer, input: ReportInput): Promise<void> {
     const progress = input.progress ?? 0;
     if (!isValidReportedProgress(progress)) throw badParam('progress', '只能是 -1 或不小于 0 的秒数');
-    const target = await this.target(input);
+    const found = this.target(input);
+    const target = found instanceof Promise ? await found : found;
     const history = this.historyUpsert(viewer.mid, target, progress, input.dt);
     // One Set lookup while no webhook endpoint wants history events (the report costs what it did).
     const event = this.watch.outbox?.wantsHistory
@@ -188,7 +199,8 @@ export class HistoryService {
   async heartbeat(mid: number | null, viewerKey: string, input: HeartbeatInput, address = ''): Promise<void> {
     const progress = input.played_time ?? 0;
     if (!isValidReportedProgress(progress)) throw badParam('played_time', '只能是 -1 或不小于 0 的秒数');
-    const target = await this.target(input);
+    const found = this.target(input);
+    const target = found instanceof Promise ? await found : found;
     const { archive, page } = target;
     this.watch.online?.beat(archive.aid, page.cid, viewerKey, {
       playType: input.play_type,
@@ -406,14 +418,7 @@ export class HistoryService {
    * episode's part is recorded under its season whatever the `type`. `type` 4 / 10 insist on a season
    * episode / course lesson. Unknown ids are -404; ids that disagree are -400.
    */
-  private async target(input: {
-    aid?: number | undefined;
-    bvid?: string | undefined;
-    cid?: number | undefined;
-    type?: number | undefined;
-    epid?: number | undefined;
-    sid?: number | undefined;
-  }): Promise<PlayTarget> {
+  private target(input: TargetInput): PlayTarget | Promise<PlayTarget> {
     const wanted =
       input.type === LESSON_PLAY_TYPE
         ? CHEESE_BUSINESS
@@ -421,37 +426,56 @@ export class HistoryService {
           ? PGC_BUSINESS
           : null;
     const epid = input.epid || undefined;
-    const sid = input.sid || undefined;
-    let found: CachedArchive;
-    let page: PageRow | undefined;
-    let episode: EpisodeRow | null;
-    if (epid !== undefined) {
-      const named = await this.episode(wanted ?? PGC_BUSINESS, epid);
-      if (input.aid !== undefined || (input.bvid !== undefined && input.bvid !== '')) {
-        const aid = (await this.resolve(input.aid, input.bvid)).archive.aid;
-        if (aid !== named.aid) throw new BiliError(-400, `av${aid} 不是 ep${epid} 的稿件`);
-      }
-      if (input.cid !== undefined && input.cid !== named.cid) {
-        throw new BiliError(-400, `cid ${input.cid} 不是 ep${epid} 的分P`);
-      }
-      found = await this.archive(named.aid);
-      page = found.pages.find((p) => p.cid === named.cid);
-      if (!page) throw new BiliError(-404, `ep${epid} 的分P已不存在`);
-      episode = named;
-    } else {
-      found = await this.resolve(input.aid, input.bvid);
-      const { archive, pages } = found;
-      page = input.cid === undefined ? pages[0] : pages.find((p) => p.cid === input.cid);
-      if (!page) throw new BiliError(-404, `cid ${input.cid} 不属于 av${archive.aid}`);
-      const cid = page.cid;
-      episode = found.episodes.find((e) => e.cid === cid) ?? null;
-      if (wanted !== null && episode === null) {
-        throw new BiliError(
-          -404,
-          `av${archive.aid} 的分P ${cid} 不是${wanted === PGC_BUSINESS ? '剧集' : '课程'}`,
-        );
-      }
+    if (epid !== undefined) return this.episodeTarget(input, epid, wanted);
+    // A cached archive (every report and heartbeat but the first of each archive in 30 s) answers
+    // without a promise: the lookup was three nested async calls per request.
+    const found = this.resolve(input.aid, input.bvid);
+    return found instanceof Promise
+      ? found.then((f) => this.partTarget(input, f, wanted))
+      : this.partTarget(input, found, wanted);
+  }
+
+  /** target() of an archive part (no `epid`): the part by `cid` (the first without one). */
+  private partTarget(input: TargetInput, found: CachedArchive, wanted: string | null): PlayTarget {
+    const { archive, pages } = found;
+    const page = input.cid === undefined ? pages[0] : pages.find((p) => p.cid === input.cid);
+    if (!page) throw new BiliError(-404, `cid ${input.cid} 不属于 av${archive.aid}`);
+    const cid = page.cid;
+    const episode = found.episodes.find((e) => e.cid === cid) ?? null;
+    if (wanted !== null && episode === null) {
+      throw new BiliError(
+        -404,
+        `av${archive.aid} 的分P ${cid} 不是${wanted === PGC_BUSINESS ? '剧集' : '课程'}`,
+      );
     }
+    return this.checkedTarget(input, found, page, episode, wanted);
+  }
+
+  /** target() with `epid`: the episode decides, and `aid`/`bvid`/`cid` when sent must agree with it. */
+  private async episodeTarget(input: TargetInput, epid: number, wanted: string | null): Promise<PlayTarget> {
+    const named = await this.episode(wanted ?? PGC_BUSINESS, epid);
+    if (input.aid !== undefined || (input.bvid !== undefined && input.bvid !== '')) {
+      const aid = (await this.resolve(input.aid, input.bvid)).archive.aid;
+      if (aid !== named.aid) throw new BiliError(-400, `av${aid} 不是 ep${epid} 的稿件`);
+    }
+    if (input.cid !== undefined && input.cid !== named.cid) {
+      throw new BiliError(-400, `cid ${input.cid} 不是 ep${epid} 的分P`);
+    }
+    const found = await this.archive(named.aid);
+    const page = found.pages.find((p) => p.cid === named.cid);
+    if (!page) throw new BiliError(-404, `ep${epid} 的分P已不存在`);
+    return this.checkedTarget(input, found, page, named, wanted);
+  }
+
+  /** The checks target() makes of whichever episode it found: its kind against `type`, its season against `sid`. */
+  private checkedTarget(
+    input: TargetInput,
+    found: CachedArchive,
+    page: PageRow,
+    episode: EpisodeRow | null,
+    wanted: string | null,
+  ): PlayTarget {
+    const sid = input.sid || undefined;
     if (wanted !== null && episode !== null && episode.business !== wanted) {
       throw new BiliError(-400, `type ${input.type} 与 ep${episode.epid} 的类别不一致`);
     }
@@ -461,7 +485,8 @@ export class HistoryService {
         episode ? `ep${episode.epid} 不属于 ss${sid}` : `av${found.archive.aid} 不属于 ss${sid}`,
       );
     }
-    return { ...found, page, episode };
+    // Named fields rather than a spread of `found`: this runs on every report and heartbeat.
+    return { archive: found.archive, pages: found.pages, episodes: found.episodes, page, episode };
   }
 
   private async episode(business: string, epid: number): Promise<EpisodeRow> {
@@ -491,7 +516,7 @@ export class HistoryService {
   }
 
   /** The archive named by aid, bvid or both (they must agree): -400 without either, -404 if unknown. */
-  private async resolve(aid: number | undefined, bvid: string | undefined): Promise<CachedArchive> {
+  private resolve(aid: number | undefined, bvid: string | undefined): CachedArchive | Promise<CachedArchive> {
     let target = aid;
     if (bvid !== undefined && bvid !== '') {
       const fromBvid = bv2av(bvid);
@@ -504,9 +529,11 @@ export class HistoryService {
   }
 
   /** The archive, its parts and the episodes they carry; one cache entry serves every heartbeat of it. */
-  private async archive(aid: number): Promise<CachedArchive> {
-    const cached = this.archives.get(aid);
-    if (cached) return cached;
+  private archive(aid: number): CachedArchive | Promise<CachedArchive> {
+    return this.archives.get(aid) ?? this.loadArchive(aid);
+  }
+
+  private async loadArchive(aid: number): Promise<CachedArchive> {
     const archive = await this.store.archives.findByAid(aid);
     if (!archive) throw new BiliError(-404, `av${aid}`);
     const [pages, episodes] = await Promise.all([

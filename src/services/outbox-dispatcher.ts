@@ -1,6 +1,4 @@
 import { createHmac } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
 import nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
 import type {
@@ -16,6 +14,7 @@ import type { Clock } from './clock.ts';
 import { systemClock } from './clock.ts';
 import { MAIL_EVENTS, parseEvents } from './outbox.service.ts';
 import type { EventType } from './outbox.service.ts';
+import { SOCKETS, TimeoutError, WebhookHttp, targetOf } from './webhook-http.ts';
 
 export interface DispatcherOptions {
   pollMs: number;
@@ -42,12 +41,25 @@ const MAX_BACKOFF_MS = 3_600_000;
 /** Items per mail; more wait for the next one. */
 const MAIL_ITEMS = 50;
 
+/** What a pass's fan-out found. */
+interface Fresh {
+  events: number;
+  /** The new events' deliveries, claimed by this pass. */
+  deliveries: WebhookDeliveryRow[];
+  /** The endpoints as the fan-out read them, milliseconds ago. */
+  endpoints?: WebhookEndpointRow[];
+  /** One node: the events themselves, not yet fanned, and their deliveries not yet written (ids < 0). */
+  held?: OutboxEventRow[];
+}
+
 /**
  * Delivers the outbox (DESIGN.md §9, docs/webhooks.md), at least once, never from inside a request:
  * 1. fan-out: events not yet fanned become one delivery per subscribed enabled endpoint and one mail item
- *    per recipient with an address (one transaction; PostgreSQL rows locked `FOR UPDATE SKIP LOCKED`);
+ *    per recipient with an address (one transaction; PostgreSQL rows locked `FOR UPDATE SKIP LOCKED`). On
+ *    one node (SQLite) the pass holds its events in memory instead and writes their deliveries, already
+ *    in their outcome's state, in the transaction that records the attempts (`holdUnfanned`);
  * 2. webhooks: due deliveries are claimed (their `next_at` moved past the timeout in the claiming
- *    statement), sent with `fetch`, and every attempt is logged with the delivery's new state;
+ *    statement), sent (webhook-http.ts), and every attempt is logged with the delivery's new state;
  * 3. e-mail: recipients whose last mail is older than the digest window are claimed and get one mail with
  *    everything queued for them.
  * A process killed at any point leaves committed rows behind: unfanned events, pending deliveries whose
@@ -66,6 +78,7 @@ export class OutboxDispatcher {
   /** The last pass claimed a full batch: more is waiting. */
   private full = false;
   private readonly transport: Transporter | null;
+  private readonly http = new WebhookHttp();
 
   constructor(
     private readonly store: Store,
@@ -87,13 +100,14 @@ export class OutboxDispatcher {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.pass;
+    this.http.close();
     this.transport?.close();
   }
 
   /** One pass over all three stages; true when it found work (the loop then goes again soon). */
   async runOnce(): Promise<boolean> {
-    const fresh = await this.fanOut();
-    const sent = await this.deliverWebhooks(fresh.deliveries, fresh.endpoints);
+    const fresh = this.store.sharedAcrossNodes ? await this.fanOut() : await this.holdUnfanned();
+    const sent = await this.deliverWebhooks(fresh);
     const mailed = this.transport ? await this.sendMail() : 0;
     await this.pruneNow();
     this.full = fresh.events >= BATCH || sent - fresh.deliveries.length >= BATCH;
@@ -136,11 +150,7 @@ export class OutboxDispatcher {
    * New events become deliveries (and mail items). The deliveries are written already claimed by this
    * pass (`next_at` = the lease), so they are sent at once without a second claim.
    */
-  private fanOut(): Promise<{
-    events: number;
-    deliveries: WebhookDeliveryRow[];
-    endpoints?: WebhookEndpointRow[];
-  }> {
+  private fanOut(): Promise<Fresh> {
     const now = this.wall.nowMs();
     return this.store.transaction(async (tx) => {
       const events = await tx.outbox.claimUnfanned(BATCH);
@@ -167,6 +177,40 @@ export class OutboxDispatcher {
       await tx.outbox.markFanned(events.map((e) => Number(e.id)));
       return { events: events.length, deliveries, endpoints };
     });
+  }
+
+  /**
+   * One node (SQLite: no other process runs this outbox, and this node's passes run one after another):
+   * the pass holds its events in memory instead of claiming them with writes. They are read, their
+   * deliveries sent, and then ONE transaction writes each delivery already in its outcome's state with its
+   * attempt, the mail items, and marks the events fanned. A process killed meanwhile leaves the events
+   * unfanned, so the next start sends them again under the same ids (at-least-once), and each delivery
+   * row is written once instead of inserted and then updated in a second commit.
+   */
+  private async holdUnfanned(): Promise<Fresh> {
+    const events = await this.store.outbox.claimUnfanned(BATCH);
+    if (events.length === 0) return { events: 0, deliveries: [] };
+    const endpoints = await this.store.outbox.endpoints();
+    const byType = subscribers(endpoints);
+    const lease = this.lease(this.wall.nowMs());
+    const deliveries: WebhookDeliveryRow[] = [];
+    for (const event of events) {
+      for (const endpoint of byType.get(event.type) ?? []) {
+        deliveries.push({
+          // Not written yet: a stand-in id, unique within the pass, replaced when the row is inserted.
+          id: -(deliveries.length + 1),
+          endpoint_id: endpoint.id,
+          event_id: event.event_id,
+          type: event.type,
+          payload: event.payload,
+          time: Number(event.time),
+          state: 'pending',
+          attempts: 0,
+          next_at: lease,
+        });
+      }
+    }
+    return { events: events.length, deliveries, endpoints, held: events };
   }
 
   /**
@@ -207,10 +251,8 @@ export class OutboxDispatcher {
    * Sends `fresh` and the due retries concurrently; every outcome is recorded in one transaction. While
    * fresh events keep coming, retries are looked for once per poll interval, not on every busy pass.
    */
-  private async deliverWebhooks(
-    fresh: readonly WebhookDeliveryRow[],
-    known: readonly WebhookEndpointRow[] | undefined,
-  ): Promise<number> {
+  private async deliverWebhooks(pass: Fresh): Promise<number> {
+    const fresh = pass.deliveries;
     const now = this.wall.nowMs();
     let due: WebhookDeliveryRow[] = [];
     if (fresh.length === 0 || now - this.dueCheckedAt >= this.options.pollMs) {
@@ -218,9 +260,14 @@ export class OutboxDispatcher {
       due = await this.store.outbox.claimDueDeliveries(now, this.lease(now), BATCH);
     }
     const claimed = due.length === 0 ? fresh : [...fresh, ...due];
-    if (claimed.length === 0) return 0;
+    if (claimed.length === 0) {
+      if (pass.held) await this.record(pass.held, [], []);
+      return 0;
+    }
     // The fan-out's read serves when the pass has one (it is in the same pass, milliseconds old).
-    const endpoints = new Map((known ?? (await this.store.outbox.endpoints())).map((e) => [e.id, e]));
+    const endpoints = new Map(
+      (pass.endpoints ?? (await this.store.outbox.endpoints())).map((e) => [e.id, e]),
+    );
     const byEndpoint = new Map<number, WebhookDeliveryRow[]>();
     for (const delivery of claimed) {
       const list = byEndpoint.get(delivery.endpoint_id);
@@ -244,8 +291,54 @@ export class OutboxDispatcher {
         await Promise.all(Array.from({ length: Math.min(SOCKETS, list.length) }, worker));
       }),
     );
-    await this.store.transaction((tx) => tx.outbox.recordAttempts(results));
+    if (pass.held) await this.record(pass.held, fresh, results);
+    else await this.store.transaction((tx) => tx.outbox.recordAttempts(results));
     return claimed.length;
+  }
+
+  /**
+   * One node's pass, in one transaction: the held events' deliveries written with their outcome, every
+   * attempt logged, the due retries' new states, the mail items, and the events marked fanned.
+   */
+  private record(
+    events: readonly OutboxEventRow[],
+    fresh: readonly WebhookDeliveryRow[],
+    results: readonly AttemptResult[],
+  ): Promise<void> {
+    const outcomes = new Map<number, NonNullable<AttemptResult['outcome']>>();
+    for (const { attempt, outcome } of results) {
+      if (attempt.delivery_id < 0 && outcome) outcomes.set(attempt.delivery_id, outcome);
+    }
+    const rows: NewWebhookDelivery[] = [];
+    for (const { id, ...row } of fresh) {
+      // Every delivery of the pass was attempted (or failed as timed out): it has an outcome.
+      const outcome = outcomes.get(id);
+      if (!outcome) throw new Error(`delivery of ${row.event_id} has no outcome`);
+      rows.push({
+        ...row,
+        state: outcome.state,
+        attempts: 1,
+        next_at: outcome.state === 'pending' ? outcome.nextAt : row.next_at,
+      });
+    }
+    return this.store.transaction(async (tx) => {
+      const written = await tx.outbox.insertDeliveries(rows);
+      const ids = new Map(written.map((d) => [`${d.endpoint_id}|${d.event_id}`, d.id]));
+      const logged: AttemptResult[] = [];
+      for (const result of results) {
+        const { attempt } = result;
+        if (attempt.delivery_id >= 0) {
+          logged.push(result);
+          continue;
+        }
+        // Its row already carries the outcome; a row that existed (never, on one node) keeps its own.
+        const id = ids.get(`${attempt.endpoint_id}|${attempt.event_id}`);
+        if (id !== undefined) logged.push({ attempt: { ...attempt, delivery_id: id }, outcome: null });
+      }
+      await tx.outbox.recordAttempts(logged);
+      if (this.options.mail) await tx.outbox.insertMailItems(await this.mailItems(tx.outbox, events));
+      await tx.outbox.markFanned(events.map((e) => Number(e.id)));
+    });
   }
 
   private async deliver(
@@ -265,29 +358,14 @@ export class OutboxDispatcher {
       const body = webhookBody(delivery);
       const timestamp = Math.floor(started / 1000);
       try {
-        const target = targetOf(endpoint.url);
-        // Raw header pairs: node:http writes them as given instead of validating and storing each one.
-        const headers = [
-          'host',
-          target.url.host,
-          'content-type',
-          'application/json',
-          'content-length',
-          String(Buffer.byteLength(body)),
-          'user-agent',
-          'Replay-Webhook/1',
-          'x-replay-event-id',
-          delivery.event_id,
-          'x-replay-event-type',
-          delivery.type,
-          'x-replay-timestamp',
-          String(timestamp),
-          'x-replay-signature',
-          `sha256=${sign(endpoint.secret, timestamp, body)}`,
-          'x-replay-delivery-attempt',
-          String(attempt),
-        ];
-        const response = await post(target, { headers, body, timeoutMs: deadline - started });
+        const headers =
+          'content-type: application/json\r\nuser-agent: Replay-Webhook/1\r\n' +
+          `x-replay-event-id: ${headerValue(delivery.event_id)}\r\n` +
+          `x-replay-event-type: ${headerValue(delivery.type)}\r\n` +
+          `x-replay-timestamp: ${timestamp}\r\n` +
+          `x-replay-signature: sha256=${sign(endpoint.secret, timestamp, body)}\r\n` +
+          `x-replay-delivery-attempt: ${attempt}\r\n`;
+        const response = await this.http.post(targetOf(endpoint.url), headers, body, deadline - started);
         status = response.status;
         const text = response.text;
         if (status < 200 || status > 299) error = `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`;
@@ -360,6 +438,12 @@ export function sign(secret: string, timestamp: number, body: string): string {
   return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
 }
 
+/** A stored value as a header value: the request is written as text, so no CR/LF may reach it. */
+function headerValue(value: string): string {
+  if (!/^[\x20-\x7e]*$/.test(value)) throw new Error(`invalid header value ${JSON.stringify(value)}`);
+  return value;
+}
+
 function webhookBody(delivery: WebhookDeliveryRow): string {
   // The payload is JSON this server wrote: spliced in as text, not parsed and serialised again per attempt.
   return `{"id":${JSON.stringify(delivery.event_id)},"type":${JSON.stringify(delivery.type)},"time":${delivery.time},"data":${delivery.payload}}`;
@@ -384,80 +468,6 @@ function recipientsOf(payload: string): number[] {
   return Array.isArray(parsed.recipients)
     ? parsed.recipients.filter((m): m is number => typeof m === 'number')
     : [];
-}
-
-/** Kept-alive connections to the receivers: a delivery costs one request, not a connection each. */
-const SOCKETS = 32;
-const AGENTS = {
-  'http:': new http.Agent({ keepAlive: true, maxSockets: SOCKETS }),
-  'https:': new https.Agent({ keepAlive: true, maxSockets: SOCKETS }),
-};
-interface Target {
-  url: URL;
-  client: typeof http | typeof https;
-  agent: http.Agent;
-}
-
-/** Endpoint URLs parsed once (a few endpoints, a delivery each per event). */
-const TARGETS = new Map<string, Target>();
-
-function targetOf(url: string): Target {
-  let target = TARGETS.get(url);
-  if (!target) {
-    const parsed = new URL(url);
-    const secure = parsed.protocol === 'https:';
-    target = { url: parsed, client: secure ? https : http, agent: AGENTS[secure ? 'https:' : 'http:'] };
-    if (TARGETS.size >= 256) TARGETS.clear();
-    TARGETS.set(url, target);
-  }
-  return target;
-}
-
-/** What is kept of a receiver's answer body for the log. */
-const ANSWER_BYTES = 1024;
-
-class TimeoutError extends Error {
-  override readonly name = 'TimeoutError';
-}
-
-/**
- * One POST with node:http (a fraction of `fetch`'s CPU per request, which matters at one request per
- * event): redirects are not followed, the answer body is read up to ANSWER_BYTES, and the whole exchange
- * is aborted after `timeoutMs`.
- */
-function post(
-  target: Target,
-  request: { headers: string[]; body: string; timeoutMs: number },
-): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = target.client.request(
-      target.url,
-      { method: 'POST', agent: target.agent, headers: request.headers },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          if (text.length < ANSWER_BYTES) text += chunk;
-        });
-        res.on('end', () => {
-          clearTimeout(timer);
-          resolve({ status: res.statusCode ?? 0, text: text.slice(0, ANSWER_BYTES) });
-        });
-        res.on('error', (error) => {
-          clearTimeout(timer);
-          reject(error);
-        });
-      },
-    );
-    const timer = setTimeout(() => {
-      req.destroy(new TimeoutError(`timed out after ${request.timeoutMs} ms`));
-    }, request.timeoutMs);
-    req.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    req.end(request.body);
-  });
 }
 
 function describe(cause: unknown, timeoutMs: number): string {

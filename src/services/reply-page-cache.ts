@@ -1,8 +1,12 @@
 import { LRUCache } from 'lru-cache';
 import type { Clock } from './clock.ts';
 
-/** Default byte budget of one node's cached comment pages. */
-export const REPLY_PAGE_CACHE_BYTES = 32 * 1024 * 1024;
+/**
+ * Default byte budget of one node's cached comment pages: about 70 different 20-root pages built within
+ * one second, which is all a page can be served in. 32 MB held pages that could no longer be served and
+ * were a sixth of the server's peak RSS (issue #16, BENCHMARKS.md "Peak RSS").
+ */
+export const REPLY_PAGE_CACHE_BYTES = 8 * 1024 * 1024;
 
 const ACTION_KEY = Buffer.from('"action":');
 const RPID_KEY = Buffer.from('"rpid":');
@@ -88,6 +92,8 @@ export interface PageBuild {
  */
 export class ReplyPageCache {
   private readonly pages: LRUCache<string, CachedPage>;
+  /** The second of every page in `pages` (see `put`). */
+  private heldSecond = Number.NaN;
   /** Builds in flight: requests that miss at the same moment share one (64 at each second's turn). */
   private readonly building = new Map<
     string,
@@ -134,6 +140,11 @@ export class ReplyPageCache {
       });
     this.building.set(key, { started, area, page });
     return page;
+  }
+
+  /** Bytes the kept pages count against the budget. */
+  get heldBytes(): number {
+    return this.pages.calculatedSize;
   }
 
   /** Drops every page (a toolkit reset or restore replaced the comments they show). */
@@ -186,7 +197,17 @@ export class ReplyPageCache {
       second: build.second,
       generation: build.generation,
     };
-    this.pages.set(key, page);
+    // `get` serves a page only within the second it was built in: one finished after its second turned is
+    // not kept, and the first page of a new second drops those of earlier ones, which nothing can serve.
+    // Otherwise they would sit in the budget until evicted (deep cursor pages, each built once, fill it).
+    const now = Math.floor(this.clock.nowMs() / 1000);
+    if (build.second === now) {
+      if (this.heldSecond !== now) {
+        this.pages.clear();
+        this.heldSecond = now;
+      }
+      this.pages.set(key, page);
+    }
     return page;
   }
 }

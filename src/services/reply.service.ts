@@ -53,7 +53,7 @@ export type Deleter = { kind: 'user'; mid: number } | { kind: 'operator' };
 
 export interface ReplyWriteOptions {
   duplicateWindowSeconds: number;
-  /** Group commit of the add transactions on SQLite (see GroupTransactions). */
+  /** Group commit of the add transactions on SQLite (see SqliteCommentInserts). */
   groupCommit: BatchingOptions;
 }
 
@@ -107,90 +107,44 @@ export class ReplyService {
     const now = nowSeconds(this.clock);
     const windowSeconds = this.options.duplicateWindowSeconds;
     // The rule is decided by the claim inside the insert (atomic across requests and nodes); the read
-    // before it answers a plain repeat without spending a rate-limit point, as before the claims existed.
+    // before it answers a plain repeat without spending a rate-limit point, as before the claims existed,
+    // so it is skipped when no point would be spent (the claim alone gives the same answer).
     const claim: DuplicateClaim | undefined =
       windowSeconds > 0
         ? { key: duplicateKey(area, author.mid, placement.parent, message), windowSeconds }
         : undefined;
-    if (claim && (await this.store.replies.hasRecentDuplicate(claim.key, now - windowSeconds))) {
+    // The operator's own seeding (the demo) is not a visitor posting: the per-user rate limits do not apply.
+    const limited = !options.operatorSeed && this.limits.limitsComments;
+    if (limited && claim && (await this.store.replies.hasRecentDuplicate(claim.key, now - windowSeconds))) {
       throw new BiliError(12051);
     }
-    // The operator's own seeding (the demo) is not a visitor posting: the per-user rate limits do not apply.
-    if (!options.operatorSeed && !(await this.limits.allowComment(author.mid))) throw new BiliError(-509);
+    if (limited && !(await this.limits.allowComment(author.mid))) throw new BiliError(-509);
 
     const mentions = await this.mentionedMids(message);
     const byOwner = author.mid === area.owner_mid;
     const mentionsColumn = mentions.length > 0 ? JSON.stringify(mentions) : '';
     const noticed = noticeTargets(author, area, placement, parentRow, mentions);
     const events = this.commentEvents(author, area, placement, message, now, noticed);
-    // The add's transaction; a level-1 comment may be written by one statement instead (CommentInserts).
-    const work = async (tx: Repositories): Promise<ReplyRow> => {
-      // First, so a duplicate counts nothing, and every add locks its key before the area and thread rows.
-      if (claim && (await tx.replies.claimDuplicate(claim, now)) === 'duplicate') throw new BiliError(12051);
-      let rpid: number;
-      let floor: number;
-      let dialog = 0;
-      if (placement.level === 1) {
-        ({ rpid, floor } = await tx.replies.countNewRoot(area));
-      } else {
-        const counted = await tx.replies.countNewReply(area, placement.root, byOwner);
-        if (counted === null) throw new BiliError(12006);
-        ({ rpid, floor } = counted);
-        if (placement.level === 2) dialog = rpid;
-        else {
-          dialog = placement.dialog;
-          if (byOwner) await tx.replies.markUpReply(placement.parent);
-        }
-      }
-      const inserted = await tx.replies.insert({
-        rpid,
-        type: area.type,
-        oid: area.oid,
-        mid: author.mid,
+    // Claim, counters, row, notices and events in one transaction (the store's CommentInserts); a
+    // duplicate or a root deleted meanwhile keeps none of them.
+    const row = await this.inserts.add(
+      {
+        area: { type: area.type, oid: area.oid },
+        level: placement.level,
         root: placement.root,
         parent: placement.parent,
-        dialog,
-        floor,
+        dialog: placement.level === 3 ? placement.dialog : 0,
+        byOwner,
+        mid: author.mid,
         message,
         plat: input.plat,
         mentions: mentionsColumn,
         ctime: now,
-      });
-      // In the add's own transaction (or group-commit savepoint): acknowledged comment ⇒ its notices.
-      await tx.notices.insertMany(
-        noticed.map((n) => ({
-          recipient_mid: n.recipient,
-          kind: n.kind,
-          time: now,
-          actor_mid: author.mid,
-          type: area.type,
-          oid: area.oid,
-          root: placement.root,
-          source_rpid: rpid,
-          target_rpid: n.kind === NoticeKind.Reply ? placement.parent : 0,
-        })),
-      );
-      await tx.outbox.insertEvents(
-        events.map((e) => ({
-          event_id: e.event_id,
-          type: e.type,
-          time: now,
-          // The payload is an object this service serialised: the ids are appended to its text.
-          payload: `${e.payload.slice(0, -1)},"rpid":${rpid},"floor":${floor}}`,
-        })),
-      );
-      return inserted;
-    };
-    const row =
-      placement.level === 1
-        ? await this.inserts.root(
-            area,
-            { mid: author.mid, message, plat: input.plat, mentions: mentionsColumn, ctime: now },
-            { claim, notices: noticed, events },
-            work,
-          )
-        : await this.inserts.reply(work);
+      },
+      { claim, notices: noticed, events },
+    );
     if (row === 'duplicate') throw new BiliError(12051);
+    if (row === 'root-gone') throw new BiliError(12006);
     this.catalog.areaChanged(area);
     if (this.events.active) this.posted(author.mid, row, noticed);
     return { row, area };

@@ -6,7 +6,6 @@ import type { DumpHeader, DumpProgress, ImportOptions, ImportResult } from './du
 import { exportDump, importDump } from './dump/dump.ts';
 import type { DbHandle, Dialect } from './database.ts';
 import { isUniqueViolation } from './database.ts';
-import { GroupTransactions } from './group-transaction.ts';
 import { MemoryRateLimits, PostgresRateLimits } from './rate-limits.ts';
 import type { RateLimitStorage } from './rate-limits.ts';
 import { PostgresCommentInserts, SqliteCommentInserts } from './repositories/comment-insert.repository.ts';
@@ -206,11 +205,11 @@ export class Store extends Repositories {
   /** Opens the comment-add path (group-committed on SQLite); the store flushes and drains it. */
   createCommentInserts(groupCommit: WriteBatcherOptions): CommentInserts {
     if (this.handle.dialect === 'postgres') {
-      return new PostgresCommentInserts(this.replies, (work) => this.transaction(work));
+      return new PostgresCommentInserts(this, (work) => this.transaction(work));
     }
-    const group = new GroupTransactions(this, groupCommit);
-    this.drainables.push(group);
-    return new SqliteCommentInserts(group);
+    const inserts = new SqliteCommentInserts(this.handle.sqlite, this.handle.db, groupCommit);
+    this.drainables.push(inserts);
+    return inserts;
   }
 
   /** Reset and snapshots of the whole state (the toolkit). */

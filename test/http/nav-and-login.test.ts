@@ -109,6 +109,33 @@ describe.each(dialects())('identity over HTTP (%s)', (dialect) => {
       expect(d.wbi_img.img_url).toContain(s.services.wbi.keys().imgKey);
     });
 
+    it("a repeated nav follows the vip due date, the day's wbi keys and a changed user", async () => {
+      // The signed-in answer is kept serialised per user row; each of these must still show at once.
+      const { client, mid } = await s.signedIn(undefined, {
+        vip_type: 1,
+        vip_due_date: s.clock.nowMs() + 60_000,
+      });
+      const nav = async () => (await client.nav()).data as NavData;
+      expect((await nav()).vipStatus).toBe(1);
+      expect((await nav()).vip.label.text).toBe('大会员');
+      s.clock.advance(120);
+      const lapsed = await nav();
+      expect(lapsed.vipStatus).toBe(0);
+      expect(lapsed.vip.label.text).toBe('');
+      s.clock.advance(-120);
+      expect((await nav()).vipStatus).toBe(1);
+      s.clock.advance(86_400);
+      const nextDay = await nav();
+      expect(nextDay.wbi_img.img_url).toBe(
+        `${s.config.publicUrl}/bfs/wbi/${s.services.wbi.keys().imgKey}.png`,
+      );
+      s.clock.advance(-86_400);
+      expect((await nav()).wbi_img.img_url).toContain(s.services.wbi.keys().imgKey);
+      expect(nextDay.wbi_img.img_url).not.toBe((await nav()).wbi_img.img_url);
+      await s.admin.updateUser(mid, { uname: `renamed_${mid}` });
+      expect((await nav()).uname).toBe(`renamed_${mid}`);
+    });
+
     it('a level below 6 has a numeric next_exp', async () => {
       const { client } = await s.signedIn(undefined, { level: 2 });
       const d = (await client.nav()).data as NavData;

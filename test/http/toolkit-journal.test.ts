@@ -137,4 +137,27 @@ describe.each(dialects())('toolkit request journal (%s)', (dialect) => {
     await s.admin.journal.clear();
     expect(await s.admin.journal.list()).toEqual([]);
   });
+
+  it('reads the code of a large answer too (written as a Buffer), and of a small one', async () => {
+    await s.admin.putArea(1, 66602, { owner_mid: owner.mid });
+    for (let i = 0; i < 20; i++) {
+      const posted = await viewer.client.reply.add({
+        type: 1,
+        oid: 66602,
+        message: `${i} ${'长'.repeat(900)}`,
+      });
+      expect(posted.code).toBe(0);
+    }
+    const since = (await s.admin.journal.list()).at(-1)!.id;
+    const page = await fetch(`${s.url}/x/v2/reply?type=1&oid=66602&ps=20`);
+    const text = await page.text();
+    // Above large-payloads.ts's 16 K characters: the journal reads the envelope's head from bytes.
+    expect(text.length).toBeGreaterThan(16 * 1024);
+    expect(text.startsWith('{"code":0,')).toBe(true);
+    await s.anonymous().get('/x/web-interface/nav');
+    const [large, small] = await s.admin.journal.list({ since });
+    expect(large).toMatchObject({ path: '/x/v2/reply', status: 200, code: 0 });
+    expect(large!.params).toMatchObject({ type: 1, oid: 66602, ps: 20 });
+    expect(small).toMatchObject({ path: '/x/web-interface/nav', code: -101 });
+  });
 });

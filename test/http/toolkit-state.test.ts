@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdminClient, createClient } from '../../src/client/index.ts';
 import { AdminApiError } from '../../src/client/index.ts';
@@ -183,7 +184,44 @@ describe.each(dialects())('toolkit reset and snapshots on %s', (dialect) => {
     // The reset came after whatever completed before it; whatever started after it found nothing to write to.
     expect(left).toEqual({ users: 0, replies: 0, history: 0, watch_sessions: 0, archives: 0 });
   });
+
+  it('a request whose client went away leaves the in-flight count at once; its journal entry is dropped', async () => {
+    const state = s.services.toolkitState;
+    const path = '/x/web-interface/nav';
+    const since = (await s.admin.journal.list()).at(-1)?.id ?? 0;
+    // Held on arrival for 400 ms; the client goes away after 100 ms, so the answer never finishes.
+    const rule = await s.admin.faults.add({ path, delay_ms: 400 });
+    const aborted = httpRequest(`${s.url}${path}?gone=1`, { agent: false });
+    aborted.on('error', () => {});
+    aborted.end();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(state.requestsInFlight).toBe(1);
+    aborted.destroy();
+    expect(await settlesTo(() => state.requestsInFlight, 0)).toBe(0);
+    const [entry] = await s.admin.journal.list({ since, path });
+    expect(entry).toMatchObject({ status: 0, code: null, fault: { id: rule.id, kind: 'delay' } });
+    expect(entry!.params).toEqual({ gone: '1' });
+    // The held request goes on once its delay is over, to a closed connection: it is not counted again.
+    await new Promise((r) => setTimeout(r, 450));
+    await s.admin.faults.remove(rule.id);
+    expect(state.requestsInFlight).toBe(0);
+    expect(await s.admin.journal.list({ since, path })).toHaveLength(1);
+
+    // Answered requests leave too, on every connection (keep-alive or not), and a reset finds none.
+    const client = s.anonymous();
+    await Promise.all(Array.from({ length: 20 }, () => client.get(path)));
+    expect(await settlesTo(() => state.requestsInFlight, 0)).toBe(0);
+    const started = performance.now();
+    await s.admin.toolkit.reset();
+    expect(ms(started)).toBeLessThan(4000);
+  });
 });
+
+/** Polls `read` until it returns `want` (up to a second): the server counts an answer out after sending it. */
+async function settlesTo(read: () => number, want: number): Promise<number> {
+  for (let i = 0; i < 100 && read() !== want; i++) await new Promise((r) => setTimeout(r, 10));
+  return read();
+}
 
 describe.each(dialects())('toolkit guard on %s', (dialect) => {
   let s: TestServer;

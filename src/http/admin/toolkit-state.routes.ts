@@ -2,8 +2,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import type { Services } from '../../services/services.ts';
-import type { ToolkitStateService } from '../../services/toolkit/state.service.ts';
-import { ADMIN_PREFIX } from '../plugins/error-handler.ts';
 import { requireAdminToken } from './admin-auth.ts';
 import { AdminError } from './admin.schemas.ts';
 import { requireToolkit } from './toolkit-guard.ts';
@@ -11,7 +9,6 @@ import { requireToolkit } from './toolkit-guard.ts';
 const errors = { 400: AdminError, 401: AdminError, 403: AdminError, 404: AdminError };
 const tags = ['toolkit'];
 const security = [{ adminToken: [] }];
-const TOOLKIT_PATH = `${ADMIN_PREFIX}/v1/toolkit/`;
 
 const SnapshotName = Type.String({
   pattern: '^[A-Za-z0-9._-]{1,64}$',
@@ -38,31 +35,6 @@ const FixtureSummary = Type.Object({
   episodes: Type.Integer({ description: 'episodes and lessons' }),
   ...Took,
 });
-
-/**
- * With the toolkit on, every request other than the toolkit's own passes the state gate: it waits while a
- * reset or restore runs on this node, counts as in flight (a reset lets it finish first), and makes this
- * node drop its caches when another node moved the toolkit epoch (docs/toolkit.md).
- */
-export function registerToolkitStateGate(app: FastifyInstance, state: ToolkitStateService): void {
-  const leave = () => state.leave();
-  // Callback style with a synchronous path: a request that has nothing to wait for costs no promise.
-  app.addHook('onRequest', (request, reply, done) => {
-    if (request.url.startsWith(TOOLKIT_PATH)) return done();
-    // 'close' comes once per response, answered or aborted.
-    if (state.tryEnter()) {
-      reply.raw.on('close', leave);
-      return done();
-    }
-    state.enter().then(
-      () => {
-        reply.raw.on('close', leave);
-        done();
-      },
-      (error: unknown) => done(error instanceof Error ? error : new Error(String(error))),
-    );
-  });
-}
 
 /** Reset, snapshots and fixtures; registered under /admin/api/v1, refused (403) with the toolkit off. */
 export function toolkitStateRoutes(services: Services, adminToken: string, enabled: boolean) {

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { OnSendStep } from './on-send.ts';
 
 /** Below this many characters a string answer is written as it is. */
 const ENCODE_FROM_CHARS = 16 * 1024;
@@ -11,12 +11,5 @@ const ENCODE_FROM_CHARS = 16 * 1024;
  * dead while it is young; the Buffer's memory is external, which V8 counts towards its next collection,
  * and Fastify takes Content-Length from the Buffer instead of scanning the string once more.
  */
-export function registerLargePayloads(app: FastifyInstance): void {
-  app.addHook('onSend', (_request, _reply, payload, done) => {
-    if (typeof payload === 'string' && payload.length >= ENCODE_FROM_CHARS) {
-      done(null, Buffer.from(payload, 'utf8'));
-      return;
-    }
-    done(null, payload);
-  });
-}
+export const encodeLargePayload: OnSendStep = (_reply, payload) =>
+  typeof payload === 'string' && payload.length >= ENCODE_FROM_CHARS ? Buffer.from(payload, 'utf8') : payload;

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { OnSendStep } from './on-send.ts';
 
 /**
  * Browser hardening for HTML responses only: the web UI shell, the server-rendered sign-in pages, the admin
@@ -15,8 +15,9 @@ const HTML_HEADERS: Readonly<Record<string, string>> = {
   'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
 };
 
-export function registerSecurityHeaders(app: FastifyInstance, defaultCsp: string): void {
-  app.addHook('onSend', (_request, reply, payload, done) => {
+/** The onSend step (registered with the others by registerOnSendSteps). */
+export function securityHeaders(defaultCsp: string): OnSendStep {
+  return (reply, payload) => {
     const type = reply.getHeader('content-type');
     if (typeof type === 'string' && type.startsWith('text/html')) {
       if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', defaultCsp);
@@ -24,6 +25,6 @@ export function registerSecurityHeaders(app: FastifyInstance, defaultCsp: string
         if (!reply.hasHeader(name)) reply.header(name, value);
       }
     }
-    done(null, payload);
-  });
+    return payload;
+  };
 }

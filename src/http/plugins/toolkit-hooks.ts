@@ -1,19 +1,33 @@
 import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../services/services.ts';
 import { ControllableClock } from '../../services/toolkit/virtual-clock.ts';
 import { FaultRules, faultEnvelope } from '../../services/toolkit/fault.ts';
 import type { FaultRequest, FaultRule } from '../../services/toolkit/fault.ts';
-import { Journal, keepParams } from '../../services/toolkit/journal.ts';
+import { Journal, addEvent, keepParams } from '../../services/toolkit/journal.ts';
 import type { JournalEntry } from '../../services/toolkit/journal.ts';
 import type { ToolkitCluster } from '../../services/toolkit/cluster.ts';
+import type { ToolkitStateService } from '../../services/toolkit/state.service.ts';
 import { ADMIN_PREFIX } from './error-handler.ts';
+
+/** The toolkit's own admin routes: never held at the state gate (a reset must get through it). */
+const TOOLKIT_PATH = `${ADMIN_PREFIX}/v1/toolkit/`;
+
+/**
+ * A connection's requests counted in flight by the state gate and not left yet. A request leaves in
+ * onResponse; one whose answer never finished (the client went away, a dropped fault) gets no onResponse,
+ * so the connection's 'close' leaves for whatever it still counts. One listener per connection rather than
+ * one per response, and a field on the socket rather than a map: nothing allocated per request.
+ */
+const IN_FLIGHT = Symbol('toolkit requests in flight');
+export type TrackedSocket = Socket & { [IN_FLIGHT]?: number };
 
 /** The toolkit's in-memory runtime of one node: fault rules, the journal and the virtual clock. */
 export interface ToolkitRuntime {
   readonly faults: FaultRules;
-  readonly journal: Journal;
+  readonly journal: Journal<FastifyRequest>;
   /** Null when the services were built over a clock the toolkit cannot move. */
   readonly clock: ControllableClock | null;
   /** Cluster mode: the shared runtime these follow (admin changes go through it); null on one node. */
@@ -21,7 +35,7 @@ export interface ToolkitRuntime {
 }
 
 export function createToolkitRuntime(services: Services, journalSize: number): ToolkitRuntime {
-  const journal = new Journal(journalSize);
+  const journal = new Journal<FastifyRequest>(journalSize);
   services.events.listen((event) => journal.event(event));
   return {
     faults: new FaultRules(),
@@ -34,27 +48,84 @@ export function createToolkitRuntime(services: Services, journalSize: number): T
 declare module 'fastify' {
   interface FastifyRequest {
     journalEntry: JournalEntry | null;
+    /** The connection this request is counted in flight on (state gate); null when not counted. */
+    toolkitSocket: TrackedSocket | null;
   }
 }
 
 /**
  * Registered only when the toolkit is on (app.ts): with it off no hook exists, so requests pay nothing.
- * On, every non-admin request gets a journal entry, and fault rules are checked before any business
- * logic: rules without `mid` as the request arrives (before the body is even read), rules with `mid` in
- * preHandler, after authentication has resolved the caller and before the handler. A faulted request
- * therefore changes nothing.
+ * On, one onRequest hook does what each request needs before anything else:
+ * - the state gate: every request but the toolkit's own waits while a reset or restore runs on this node,
+ *   counts as in flight (a reset lets it finish first), and makes this node drop its caches when another
+ *   node moved the toolkit epoch (docs/toolkit.md);
+ * - the journal: every non-admin request gets an entry;
+ * - fault rules without `mid`, checked as the request arrives (before the body is even read). Rules with
+ *   `mid` are checked in preHandler, after authentication has resolved the caller and before the handler.
+ *   A faulted request therefore changes nothing.
  */
-export function registerToolkitHooks(app: FastifyInstance, runtime: ToolkitRuntime): void {
+export function registerToolkitHooks(
+  app: FastifyInstance,
+  runtime: ToolkitRuntime,
+  state: ToolkitStateService,
+): void {
   const { faults, journal, cluster } = runtime;
   app.decorateRequest('journalEntry', null);
+  app.decorateRequest('toolkitSocket', null);
   if (cluster) {
     // Cluster mode: this node's rules, clock and journal follow the shared ones from the start.
     app.addHook('onReady', () => cluster.start(runtime));
     app.addHook('onClose', () => cluster.stop());
   }
 
+  /**
+   * What the matcher is asked about a request. Matching is synchronous and keeps nothing of it, so one
+   * object serves every request; a request that matches gets its own copy (a fault runs on after this).
+   */
+  const probe: FaultRequest = { method: '', path: '', mid: null, buvid: undefined };
+  const ask = (request: FastifyRequest, path: string, mid: number | null): FaultRequest => {
+    probe.method = request.method;
+    probe.path = path;
+    probe.mid = mid;
+    probe.buvid = request.cookies['buvid3'];
+    return probe;
+  };
+
   // Callback-style hooks: a request no rule matches costs no promise (the bench holds these to 5 %).
   app.addHook('onRequest', (request, reply, done) => {
+    if (request.url.startsWith(TOOLKIT_PATH)) return done();
+    if (state.tryEnter()) {
+      count(request);
+      return arrive(request, reply, done);
+    }
+    state.enter().then(
+      () => {
+        if (count(request)) arrive(request, reply, done);
+        else done();
+      },
+      (error: unknown) => done(error instanceof Error ? error : new Error(String(error))),
+    );
+  });
+
+  /** Counts the entered request on its connection; false (and left again) when that is already gone. */
+  function count(request: FastifyRequest): boolean {
+    const socket = request.raw.socket as TrackedSocket;
+    if (socket.destroyed) {
+      // Its 'close' may have been emitted already: this request would never leave.
+      state.leave();
+      return false;
+    }
+    const open = socket[IN_FLIGHT];
+    if (open === undefined) {
+      socket[IN_FLIGHT] = 1;
+      socket.on('close', connectionClosed);
+    } else socket[IN_FLIGHT] = open + 1;
+    request.toolkitSocket = socket;
+    return true;
+  }
+
+  /** Journal entry and arrival faults of a request past the gate. */
+  function arrive(request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void {
     const url = request.url;
     if (url.startsWith(ADMIN_PREFIX) || url.startsWith('/metrics')) return done();
     const query = url.indexOf('?');
@@ -62,37 +133,55 @@ export function registerToolkitHooks(app: FastifyInstance, runtime: ToolkitRunti
     const entry = journal.start(request.method, path, Date.now(), request);
     request.journalEntry = entry;
     if (faults.empty) return done();
-    const req: FaultRequest = { method: request.method, path, mid: null, buvid: request.cookies['buvid3'] };
-    const rule = faults.match(req, 'arrival');
+    const rule = faults.match(ask(request, path, null), 'arrival');
     if (!rule) return done();
-    fault(rule, req, 'arrival', request, reply, entry, done);
-  });
+    fault(rule, { ...probe }, 'arrival', request, reply, entry, done);
+  }
+
+  /**
+   * A connection closed. Requests it still counts never finished their answer (the client went away, or a
+   * dropped fault): they leave the gate here, and their journal entries end as dropped (status 0).
+   */
+  function connectionClosed(this: TrackedSocket): void {
+    const open = this[IN_FLIGHT] ?? 0;
+    if (open === 0) return;
+    this[IN_FLIGHT] = 0;
+    for (const { entry, caller } of journal.pending((request) => request.toolkitSocket === this)) {
+      caller.journalEntry = null;
+      close(entry, caller, 0);
+    }
+    for (let i = 0; i < open; i++) state.leave();
+  }
 
   app.addHook('preHandler', (request, reply, done) => {
     const entry = request.journalEntry;
     if (entry === null || !faults.hasMidRules) return done();
-    const req: FaultRequest = {
-      method: request.method,
-      path: entry.path,
-      mid: request.identity?.mid ?? null,
-      buvid: request.cookies['buvid3'],
-    };
-    const rule = faults.match(req, 'identified');
+    const rule = faults.match(ask(request, entry.path, request.identity?.mid ?? null), 'identified');
     if (!rule) return done();
-    fault(rule, req, 'identified', request, reply, entry, done);
+    fault(rule, { ...probe }, 'identified', request, reply, entry, done);
   });
 
   // The Bilibili code is read from the serialized envelope's head: no second parse of the body.
   app.addHook('onSend', (request, _reply, payload, done) => {
     const entry = request.journalEntry;
-    if (entry !== null && typeof payload === 'string' && payload.startsWith('{"code":')) {
-      const code = Number.parseInt(payload.slice(8, 20), 10);
-      entry.code = Number.isNaN(code) ? null : code;
+    if (entry !== null) {
+      const code = envelopeCode(payload);
+      if (code !== undefined) entry.code = code;
     }
     done(null, payload);
   });
 
   app.addHook('onResponse', (request, reply, done) => {
+    const socket = request.toolkitSocket;
+    if (socket !== null) {
+      request.toolkitSocket = null;
+      // Zero when the connection's 'close' already let this request leave.
+      const open = socket[IN_FLIGHT] ?? 0;
+      if (open > 0) {
+        socket[IN_FLIGHT] = open - 1;
+        state.leave();
+      }
+    }
     const entry = request.journalEntry;
     if (entry !== null) close(entry, request, reply.statusCode);
     done();
@@ -162,7 +251,7 @@ export function registerToolkitHooks(app: FastifyInstance, runtime: ToolkitRunti
             ? 'status'
             : 'delay';
     entry.fault = { id: rule.id, kind };
-    entry.events.push({ type: 'fault.applied', data: { rule: rule.id, kind } });
+    addEvent(entry, { type: 'fault.applied', data: { rule: rule.id, kind } });
     if (rule.delay_ms) await sleep(rule.delay_ms);
     switch (kind) {
       case 'delay':
@@ -195,4 +284,44 @@ export function registerToolkitHooks(app: FastifyInstance, runtime: ToolkitRunti
           .send(faultEnvelope(rule));
     }
   }
+}
+
+const ENVELOPE = '{"code":';
+const ENVELOPE_BYTES = Buffer.from(ENVELOPE);
+/** As many characters after the prefix as the code is read from (a sign and 11 digits). */
+const CODE_CHARS = 12;
+
+/**
+ * The `code` at the head of a serialized envelope, without slicing or parsing the body: undefined when
+ * the payload is no envelope, null when no number follows the key. A large answer arrives here as a
+ * Buffer (large-payloads.ts encodes it first), so both forms are read.
+ */
+function envelopeCode(payload: unknown): number | null | undefined {
+  if (typeof payload === 'string') return payload.startsWith(ENVELOPE) ? codeAfterPrefix(payload) : undefined;
+  if (!(payload instanceof Uint8Array) || payload.length < ENVELOPE_BYTES.length) return undefined;
+  for (let i = 0; i < ENVELOPE_BYTES.length; i++) if (payload[i] !== ENVELOPE_BYTES[i]) return undefined;
+  return codeAfterPrefix(payload);
+}
+
+/** An optional minus and the digits after the prefix, as `Number.parseInt` reads them. */
+function codeAfterPrefix(source: string | Uint8Array): number | null {
+  const end = Math.min(source.length, ENVELOPE.length + CODE_CHARS);
+  let at = ENVELOPE.length;
+  let sign = 1;
+  if (at < end && unitAt(source, at) === 0x2d) {
+    sign = -1;
+    at++;
+  }
+  const from = at;
+  let value = 0;
+  for (; at < end; at++) {
+    const digit = unitAt(source, at) - 0x30;
+    if (digit < 0 || digit > 9) break;
+    value = value * 10 + digit;
+  }
+  return at === from ? null : sign * value;
+}
+
+function unitAt(source: string | Uint8Array, i: number): number {
+  return typeof source === 'string' ? source.charCodeAt(i) : source[i]!;
 }

@@ -3,9 +3,13 @@ import type { DomainEvent } from './events.ts';
 /**
  * Where an entry's parameters wait until someone reads them: the query and body objects the route already
  * parsed, referenced rather than copied and redacted on every request (`materialize` does that once, when
- * the entry is read).
+ * the entry is read). Held in the entry's own fields, so keeping them allocates nothing.
  */
-const RAW = Symbol('raw parameters');
+const KEPT = Symbol('parameters kept');
+const QUERY = Symbol('raw query');
+const BODY = Symbol('raw body');
+/** The request an open entry belongs to (who its events are attributed to); dropped once it is finished. */
+const CALLER = Symbol('caller');
 
 /** What tells the journal the caller of a request once it is known (the request itself). */
 export interface JournalCaller {
@@ -29,11 +33,51 @@ export interface JournalEntry {
   /** The envelope's `code`; null when the answer was not an envelope. */
   code: number | null;
   latency_ms: number;
-  events: { type: string; data: Readonly<Record<string, unknown>> }[];
+  events: JournalEvent[];
   /** The fault rule applied to it, if any. */
   fault: { id: number; kind: 'code' | 'status' | 'delay' | 'drop' | 'malformed' } | null;
-  /** Query and body not yet turned into `params` (see RAW). */
-  [RAW]?: { query: unknown; body: unknown } | undefined;
+}
+
+export interface JournalEvent {
+  type: string;
+  data: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Shared by every entry until it has an event / its parameters are materialized: most requests cause no
+ * event, and an entry's parameters are only built when it is read. Frozen, so a stray in-place write
+ * fails loudly instead of reaching every entry (writers go through `addEvent` and `materialize`).
+ */
+const NO_EVENTS: JournalEvent[] = Object.freeze([]) as unknown as JournalEvent[];
+const NO_PARAMS: Record<string, unknown> = Object.freeze({});
+
+/**
+ * An entry as the journal builds it: one object per request (a class, so every entry shares one shape),
+ * with the caller and the raw parameters in symbol-keyed fields that JSON and the wire schema ignore.
+ */
+class OpenEntry implements JournalEntry {
+  id = 0;
+  mid: number | null = null;
+  mode: 'cookie' | 'app' | null = null;
+  params = NO_PARAMS;
+  status = 0;
+  code: number | null = null;
+  latency_ms = 0;
+  events = NO_EVENTS;
+  fault: JournalEntry['fault'] = null;
+  [KEPT] = false;
+  [QUERY]: unknown = undefined;
+  [BODY]: unknown = undefined;
+  [CALLER]: JournalCaller | null;
+
+  constructor(
+    public time: number,
+    public method: string,
+    public path: string,
+    caller: JournalCaller,
+  ) {
+    this[CALLER] = caller;
+  }
 }
 
 export interface JournalFilter {
@@ -77,24 +121,40 @@ export function redact(params: Readonly<Record<string, unknown>>): Record<string
   return out;
 }
 
+/** Adds an event to an entry (its events array is shared and frozen until the first one). */
+export function addEvent(entry: JournalEntry, event: JournalEvent): void {
+  if (entry.events === NO_EVENTS) entry.events = [event];
+  else entry.events.push(event);
+}
+
 /** Keeps the request's parsed query and body for `params`, turned into it only when the entry is read. */
 export function keepParams(entry: JournalEntry, query: unknown, body: unknown): void {
-  entry[RAW] = { query, body };
+  if (!(entry instanceof OpenEntry)) {
+    entry.params = paramsOf(query, body);
+    return;
+  }
+  entry[KEPT] = true;
+  entry[QUERY] = query;
+  entry[BODY] = body;
 }
 
 /** Fills `params` from the kept query and body (merged, secrets redacted); returns the entry. */
 export function materialize(entry: JournalEntry): JournalEntry {
-  const raw = entry[RAW];
-  if (raw === undefined) return entry;
-  entry[RAW] = undefined;
-  const query = (raw.query ?? {}) as Record<string, unknown>;
-  const body = raw.body;
-  entry.params = redact(
+  if (!(entry instanceof OpenEntry) || !entry[KEPT]) return entry;
+  entry[KEPT] = false;
+  entry.params = paramsOf(entry[QUERY], entry[BODY]);
+  entry[QUERY] = undefined;
+  entry[BODY] = undefined;
+  return entry;
+}
+
+function paramsOf(rawQuery: unknown, body: unknown): Record<string, unknown> {
+  const query = (rawQuery ?? {}) as Record<string, unknown>;
+  return redact(
     body && typeof body === 'object' && !Array.isArray(body) && body !== query
       ? { ...query, ...(body as Record<string, unknown>) }
       : query,
   );
-  return entry;
 }
 
 interface Waiter {
@@ -108,11 +168,12 @@ interface Waiter {
  * and the domain events each caused. Events are attributed to the newest unanswered request of the same
  * caller (anonymous callers share mid 0), which is exact for a test client that waits for each answer.
  */
-export class Journal {
+export class Journal<C extends JournalCaller = JournalCaller> {
   private readonly ring: (JournalEntry | undefined)[];
   private next = 0;
   private lastId = 0;
-  private readonly open: { entry: JournalEntry; caller: JournalCaller }[] = [];
+  /** Unanswered entries, oldest first. */
+  private readonly open: OpenEntry[] = [];
   private waiters: Waiter[] = [];
   /** Cluster mode: also handed each finished entry, to write it where every node reads (ToolkitCluster). */
   sink: ((entry: JournalEntry) => void) | null = null;
@@ -125,40 +186,42 @@ export class Journal {
    * A request arrived: its entry collects events until `finish`. `caller` tells the caller's mid once
    * known (anonymous, or not yet authenticated: 0).
    */
-  start(method: string, path: string, time: number, caller: JournalCaller): JournalEntry {
-    const entry: JournalEntry = {
-      id: 0,
-      time,
-      method,
-      path,
-      mid: null,
-      mode: null,
-      params: {},
-      status: 0,
-      code: null,
-      latency_ms: 0,
-      events: [],
-      fault: null,
-    };
-    this.open.push({ entry, caller });
+  start(method: string, path: string, time: number, caller: C): JournalEntry {
+    const entry = new OpenEntry(time, method, path, caller);
+    this.open.push(entry);
     return entry;
   }
 
   event(event: DomainEvent): void {
-    for (let i = this.open.length - 1; i >= 0; i--) {
-      const { entry, caller } = this.open[i]!;
-      if ((caller.identity?.mid ?? 0) === event.actor) {
-        entry.events.push({ type: event.type, data: event.data });
+    const open = this.open;
+    for (let i = open.length - 1; i >= 0; i--) {
+      const entry = open[i]!;
+      if ((entry[CALLER]?.identity?.mid ?? 0) === event.actor) {
+        addEvent(entry, { type: event.type, data: event.data });
         return;
       }
     }
   }
 
+  /** The unanswered entries whose caller `test` picks (a connection that closed: see the toolkit hooks). */
+  pending(test: (caller: C) => boolean): { entry: JournalEntry; caller: C }[] {
+    const out: { entry: JournalEntry; caller: C }[] = [];
+    for (const entry of this.open) {
+      const caller = entry[CALLER] as C | null;
+      if (caller !== null && test(caller)) out.push({ entry, caller });
+    }
+    return out;
+  }
+
   /** The request was answered (or dropped): the entry gets its id and enters the ring. */
   finish(entry: JournalEntry): void {
-    const at = this.open.findIndex((o) => o.entry === entry);
+    const open = this.open;
+    const at = open.indexOf(entry as OpenEntry);
     if (at === -1) return;
-    this.open.splice(at, 1);
+    // In place (no array for splice to return): entries mostly finish in arrival order, near the front.
+    for (let i = at + 1; i < open.length; i++) open[i - 1] = open[i]!;
+    open.pop();
+    (entry as OpenEntry)[CALLER] = null;
     entry.id = ++this.lastId;
     this.ring[this.next] = entry;
     this.next = (this.next + 1) % this.ring.length;

@@ -36,7 +36,13 @@ const DRAIN_MS = 5000;
 export class ToolkitStateService {
   private readonly state: ToolkitStateStore;
   private epoch: number | null = null;
-  private checkedAt = -Infinity;
+  /**
+   * The epoch was read less than `checkEveryMs` ago. Cleared by a timer rather than compared with a clock
+   * read, so the common request (`tryEnter`) reads no clock at all. Real time, not the injected clock: a
+   * frozen virtual clock must not stop nodes from following.
+   */
+  private fresh = false;
+  private staleTimer: NodeJS.Timeout | null = null;
   private pendingCheck: Promise<void> | null = null;
   private inFlight = 0;
   private drained: (() => void) | null = null;
@@ -127,11 +133,14 @@ export class ToolkitStateService {
    * must `await enter()` instead.
    */
   tryEnter(): boolean {
-    if (this.gate || this.epoch === null) return false;
-    const now = performance.now();
-    if (now < this.checkedAt || now - this.checkedAt >= this.checkEveryMs) return false;
+    if (this.gate !== null || !this.fresh) return false;
     this.inFlight++;
     return true;
+  }
+
+  /** Requests counted in flight on this node (what a reset waits for). */
+  get requestsInFlight(): number {
+    return this.inFlight;
   }
 
   leave(): void {
@@ -141,23 +150,31 @@ export class ToolkitStateService {
 
   /** Drops this node's caches if the epoch moved since it last looked. */
   follow(): Promise<void> {
-    // Real time, not the injected clock: a frozen virtual clock must not stop nodes from following.
-    const now = performance.now();
-    if (this.epoch !== null && now >= this.checkedAt && now - this.checkedAt < this.checkEveryMs) {
-      return Promise.resolve();
-    }
+    if (this.fresh) return Promise.resolve();
     this.pendingCheck ??= this.state
       .epoch()
       .then(async (epoch) => {
         const moved = this.epoch !== null && epoch !== this.epoch;
         this.epoch = epoch;
-        this.checkedAt = performance.now();
+        this.checked();
         if (moved) await this.hooks.dropCaches();
       })
       .finally(() => {
         this.pendingCheck = null;
       });
     return this.pendingCheck;
+  }
+
+  /** The epoch was just read: fresh for the next `checkEveryMs`. One timer, re-armed (no allocation). */
+  private checked(): void {
+    this.fresh = true;
+    if (this.staleTimer === null) {
+      this.staleTimer = setTimeout(() => {
+        this.fresh = false;
+      }, this.checkEveryMs);
+      // A timer that outlives the server must not hold the process open.
+      this.staleTimer.unref();
+    } else this.staleTimer.refresh();
   }
 
   /**
@@ -173,7 +190,7 @@ export class ToolkitStateService {
       await this.hooks.flush();
       const result = await change();
       this.epoch = await this.state.epoch();
-      this.checkedAt = performance.now();
+      this.checked();
       await this.hooks.dropCaches();
       return result;
     } finally {

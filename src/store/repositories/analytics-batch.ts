@@ -1,5 +1,4 @@
 import type SQLite from 'better-sqlite3';
-import type pg from 'pg';
 import { BUCKETS, advance } from '../../domain/watch-analytics.ts';
 import type { SessionState } from '../../domain/watch-analytics.ts';
 import { viewerHash } from '../../domain/viewer-hash.ts';
@@ -146,29 +145,32 @@ export class SqliteAnalyticsBatch {
       get: db.prepare(
         'SELECT day, watched, covered, flags, position FROM analytics_sessions WHERE mid = ? AND session_key = ?',
       ),
-      put: db.prepare(
+      // Positional parameters throughout: binding from arrays skips better-sqlite3's per-name lookups,
+      // and a known session is a plain update by key rather than an insert that falls into its conflict.
+      insert: db.prepare(
         `INSERT INTO analytics_sessions (mid, session_key, aid, cid, day, watched, covered, flags, position)
-         VALUES (@mid, @session_key, @aid, @cid, @day, @watched, @covered, @flags, @position)
-         ON CONFLICT (mid, session_key) DO UPDATE SET aid = excluded.aid, cid = excluded.cid,
-           watched = excluded.watched, covered = excluded.covered, flags = excluded.flags,
-           position = excluded.position`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      update: db.prepare(
+        `UPDATE analytics_sessions SET aid = ?, cid = ?, watched = ?, covered = ?, flags = ?, position = ?
+         WHERE mid = ? AND session_key = ?`,
       ),
       viewer: db.prepare(
-        'INSERT INTO analytics_viewers (aid, cid, day, mid) VALUES (@aid, @cid, @day, @mid) ON CONFLICT DO NOTHING',
+        'INSERT INTO analytics_viewers (aid, cid, day, mid) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
       ),
       daily: db.prepare(
         `INSERT INTO analytics_daily (aid, cid, day, plays, viewers, watch_time, completed, kept)
-         VALUES (@aid, @cid, @day, @plays, @viewers, @watch_time, @completed, @kept)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (aid, cid, day) DO UPDATE SET plays = plays + excluded.plays,
            viewers = viewers + excluded.viewers, watch_time = watch_time + excluded.watch_time,
            completed = completed + excluded.completed, kept = kept + excluded.kept`,
       ),
       retention: db.prepare(
-        `INSERT INTO analytics_retention (aid, cid, day, bucket, delta) VALUES (@aid, @cid, @day, @bucket, @delta)
+        `INSERT INTO analytics_retention (aid, cid, day, bucket, delta) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (aid, cid, day, bucket) DO UPDATE SET delta = delta + excluded.delta`,
       ),
       user: db.prepare(
-        `INSERT INTO analytics_users (mid, day, plays, watch_time) VALUES (@mid, @day, @plays, @watch_time)
+        `INSERT INTO analytics_users (mid, day, plays, watch_time) VALUES (?, ?, ?, ?)
          ON CONFLICT (mid, day) DO UPDATE SET plays = plays + excluded.plays,
            watch_time = watch_time + excluded.watch_time`,
       ),
@@ -176,12 +178,19 @@ export class SqliteAnalyticsBatch {
   }
 
   beat(b: AnalyticsBeat): void {
-    const prev = this.s.get.get(b.mid, b.session_key) as SessionState | undefined;
+    this.advance(b, this.s.get.get(b.mid, b.session_key) as SessionState | undefined);
+  }
+
+  private advance(b: AnalyticsBeat, prev: SessionState | undefined): void {
     const a = advance(prev, beatOf(b));
     // A repeated heartbeat (paused, or a retry) costs one primary-key read and nothing else.
     if (!a.changed) return;
-    this.s.put.run({ mid: b.mid, session_key: b.session_key, aid: b.aid, cid: b.cid, ...a.state });
-    this.deltas.add(b, a.state.day, a);
+    const t = a.state;
+    if (prev)
+      this.s.update.run(b.aid, b.cid, t.watched, t.covered, t.flags, t.position, b.mid, b.session_key);
+    else
+      this.s.insert.run(b.mid, b.session_key, b.aid, b.cid, t.day, t.watched, t.covered, t.flags, t.position);
+    this.deltas.add(b, t.day, a);
   }
 
   /** An anonymous heartbeat: run after the batch item's play, so a play counted just now is seen. */
@@ -189,114 +198,140 @@ export class SqliteAnalyticsBatch {
     const b = guestAnalyticsBeat(g);
     const prev = this.s.get.get(0, b.session_key) as SessionState | undefined;
     if (!prev && !this.s.counted.get(g.viewer, g.aid, g.at - this.playWindowSeconds)) return;
-    const a = advance(prev, beatOf(b));
-    if (!a.changed) return;
-    this.s.put.run({ mid: 0, session_key: b.session_key, aid: b.aid, cid: b.cid, ...a.state });
-    this.deltas.add(b, a.state.day, a);
+    this.advance(b, prev);
   }
 
   flush(): void {
     const d = this.deltas;
     this.deltas = new Deltas();
     for (const v of d.viewers) {
-      if (this.s.viewer.run(v).changes > 0) d.daily.get(`${v.aid}:${v.cid}:${v.day}`)!.viewers++;
+      if (this.s.viewer.run(v.aid, v.cid, v.day, v.mid).changes > 0) {
+        d.daily.get(`${v.aid}:${v.cid}:${v.day}`)!.viewers++;
+      }
     }
-    for (const row of d.daily.values()) this.s.daily.run(row);
-    for (const row of d.retention.values()) this.s.retention.run(row);
-    for (const row of d.users.values()) this.s.user.run(row);
+    for (const r of d.daily.values()) {
+      this.s.daily.run(r.aid, r.cid, r.day, r.plays, r.viewers, r.watch_time, r.completed, r.kept);
+    }
+    for (const r of d.retention.values()) this.s.retention.run(r.aid, r.cid, r.day, r.bucket, r.delta);
+    for (const r of d.users.values()) this.s.user.run(r.mid, r.day, r.plays, r.watch_time);
   }
+}
+
+/** A PostgreSQL batch's analytics beats, in locking order, with what the batch statement must look up. */
+export interface PostgresBeats {
+  beats: AnalyticsBeat[];
+  /** Per beat: the anonymous viewer's key (its play must be counted first), '' when signed in. */
+  viewers: string[];
+}
+
+/** One order for every batch (mid, then key), so concurrent batches lock session rows alike. */
+export function postgresBeats(
+  signedIn: readonly AnalyticsBeat[],
+  guests: readonly GuestBeat[],
+): PostgresBeats {
+  const all: { beat: AnalyticsBeat; viewer: string }[] = [];
+  for (const beat of signedIn) all.push({ beat, viewer: '' });
+  for (const g of guests) all.push({ beat: guestAnalyticsBeat(g), viewer: g.viewer });
+  all.sort(
+    (a, b) =>
+      a.beat.mid - b.beat.mid ||
+      (a.beat.session_key < b.beat.session_key ? -1 : a.beat.session_key > b.beat.session_key ? 1 : 0),
+  );
+  return { beats: all.map((x) => x.beat), viewers: all.map((x) => x.viewer) };
+}
+
+/** The lookup's parameters, in the order `postgresAnalyticsLookup` numbers them. */
+export function postgresLookupParams(b: PostgresBeats): unknown[] {
+  return [
+    b.beats.map((x) => x.mid),
+    b.beats.map((x) => x.session_key),
+    b.viewers,
+    b.beats.map((x) => x.aid),
+    b.beats.map((x) => x.at),
+  ];
 }
 
 /**
- * PostgreSQL: after the batch's statement, one transaction locks the batch's sessions' analytics rows,
- * advances them in JS and writes every increment in one statement. Two nodes starting the same session
- * at the same moment could both count it as a new play (no row to lock yet); a session's heartbeats come
- * from one player 15 s apart, so this is documented rather than prevented.
+ * The tail of the batch statement when analytics are on: after its writes, one row per beat (by its
+ * 1-based position) with the session's analytics state, locked (`FOR UPDATE`, in key order), whether
+ * the user paused history, and for an anonymous session without state whether its play was counted in
+ * the window — before this statement, or by its own `counted` CTE (which must return `viewer, aid`).
+ * `first` is the number of the lookup's first parameter; `window` the play window's parameter.
  */
-export async function writePostgresAnalytics(
-  pool: pg.Pool,
-  signedIn: readonly AnalyticsBeat[],
-  guests: readonly GuestBeat[] = [],
-  playWindowSeconds = 0,
-): Promise<void> {
-  if (signedIn.length === 0 && guests.length === 0) return;
-  const guestBeats = guests.map(guestAnalyticsBeat);
-  // One order for every batch (mid, then key), so concurrent batches lock session rows alike.
-  const beats = [...signedIn, ...guestBeats].sort(
-    (a, b) => a.mid - b.mid || (a.session_key < b.session_key ? -1 : a.session_key > b.session_key ? 1 : 0),
-  );
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const mids = beats.map((b) => b.mid);
-    const { rows } = await client.query<SessionState & { mid: string; session_key: string }>(
-      `SELECT a.mid::text AS mid, a.session_key, a.day, a.watched, a.covered, a.flags, a.position
-       FROM analytics_sessions a
-       WHERE (a.mid, a.session_key) IN (SELECT * FROM unnest($1::bigint[], $2::text[]))
-       ORDER BY a.mid, a.session_key
-       FOR UPDATE`,
-      [mids, beats.map((b) => b.session_key)],
-    );
-    const paused = await client.query<{ mid: string }>(
-      'SELECT mid::text AS mid FROM history_prefs WHERE mid = ANY($1::bigint[]) AND paused = 1',
-      [mids],
-    );
-    const pausedMids = new Set(paused.rows.map((r) => Number(r.mid)));
-    const prev = new Map<string, SessionState>();
-    for (const r of rows) {
-      prev.set(`${r.mid}\u0000${r.session_key}`, {
-        day: r.day,
-        watched: r.watched,
-        covered: r.covered,
-        position: r.position,
-        flags: r.flags,
-      });
-    }
-    // An anonymous session without analytics yet counts once its play was counted in the window.
-    const newGuests = guests.filter((_, i) => !prev.has(`0\u0000${guestBeats[i]!.session_key}`));
-    const counted = new Set<string>();
-    if (newGuests.length > 0) {
-      const found = await client.query<{ viewer: string; aid: string }>(
-        `SELECT t.viewer, t.aid::text AS aid FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS t(viewer, aid, at)
-         WHERE EXISTS (SELECT 1 FROM play_counts c WHERE c.viewer = t.viewer AND c.aid = t.aid
-           AND c.counted_at > t.at - $4::bigint)`,
-        [
-          newGuests.map((g) => g.viewer),
-          newGuests.map((g) => g.aid),
-          newGuests.map((g) => g.at),
-          playWindowSeconds,
-        ],
-      );
-      for (const r of found.rows) counted.add(`${r.viewer}\u0000${r.aid}`);
-    }
-    const guestOf = new Map(guestBeats.map((b, i) => [b.session_key, guests[i]!]));
-    const deltas = new Deltas();
-    const states: (SessionState & { mid: number; session_key: string; aid: number; cid: number })[] = [];
-    for (const b of beats) {
-      // A user who paused history is not counted, as the session itself is not stored.
-      if (pausedMids.has(b.mid)) continue;
-      const before = prev.get(`${b.mid}\u0000${b.session_key}`);
-      if (b.mid === 0 && !before) {
-        const g = guestOf.get(b.session_key)!;
-        if (!counted.has(`${g.viewer}\u0000${g.aid}`)) continue;
-      }
-      const a = advance(before, beatOf(b));
-      if (!a.changed) continue;
-      states.push({ mid: b.mid, session_key: b.session_key, aid: b.aid, cid: b.cid, ...a.state });
-      deltas.add(b, a.state.day, a);
-    }
-    if (states.length > 0) await client.query(ANALYTICS_SQL, analyticsParams(states, deltas));
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+export function postgresAnalyticsLookup(first: number, window: string): string {
+  const p = (k: number) => `$${first + k}`;
+  return `beats AS (
+  SELECT * FROM unnest(${p(0)}::bigint[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::bigint[], ${p(4)}::bigint[])
+    WITH ORDINALITY AS b(mid, session_key, viewer, aid, at, i)
+), locked AS MATERIALIZED (
+  SELECT a.mid, a.session_key, a.day, a.watched, a.covered, a.flags, a.position
+  FROM analytics_sessions a
+  WHERE (a.mid, a.session_key) IN (SELECT mid, session_key FROM beats)
+  ORDER BY a.mid, a.session_key
+  FOR UPDATE
+)
+SELECT b.i::int AS i, l.day, l.watched, l.covered, l.flags, l.position,
+  EXISTS (SELECT 1 FROM history_prefs h WHERE h.mid = b.mid AND h.paused = 1) AS paused,
+  (b.viewer <> '' AND l.mid IS NULL AND (
+    EXISTS (SELECT 1 FROM play_counts c WHERE c.viewer = b.viewer AND c.aid = b.aid AND c.counted_at > b.at - ${window})
+    OR EXISTS (SELECT 1 FROM counted n WHERE n.viewer = b.viewer AND n.aid = b.aid))) AS counted
+FROM beats b LEFT JOIN locked l ON l.mid = b.mid AND l.session_key = b.session_key`;
 }
 
-/** Every increment of a batch in one statement; the daily viewers come from the viewer rows it inserted. */
-const ANALYTICS_SQL = `
+export interface PostgresLookupRow {
+  i: number;
+  day: number | null;
+  watched: number | null;
+  covered: string | null;
+  flags: number | null;
+  position: number | null;
+  paused: boolean;
+  counted: boolean;
+}
+
+/**
+ * Advances the looked-up sessions in JS and returns the parameters of `ANALYTICS_SQL`, or null when the
+ * batch changed no analytics (repeated heartbeats, paused users, anonymous plays not counted).
+ */
+export function postgresAnalyticsParams(
+  b: PostgresBeats,
+  rows: readonly PostgresLookupRow[],
+): unknown[] | null {
+  const deltas = new Deltas();
+  const states: SessionRow[] = [];
+  for (const r of rows) {
+    // A user who paused history is not counted, as the session itself is not stored.
+    if (r.paused) continue;
+    const i = r.i - 1;
+    const beat = b.beats[i]!;
+    const before: SessionState | undefined =
+      r.day === null
+        ? undefined
+        : { day: r.day, watched: r.watched!, covered: r.covered!, position: r.position!, flags: r.flags! };
+    // An anonymous session without analytics yet counts once its play was counted in the window.
+    if (!before && b.viewers[i] !== '' && !r.counted) continue;
+    const a = advance(before, beatOf(beat));
+    if (!a.changed) continue;
+    states.push({ mid: beat.mid, session_key: beat.session_key, aid: beat.aid, cid: beat.cid, ...a.state });
+    deltas.add(beat, a.state.day, a);
+  }
+  // Locking order again (rows come back in any order): the upserts take row locks as they go.
+  states.sort((x, y) =>
+    x.mid !== y.mid
+      ? x.mid - y.mid
+      : x.session_key < y.session_key
+        ? -1
+        : x.session_key > y.session_key
+          ? 1
+          : 0,
+  );
+  return states.length > 0 ? analyticsParams(states, deltas) : null;
+}
+
+type SessionRow = SessionState & { mid: number; session_key: string; aid: number; cid: number };
+
+/** Every increment of a batch in one statement (in the batch's transaction); the daily viewers come from the viewer rows it inserted. */
+export const ANALYTICS_SQL = `
 WITH states AS (
   INSERT INTO analytics_sessions AS a (mid, session_key, aid, cid, day, watched, covered, flags, position)
   SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::int[], $6::int[], $7::text[], $8::int[],
@@ -332,10 +367,7 @@ ON CONFLICT (aid, cid, day) DO UPDATE SET plays = d.plays + excluded.plays,
   viewers = d.viewers + excluded.viewers, watch_time = d.watch_time + excluded.watch_time,
   completed = d.completed + excluded.completed, kept = d.kept + excluded.kept`;
 
-function analyticsParams(
-  states: readonly (SessionState & { mid: number; session_key: string; aid: number; cid: number })[],
-  d: Deltas,
-): unknown[] {
+function analyticsParams(states: readonly SessionRow[], d: Deltas): unknown[] {
   const daily = sortedValues(d.daily);
   const retention = sortedValues(d.retention);
   const users = sortedValues(d.users);

@@ -61,14 +61,15 @@ export class NoticeRepository {
 
   /**
    * PostgreSQL: the CTE body that writes `targets`' notices for the comment the CTE named `inserted`
-   * returns, so a level-1 add stays ONE statement (ReplyRepository.insertRoot).
+   * returns, so an add stays ONE statement (ReplyRepository.insertRoot, insertReply). A Reply notice
+   * answers the comment's parent (none for a level-1 comment), an At notice nothing.
    */
   static insertFromInserted(targets: readonly NoticeTarget[]): RawBuilder<unknown> {
     const recipients = targets.map((t) => t.recipient);
     const kinds = targets.map((t) => t.kind);
     return sql`INSERT INTO notices (recipient_mid, kind, time, actor_mid, type, oid, root, source_rpid, target_rpid)
       SELECT n.recipient, n.kind, inserted.ctime, inserted.mid, inserted.type, inserted.oid, inserted.root,
-        inserted.rpid, 0
+        inserted.rpid, CASE WHEN n.kind = ${NoticeKind.Reply} THEN inserted.parent ELSE 0 END
       FROM inserted CROSS JOIN unnest(${recipients}::bigint[], ${kinds}::integer[]) AS n(recipient, kind)`;
   }
 

@@ -22,7 +22,8 @@ export type MailItemRow = Selectable<MailQueueTable>;
 
 export interface AttemptResult {
   attempt: NewWebhookAttempt;
-  outcome: { state: 'delivered' | 'dead' } | { state: 'pending'; nextAt: number };
+  /** The delivery's new state; null when its row was written with it (only the attempt is logged). */
+  outcome: { state: 'delivered' | 'dead' } | { state: 'pending'; nextAt: number } | null;
 }
 
 export interface UserMail {
@@ -157,7 +158,6 @@ export class OutboxRepository {
     return rows.map(normaliseDelivery);
   }
 
-  /** One attempt's outcome: the log row and the delivery's new state, in the caller's transaction. */
   /**
    * The outcomes of one pass's attempts: the log rows and each delivery's new state, in the caller's
    * transaction (one per pass: the delivered ones, the usual case, in one statement).
@@ -183,7 +183,7 @@ export class OutboxRepository {
         parameters,
       ),
     );
-    const delivered = results.filter((r) => r.outcome.state === 'delivered');
+    const delivered = results.filter((r) => r.outcome?.state === 'delivered');
     if (delivered.length > 0) {
       await this.db
         .updateTable('webhook_deliveries')
@@ -196,7 +196,7 @@ export class OutboxRepository {
         .execute();
     }
     for (const { attempt, outcome } of results) {
-      if (outcome.state === 'delivered') continue;
+      if (outcome === null || outcome.state === 'delivered') continue;
       await this.db
         .updateTable('webhook_deliveries')
         .set({

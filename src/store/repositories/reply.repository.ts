@@ -51,7 +51,7 @@ export interface DuplicateClaim {
 }
 
 /** Expired claims deleted per accepted comment: bounded work, and more than the one row each adds. */
-const DEDUPE_PRUNE_BATCH = 8;
+export const DEDUPE_PRUNE_BATCH = 8;
 
 /**
  * Comments and votes. Every list here is one index range scan of `(type, oid, root, state, …)` (see the
@@ -130,7 +130,8 @@ export class ReplyRepository {
 
   /**
    * The key was claimed at `since` or later: a read-only early answer, so a duplicate sent after the
-   * first one committed costs one primary-key lookup and no rate-limit point. `claimDuplicate` decides.
+   * first one committed costs one primary-key lookup and no rate-limit point. The claim inside the add
+   * (CommentInserts) decides.
    */
   async hasRecentDuplicate(key: DuplicateKey, since: number): Promise<boolean> {
     const row = await this.db
@@ -144,39 +145,6 @@ export class ReplyRepository {
       .where('ctime', '>=', since)
       .executeTakeFirst();
     return row !== undefined;
-  }
-
-  /**
-   * Claims the key for a comment posted at `now`, inside the add's transaction: written when the key is
-   * new or its last claim is older than the window, else 'duplicate'. The primary key serialises racing
-   * claims (PostgreSQL makes the second wait for the first's commit, then re-checks the WHERE against
-   * it), so of identical posts at once, on any number of nodes, one claims. Also prunes a few expired
-   * claims of other keys.
-   */
-  async claimDuplicate(claim: DuplicateClaim, now: number): Promise<'claimed' | 'duplicate'> {
-    if (this.postgres) {
-      const { rows } = await sql<{ claimed: number }>`WITH ${this.pruneAndClaim(claim, now)}
-        SELECT count(*) AS claimed FROM claimed`.execute(this.db);
-      return Number(rows[0]?.claimed ?? 0) > 0 ? 'claimed' : 'duplicate';
-    }
-    const { key, windowSeconds } = claim;
-    const result = await this.db
-      .insertInto('reply_dedupe')
-      .values({ ...key, ctime: now })
-      .onConflict((oc) =>
-        oc
-          .columns(['mid', 'type', 'oid', 'parent', 'digest'])
-          .doUpdateSet({ ctime: now })
-          .where('reply_dedupe.ctime', '<', now - windowSeconds),
-      )
-      .executeTakeFirst();
-    if (Number(result.numInsertedOrUpdatedRows ?? 0) === 0) return 'duplicate';
-    // After the claim, so the claimed row (now fresh) is never among the pruned ones.
-    await sql`DELETE FROM reply_dedupe WHERE rowid IN (
-        SELECT rowid FROM reply_dedupe WHERE ctime < ${now - windowSeconds} ORDER BY ctime LIMIT ${DEDUPE_PRUNE_BATCH})`.execute(
-      this.db,
-    );
-    return 'claimed';
   }
 
   /**
@@ -273,59 +241,65 @@ export class ReplyRepository {
   }
 
   /**
-   * A new level-1 comment: returns its floor and its rpid. On PostgreSQL the rpid comes from the sequence
-   * in the counter's own statement (one round trip less per comment); on SQLite it is max + 1, read after
-   * this write took the database's write lock.
+   * PostgreSQL only: a reply under a visible root in one statement (inside the caller's transaction, which
+   * rolls the claim back when nothing was inserted): claims the duplicate key, counts the reply in its
+   * root (also recording an owner's reply there) and its area, marks the answered reply of an owner's
+   * deep reply, inserts it with the floor the count handed out and an rpid from the sequence, and writes
+   * its notices and outbox events. The rows are locked in the order of the transaction this replaces:
+   * claim, root, area, parent. 'duplicate' when the key was taken, 'root-gone' when the root is not
+   * visible any more.
    */
-  async countNewRoot(area: AreaRef): Promise<{ floor: number; rpid: number }> {
-    const row = await this.db
-      .updateTable('areas')
-      .set((eb) => ({
-        root_floor: eb('root_floor', '+', 1),
-        root_count: eb('root_count', '+', 1),
-        all_count: eb('all_count', '+', 1),
-      }))
-      .where('type', '=', area.type)
-      .where('oid', '=', area.oid)
-      .returning(['root_floor', this.sequenceRpid()])
-      .executeTakeFirstOrThrow();
-    return { floor: Number(row.root_floor), rpid: await this.allocatedRpid(row.next_rpid) };
-  }
-
-  /**
-   * A new reply under a visible root: returns its floor and rpid (as countNewRoot), or null when the root
-   * is gone (deleted since it was checked). `byOwner` records that the area owner replied in this thread.
-   */
-  async countNewReply(
+  async insertReply(
     area: AreaRef,
-    root: number,
-    byOwner: boolean,
-  ): Promise<{ floor: number; rpid: number } | null> {
-    const row = await this.db
-      .updateTable('replies')
-      .set((eb) => ({
-        rcount: eb('rcount', '+', 1),
-        reply_total: eb('reply_total', '+', 1),
-        ...(byOwner ? { up_reply: 1 } : {}),
-      }))
-      .where('rpid', '=', root)
-      .where('state', '=', ReplyState.Visible)
-      .returning(['reply_total', this.sequenceRpid()])
-      .executeTakeFirst();
-    if (!row) return null;
-    await this.adjustAreaCounts(area, 0, 1);
-    return { floor: row.reply_total, rpid: await this.allocatedRpid(row.next_rpid) };
-  }
-
-  /** `next_rpid` for a RETURNING list: the sequence's next value on PostgreSQL, NULL on SQLite. */
-  private sequenceRpid() {
-    return (this.postgres ? sql<number | null>`nextval('replies_rpid_seq')` : sql<number | null>`NULL`).as(
-      'next_rpid',
-    );
-  }
-
-  private async allocatedRpid(fromSequence: number | null): Promise<number> {
-    return fromSequence === null ? this.nextRpid() : Number(fromSequence);
+    row: {
+      root: number;
+      parent: number;
+      /** The dialog of a level-3 reply; null: a level-2 reply, whose dialog is its own rpid. */
+      dialog: number | null;
+      byOwner: boolean;
+      mid: number;
+      message: string;
+      plat: number;
+      mentions: string;
+      ctime: number;
+    },
+    claim: DuplicateClaim | undefined,
+    notices: readonly NoticeTarget[],
+    events: readonly { event_id: string; type: string; payload: string }[],
+  ): Promise<ReplyRow | 'duplicate' | 'root-gone'> {
+    if (!this.postgres) throw new Error('insertReply is PostgreSQL-only (PostgresCommentInserts)');
+    const markParent = row.byOwner && row.dialog !== null;
+    const { rows } = await sql<
+      ReplyRow & { claim_taken: boolean }
+    >`WITH ${claim ? sql`${this.pruneAndClaim(claim, row.ctime)},` : sql``}
+      counted AS (
+        UPDATE replies SET rcount = rcount + 1, reply_total = reply_total + 1${row.byOwner ? sql`, up_reply = 1` : sql``}
+        WHERE rpid = ${row.root}::bigint AND state = ${ReplyState.Visible}${claim ? sql` AND EXISTS (SELECT 1 FROM claimed)` : sql``}
+        RETURNING reply_total, nextval('replies_rpid_seq') AS rpid
+      ),
+      area_counted AS (
+        UPDATE areas SET all_count = all_count + 1
+        WHERE type = ${area.type} AND oid = ${area.oid} AND EXISTS (SELECT 1 FROM counted)
+        RETURNING 1
+      ),
+      ${markParent ? sql`marked AS (UPDATE replies SET up_reply = 1 WHERE rpid = ${row.parent}::bigint AND EXISTS (SELECT 1 FROM area_counted) RETURNING 1),` : sql``}
+      inserted AS (
+        INSERT INTO replies (rpid, type, oid, mid, root, parent, dialog, floor, message, plat, mentions, ctime)
+        SELECT counted.rpid, ${area.type}::integer, ${area.oid}::bigint, ${row.mid}::bigint, ${row.root}::bigint,
+          ${row.parent}::bigint, ${row.dialog === null ? sql`counted.rpid` : sql`${row.dialog}::bigint`},
+          counted.reply_total, ${row.message}::text, ${row.plat}::integer, ${row.mentions}::text, ${row.ctime}::bigint
+        FROM counted
+        RETURNING *
+      )${notices.length > 0 ? sql`, noticed AS (${NoticeRepository.insertFromInserted(notices)})` : sql``}${sql.join(
+        events.map((e, i) => sql`, ${sql.raw(`event_${i}`)} AS (${OutboxRepository.insertFromInserted(e)})`),
+        sql``,
+      )}
+      SELECT inserted.*, ${claim ? sql`NOT EXISTS (SELECT 1 FROM claimed)` : sql`false`} AS claim_taken
+      FROM (SELECT 1) AS one LEFT JOIN inserted ON true`.execute(this.db);
+    const result = rows[0]!;
+    if (result.rpid === null) return result.claim_taken ? 'duplicate' : 'root-gone';
+    const { claim_taken: _taken, ...inserted } = result;
+    return inserted;
   }
 
   async adjustAreaCounts(area: AreaRef, rootDelta: number, allDelta: number): Promise<void> {
@@ -338,10 +312,6 @@ export class ReplyRepository {
       .where('type', '=', area.type)
       .where('oid', '=', area.oid)
       .execute();
-  }
-
-  async markUpReply(rpid: number): Promise<void> {
-    await this.db.updateTable('replies').set({ up_reply: 1 }).where('rpid', '=', rpid).execute();
   }
 
   // --- votes ---------------------------------------------------------------------------------------

@@ -1,9 +1,18 @@
 import type SQLite from 'better-sqlite3';
 import type pg from 'pg';
+import type { Kysely } from 'kysely';
 import type { DbHandle } from '../database.ts';
+import type { Database } from '../schema.ts';
 import { OutboxRepository } from './outbox.repository.ts';
-import { SqliteAnalyticsBatch, writePostgresAnalytics } from './analytics-batch.ts';
-import type { GuestBeat } from './analytics-batch.ts';
+import {
+  ANALYTICS_SQL,
+  SqliteAnalyticsBatch,
+  postgresAnalyticsLookup,
+  postgresAnalyticsParams,
+  postgresBeats,
+  postgresLookupParams,
+} from './analytics-batch.ts';
+import type { GuestBeat, PostgresLookupRow } from './analytics-batch.ts';
 import type { NewOutboxEvent } from './outbox.repository.ts';
 
 export type { GuestBeat } from './analytics-batch.ts';
@@ -12,7 +21,8 @@ export type { GuestBeat } from './analytics-batch.ts';
  * The group-commit writes of the heartbeat and the progress report (DESIGN.md §5): one transaction per
  * batch, raw SQL because this is the hottest path of the service. SQLite runs prepared statements in one
  * synchronous transaction; PostgreSQL runs the whole batch as one statement of `INSERT … SELECT FROM
- * unnest(…) ON CONFLICT` CTEs, one per table.
+ * unnest(…) ON CONFLICT` CTEs, one per table, and with the watch analytics on, that statement and the
+ * analytics' one in a single transaction (`writeWithAnalytics`).
  */
 
 export interface HistoryUpsert {
@@ -78,7 +88,7 @@ export function createWatchBatchWriter(
   analytics = true,
 ): WatchBatchWriter {
   return handle.dialect === 'sqlite'
-    ? new SqliteWatchBatchWriter(handle.sqlite, playWindowSeconds, anonymousCap, analytics)
+    ? new SqliteWatchBatchWriter(handle.sqlite, handle.db, playWindowSeconds, anonymousCap, analytics)
     : new PostgresWatchBatchWriter(handle.pool, playWindowSeconds, anonymousCap, analytics);
 }
 
@@ -173,14 +183,22 @@ class SqliteWatchBatchWriter implements WatchBatchWriter {
 
   constructor(
     private readonly db: SQLite.Database,
+    /** The Kysely instance over the same connection: its lock is held while the batch runs. */
+    private readonly kysely: Kysely<Database>,
     private readonly playWindowSeconds: number,
     private readonly anonymousCap: number,
     private readonly analyticsOn: boolean,
   ) {}
 
-  write(items: readonly WatchWrite[]): void {
-    this.transaction ??= this.prepare();
-    this.transaction(items);
+  write(items: readonly WatchWrite[]): Promise<void> {
+    const transaction = (this.transaction ??= this.prepare());
+    // Holding Kysely's connection: a synchronous transaction started while a Kysely transaction awaits
+    // between its statements would become a savepoint of that one, so an acknowledged heartbeat would
+    // commit (or roll back) with somebody else's transaction.
+    return this.kysely.connection().execute(() => {
+      transaction(items);
+      return Promise.resolve();
+    });
   }
 
   // Prepared on first use, not in the constructor: services may be built before migrations have run.
@@ -272,19 +290,16 @@ class PostgresWatchBatchWriter implements WatchBatchWriter {
 
   async write(items: readonly WatchWrite[]): Promise<void> {
     const merged = mergeBatch(items);
-    await retrying(() => this.writeOnce(merged));
-    if (!this.analyticsOn) return;
-    // The watch analytics after the batch, in their own transaction (docs/api/analytics.md).
-    await retrying(() =>
-      writePostgresAnalytics(this.pool, merged.sessions, merged.guests, this.playWindowSeconds),
-    );
+    if (this.analyticsOn && (merged.sessions.length > 0 || merged.guests.length > 0)) {
+      await retrying(() => this.writeWithAnalytics(merged));
+    } else {
+      await retrying(() => this.writeOnce(merged));
+    }
   }
 
-  /** One statement, atomic on its own: no BEGIN/COMMIT round trips per batch. */
-  private async writeOnce(m: Merged): Promise<void> {
-    // The statement with the outbox CTE only for a batch that has events: the usual heartbeat's is unchanged.
-    const events = m.events.length > 0 ? m.events : null;
-    await this.pool.query(events ? BATCH_WITH_EVENTS_SQL : BATCH_SQL, [
+  /** The batch's parameters: history, sessions, plays, window, addresses, cap, then the events if any. */
+  private batchParams(m: Merged, events: readonly NewOutboxEvent[] | null): unknown[] {
+    return [
       ...historyColumns(m.history),
       ...sessionColumns(m.sessions),
       m.plays.map((p) => p.viewer),
@@ -301,7 +316,43 @@ class PostgresWatchBatchWriter implements WatchBatchWriter {
             events.map((e) => e.payload),
           ]
         : []),
-    ]);
+    ];
+  }
+
+  /** One statement, atomic on its own: no BEGIN/COMMIT round trips per batch. */
+  private async writeOnce(m: Merged): Promise<void> {
+    // The statement with the outbox CTE only for a batch that has events: the usual heartbeat's is unchanged.
+    const events = m.events.length > 0 ? m.events : null;
+    await this.pool.query(events ? BATCH_WITH_EVENTS_SQL : BATCH_SQL, this.batchParams(m, events));
+  }
+
+  /**
+   * With the watch analytics (docs/api/analytics.md): one transaction of two statements, so the
+   * analytics commit with the heartbeats that caused them. The batch statement also locks and returns
+   * the batch's analytics sessions (with whether each user paused history and each new anonymous play
+   * was counted); JS advances them; one statement writes every increment. Both are named (prepared once
+   * per connection), so PostgreSQL does not parse and plan them again for every batch.
+   */
+  private async writeWithAnalytics(m: Merged): Promise<void> {
+    const events = m.events.length > 0 ? m.events : null;
+    const beats = postgresBeats(m.sessions, m.guests);
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<PostgresLookupRow>({
+        name: events ? 'watch-batch-analytics-events' : 'watch-batch-analytics',
+        text: events ? BATCH_ANALYTICS_WITH_EVENTS_SQL : BATCH_ANALYTICS_SQL,
+        values: [...this.batchParams(m, events), ...postgresLookupParams(beats)],
+      });
+      const params = postgresAnalyticsParams(beats, rows);
+      if (params) await client.query({ name: 'watch-analytics', text: ANALYTICS_SQL, values: params });
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 }
 
@@ -378,6 +429,21 @@ const BATCH_WITH_EVENTS_SQL = BATCH_SQL.replace(
   RETURNING 1
 ), history_upserts AS (`,
 );
+
+/**
+ * The batch statement when analytics are on: the same writes, the archive counters as one more CTE, and
+ * the analytics lookup as the statement's result (`postgresAnalyticsLookup`); its parameters follow the
+ * batch's ($30 on, or $34 on after the events).
+ */
+function withAnalyticsLookup(batchSql: string, first: number): string {
+  const split = batchSql.indexOf('\nINSERT INTO archive_stats AS s');
+  const head = batchSql.slice(0, split).replace('  RETURNING aid\n)', '  RETURNING viewer, aid\n)');
+  if (head === batchSql.slice(0, split)) throw new Error('watch batch SQL: counted CTE not found');
+  return `${head}, stats AS (${batchSql.slice(split)}\n), ${postgresAnalyticsLookup(first, '$27::bigint')}`;
+}
+
+const BATCH_ANALYTICS_SQL = withAnalyticsLookup(BATCH_SQL, 30);
+const BATCH_ANALYTICS_WITH_EVENTS_SQL = withAnalyticsLookup(BATCH_WITH_EVENTS_SQL, 34);
 
 function historyColumns(rows: readonly HistoryUpsert[]): unknown[] {
   return [
