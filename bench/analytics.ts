@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { sql } from 'kysely';
 import { createAdminClient } from '../src/client/index.ts';
 import { BUCKETS } from '../src/domain/watch-analytics.ts';
@@ -9,6 +9,7 @@ import { createDb } from '../src/store/database.ts';
 import { Store } from '../src/store/store.ts';
 import type { PgCluster } from '../test/support/postgres-cluster.ts';
 import { freePort } from '../test/support/postgres-cluster.ts';
+import { BROWSER_UA, FORM, OK, ROOT, WORK, f0, f2, f3, positive } from './lib/common.ts';
 import { ensureWrk, runLoad } from './lib/load.ts';
 import type { RequestSpec } from './lib/load.ts';
 import {
@@ -50,9 +51,6 @@ import type { BenchArchive, BenchUser, ReplayNode } from './lib/replay.ts';
  * Prints a markdown section. Loopback only; every loop is bounded by count and time.
  */
 
-const ROOT = join(import.meta.dirname, '..');
-const WORK = join(ROOT, 'bench', '.work');
-
 interface Options {
   db: string[];
   runs: number;
@@ -73,20 +71,7 @@ const program = new Command('analytics')
   .option('--part <name...>', 'heartbeat and/or read', ['heartbeat', 'read'])
   .option('--cpu-prof <dir>', 'run the heartbeat servers under --cpu-prof, profiles written to this folder');
 
-function positive(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
-
 const log = (line: string) => console.error(line);
-const OK = '{"code":0,';
-const FORM = 'application/x-www-form-urlencoded';
-const UA =
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
-const f2 = (n: number) => n.toFixed(2);
-const f3 = (n: number) => n.toFixed(3);
-const f0 = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /** A Replay server as `startReplay` starts one, with extra environment (the analytics switch). */
 async function startNode(
@@ -182,7 +167,7 @@ async function measure(
 
 const browser = (cookie: string, bvid: string): Record<string, string> => ({
   Cookie: cookie,
-  'User-Agent': UA,
+  'User-Agent': BROWSER_UA,
   Referer: `https://www.bilibili.com/video/${bvid}`,
   Origin: 'https://www.bilibili.com',
   'Content-Type': FORM,

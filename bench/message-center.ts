@@ -2,12 +2,13 @@ import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'n
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { createDb } from '../src/store/database.ts';
 import { NoticeKind } from '../src/store/repositories/notice.repository.ts';
 import type { NewNotice } from '../src/store/repositories/notice.repository.ts';
 import { Store } from '../src/store/store.ts';
 import type { PgCluster } from '../test/support/postgres-cluster.ts';
+import { BROWSER_UA, FORM, OK, ROOT, WORK, f0, f2, f3, positive } from './lib/common.ts';
 import { ensureWrk, runLoad } from './lib/load.ts';
 import type { LoadResult, RequestSpec } from './lib/load.ts';
 import { CLOCK_TICKS, LOAD_CORE, pinPid, settle, treeTicks } from './lib/processes.ts';
@@ -41,9 +42,6 @@ import type { BenchArchive, BenchUser, ReplayNode } from './lib/replay.ts';
  * Prints a markdown section. Loopback only; every loop is bounded by count and time.
  */
 
-const ROOT = join(import.meta.dirname, '..');
-const WORK = join(ROOT, 'bench', '.work');
-
 interface Options {
   db: string[];
   runs: number;
@@ -64,24 +62,14 @@ const program = new Command('message-center')
   .option('--part <name...>', 'add and/or inbox', ['add', 'inbox'])
   .option('--cpu-prof <dir>', 'run the server under --cpu-prof, profiles written to this folder');
 
-function positive(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
-
 const log = (line: string) => console.error(line);
-const OK = '{"code":0,';
-const FORM = 'application/x-www-form-urlencoded';
-const UA =
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 /** Bound of every wait for the server to catch up (deliveries, idle). */
 const DRAIN_MS = 60_000;
 
 function headers(user: BenchUser): Record<string, string> {
   return {
     Cookie: user.cookie,
-    'User-Agent': UA,
+    'User-Agent': BROWSER_UA,
     Referer: 'https://www.bilibili.com/video/',
     Origin: 'https://www.bilibili.com',
   };
@@ -269,10 +257,6 @@ function profileBreakdown(dir: string, prefixes: readonly string[], top = 40): s
   }
   return out;
 }
-
-const f2 = (n: number) => n.toFixed(2);
-const f3 = (n: number) => n.toFixed(3);
-const f0 = (n: number) => Math.round(n).toLocaleString('en-US');
 
 interface Setup {
   node: ReplayNode;

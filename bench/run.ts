@@ -2,9 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, relative } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import type { PgCluster } from '../test/support/postgres-cluster.ts';
 import { freePort } from '../test/support/postgres-cluster.ts';
+import { ROOT, WORK, positive } from './lib/common.ts';
 import { ensureWrk, runLoad } from './lib/load.ts';
 import type { RequestSpec } from './lib/load.ts';
 import {
@@ -61,8 +62,6 @@ import type { WalineNode } from './lib/waline.ts';
  * report itself for the method.
  */
 
-const ROOT = join(import.meta.dirname, '..');
-const WORK = join(ROOT, 'bench', '.work');
 const PEERS = join(ROOT, 'bench', '.peers');
 
 interface Options {
@@ -100,12 +99,6 @@ const program = new Command('bench')
     'run only the feature benches (all present, or those named by --extras) and put their sections into the existing report (BENCHMARKS.md or --out) in place of the previous ones',
     false,
   );
-
-function positive(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
 
 const log = (line: string) => console.log(line);
 

@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import type { PgCluster } from '../test/support/postgres-cluster.ts';
+import { BROWSER_UA, FORM, OK, WORK, f0, f2, f3, positive } from './lib/common.ts';
 import { ensureWrk, runLoad } from './lib/load.ts';
 import type { RequestSpec } from './lib/load.ts';
 import { CLOCK_TICKS, LOAD_CORE, pinPid, processTree, settle, treeTicks } from './lib/processes.ts';
@@ -30,13 +31,7 @@ import { heartbeatForm } from './lib/scenarios.ts';
  * Prints a markdown section. Loopback only; every loop is bounded by count and time.
  */
 
-const ROOT = join(import.meta.dirname, '..');
-const WORK = join(ROOT, 'bench', '.work');
 const HEARTBEAT = '/x/click-interface/web/heartbeat';
-const OK = '{"code":0,';
-const FORM = 'application/x-www-form-urlencoded';
-const UA =
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 /** The issue's bound on the toolkit's extra CPU per heartbeat. */
 const BOUND = 1.05;
 
@@ -64,16 +59,7 @@ const program = new Command('toolkit')
   .option('--control', 'A/A control: the "on" server runs with the toolkit off too (the noise floor)', false)
   .option('--cpu-prof <dir>', 'run both servers under --cpu-prof, profiles written to this folder');
 
-function positive(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
-
 const log = (line: string) => console.error(line);
-const f2 = (n: number) => n.toFixed(2);
-const f3 = (n: number) => n.toFixed(3);
-const f0 = (n: number) => Math.round(n).toLocaleString('en-US');
 
 interface Side {
   name: 'off' | 'on';
@@ -101,7 +87,7 @@ function heartbeats(users: BenchUser[], archives: BenchArchive[]): RequestSpec[]
       path: HEARTBEAT,
       headers: {
         Cookie: user.cookie,
-        'User-Agent': UA,
+        'User-Agent': BROWSER_UA,
         Referer: `https://www.bilibili.com/video/${archive.bvid}`,
         Origin: 'https://www.bilibili.com',
         'Content-Type': FORM,

@@ -1,3 +1,4 @@
+import { BROWSER_UA, FORM, OK } from './common.ts';
 import { randomBytes } from 'node:crypto';
 import { signWbi } from '../../src/domain/wbi.ts';
 import { timeOffset } from '../../src/domain/reply-cursor.ts';
@@ -36,10 +37,6 @@ export interface ReplayFixture {
 
 /** How many distinct requests each Replay scenario cycles through (users × objects). */
 const VARIANTS = 1024;
-const OK = '{"code":0,';
-const BROWSER_UA =
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
-const FORM = 'application/x-www-form-urlencoded';
 
 /** A form body for wrk's Lua script. */
 export function form(params: Record<string, string | number>): string {

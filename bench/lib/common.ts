@@ -1,0 +1,25 @@
+import { join } from 'node:path';
+import { InvalidArgumentError } from 'commander';
+
+/** What every bench script shares: where it works, how it reads its options, what it sends and prints. */
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+/** Databases, logs and profiles of a run (git-ignored). */
+export const WORK = join(ROOT, 'bench', '.work');
+
+/** A commander option parser for counts and seconds. */
+export function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+/** The head of every successful Bilibili envelope. */
+export const OK = '{"code":0,';
+export const FORM = 'application/x-www-form-urlencoded';
+export const BROWSER_UA =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
+
+export const f0 = (n: number): string => Math.round(n).toLocaleString('en-US');
+export const f2 = (n: number): string => n.toFixed(2);
+export const f3 = (n: number): string => n.toFixed(3);
