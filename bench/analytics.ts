@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { sql } from 'kysely';
@@ -116,25 +116,6 @@ interface Side {
 
 const perAnswer = (s: Side): number => (s.requests ? s.cpuMs / s.requests : NaN);
 
-/**
- * `treeTicks` plus what the roots' exited children used (`cutime + cstime`): a PostgreSQL backend that
- * the pool closes during a run (idle timeout) takes its CPU out of the live tree, and without the
- * postmaster's reaped-children time a run could come out cheaper than it was, even negative.
- */
-function ownTicks(pids: readonly number[]): number {
-  let ticks = treeTicks(pids);
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[13]) + Number(fields[14]);
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return ticks;
-}
-
 async function measure(
   wrk: string,
   url: string,
@@ -147,7 +128,7 @@ async function measure(
   delayMs?: number,
 ): Promise<Side> {
   await settle(own());
-  const before = ownTicks(own());
+  const before = treeTicks(own());
   const load = await runLoad(wrk, {
     baseUrl: url,
     requests,
@@ -160,7 +141,7 @@ async function measure(
   });
   // The group commit's last batches and PostgreSQL's work for them belong to this run.
   await settle(own());
-  const cpuMs = ((ownTicks(own()) - before) * 1000) / CLOCK_TICKS;
+  const cpuMs = ((treeTicks(own()) - before) * 1000) / CLOCK_TICKS;
   if (load.failures > 0) log(`  ${tag}: ${load.failures} failures, first: ${load.firstFailure}`);
   return { cpuMs, requests: load.requests, rps: load.rps, p50Ms: load.p50Ms, failures: load.failures };
 }
