@@ -48,16 +48,12 @@ interface Fresh {
   deliveries: WebhookDeliveryRow[];
   /** The endpoints as the fan-out read them, milliseconds ago. */
   endpoints?: WebhookEndpointRow[];
-  /** One node: the events themselves, not yet fanned, and their deliveries not yet written (ids < 0). */
-  held?: OutboxEventRow[];
 }
 
 /**
  * Delivers the outbox (DESIGN.md §9, docs/webhooks.md), at least once, never from inside a request:
  * 1. fan-out: events not yet fanned become one delivery per subscribed enabled endpoint and one mail item
- *    per recipient with an address (one transaction; PostgreSQL rows locked `FOR UPDATE SKIP LOCKED`). On
- *    one node (SQLite) the pass holds its events in memory instead and writes their deliveries, already
- *    in their outcome's state, in the transaction that records the attempts (`holdUnfanned`);
+ *    per recipient with an address (one transaction; PostgreSQL rows locked `FOR UPDATE SKIP LOCKED`);
  * 2. webhooks: due deliveries are claimed (their `next_at` moved past the timeout in the claiming
  *    statement), sent (webhook-http.ts), and every attempt is logged with the delivery's new state;
  * 3. e-mail: recipients whose last mail is older than the digest window are claimed and get one mail with
@@ -106,7 +102,7 @@ export class OutboxDispatcher {
 
   /** One pass over all three stages; true when it found work (the loop then goes again soon). */
   async runOnce(): Promise<boolean> {
-    const fresh = this.store.sharedAcrossNodes ? await this.fanOut() : await this.holdUnfanned();
+    const fresh = await this.fanOut();
     const sent = await this.deliverWebhooks(fresh);
     const mailed = this.transport ? await this.sendMail() : 0;
     await this.pruneNow();
@@ -180,40 +176,6 @@ export class OutboxDispatcher {
   }
 
   /**
-   * One node (SQLite: no other process runs this outbox, and this node's passes run one after another):
-   * the pass holds its events in memory instead of claiming them with writes. They are read, their
-   * deliveries sent, and then ONE transaction writes each delivery already in its outcome's state with its
-   * attempt, the mail items, and marks the events fanned. A process killed meanwhile leaves the events
-   * unfanned, so the next start sends them again under the same ids (at-least-once), and each delivery
-   * row is written once instead of inserted and then updated in a second commit.
-   */
-  private async holdUnfanned(): Promise<Fresh> {
-    const events = await this.store.outbox.claimUnfanned(BATCH);
-    if (events.length === 0) return { events: 0, deliveries: [] };
-    const endpoints = await this.store.outbox.endpoints();
-    const byType = subscribers(endpoints);
-    const lease = this.lease(this.wall.nowMs());
-    const deliveries: WebhookDeliveryRow[] = [];
-    for (const event of events) {
-      for (const endpoint of byType.get(event.type) ?? []) {
-        deliveries.push({
-          // Not written yet: a stand-in id, unique within the pass, replaced when the row is inserted.
-          id: -(deliveries.length + 1),
-          endpoint_id: endpoint.id,
-          event_id: event.event_id,
-          type: event.type,
-          payload: event.payload,
-          time: Number(event.time),
-          state: 'pending',
-          attempts: 0,
-          next_at: lease,
-        });
-      }
-    }
-    return { events: events.length, deliveries, endpoints, held: events };
-  }
-
-  /**
    * A claim lasts twice the timeout: the attempt is aborted at the timeout and recorded right after, long
    * before another node may take the delivery again; a node that died holding it delays it that long.
    */
@@ -260,10 +222,7 @@ export class OutboxDispatcher {
       due = await this.store.outbox.claimDueDeliveries(now, this.lease(now), BATCH);
     }
     const claimed = due.length === 0 ? fresh : [...fresh, ...due];
-    if (claimed.length === 0) {
-      if (pass.held) await this.record(pass.held, [], []);
-      return 0;
-    }
+    if (claimed.length === 0) return 0;
     // The fan-out's read serves when the pass has one (it is in the same pass, milliseconds old).
     const endpoints = new Map(
       (pass.endpoints ?? (await this.store.outbox.endpoints())).map((e) => [e.id, e]),
@@ -291,54 +250,8 @@ export class OutboxDispatcher {
         await Promise.all(Array.from({ length: Math.min(SOCKETS, list.length) }, worker));
       }),
     );
-    if (pass.held) await this.record(pass.held, fresh, results);
-    else await this.store.transaction((tx) => tx.outbox.recordAttempts(results));
+    await this.store.transaction((tx) => tx.outbox.recordAttempts(results));
     return claimed.length;
-  }
-
-  /**
-   * One node's pass, in one transaction: the held events' deliveries written with their outcome, every
-   * attempt logged, the due retries' new states, the mail items, and the events marked fanned.
-   */
-  private record(
-    events: readonly OutboxEventRow[],
-    fresh: readonly WebhookDeliveryRow[],
-    results: readonly AttemptResult[],
-  ): Promise<void> {
-    const outcomes = new Map<number, NonNullable<AttemptResult['outcome']>>();
-    for (const { attempt, outcome } of results) {
-      if (attempt.delivery_id < 0 && outcome) outcomes.set(attempt.delivery_id, outcome);
-    }
-    const rows: NewWebhookDelivery[] = [];
-    for (const { id, ...row } of fresh) {
-      // Every delivery of the pass was attempted (or failed as timed out): it has an outcome.
-      const outcome = outcomes.get(id);
-      if (!outcome) throw new Error(`delivery of ${row.event_id} has no outcome`);
-      rows.push({
-        ...row,
-        state: outcome.state,
-        attempts: 1,
-        next_at: outcome.state === 'pending' ? outcome.nextAt : row.next_at,
-      });
-    }
-    return this.store.transaction(async (tx) => {
-      const written = await tx.outbox.insertDeliveries(rows);
-      const ids = new Map(written.map((d) => [`${d.endpoint_id}|${d.event_id}`, d.id]));
-      const logged: AttemptResult[] = [];
-      for (const result of results) {
-        const { attempt } = result;
-        if (attempt.delivery_id >= 0) {
-          logged.push(result);
-          continue;
-        }
-        // Its row already carries the outcome; a row that existed (never, on one node) keeps its own.
-        const id = ids.get(`${attempt.endpoint_id}|${attempt.event_id}`);
-        if (id !== undefined) logged.push({ attempt: { ...attempt, delivery_id: id }, outcome: null });
-      }
-      await tx.outbox.recordAttempts(logged);
-      if (this.options.mail) await tx.outbox.insertMailItems(await this.mailItems(tx.outbox, events));
-      await tx.outbox.markFanned(events.map((e) => Number(e.id)));
-    });
   }
 
   private async deliver(

@@ -151,4 +151,28 @@ describe.each(dialects())('watch batch with analytics (%s)', (dialect) => {
     expect(rows.rows.map((r) => Number(r.progress))).toEqual([30]);
     expect((await sql`SELECT mid FROM history_prefs WHERE mid = 99`.execute(handle.db)).rows).toEqual([]);
   });
+
+  it('a batch that fails after its first heartbeats were analysed leaves nothing of them for the next batch', async () => {
+    const handle = await open();
+    const writer = createWatchBatchWriter(handle, 86_400, 10, true);
+    if (dialect === 'sqlite') {
+      await sql`CREATE TRIGGER refuse BEFORE INSERT ON play_counts BEGIN SELECT RAISE(ABORT, 'refused'); END`.execute(
+        handle.db,
+      );
+    } else {
+      await sql`CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$`.execute(
+        handle.db,
+      );
+      await sql`CREATE TRIGGER refuse BEFORE INSERT ON play_counts FOR EACH ROW EXECUTE FUNCTION refuse()`.execute(
+        handle.db,
+      );
+    }
+    // The session's heartbeat is analysed before the play count is written, which then fails.
+    await expect(Promise.resolve().then(() => writer.write([signedIn(0, AT, 1)]))).rejects.toThrow(/refused/);
+    await sql`DROP TRIGGER refuse ${sql.raw(dialect === 'sqlite' ? '' : 'ON play_counts')}`.execute(
+      handle.db,
+    );
+    await writer.write([signedIn(10, AT + 10)]);
+    expect(await daily(handle)).toEqual([{ plays: 1, viewers: 1, watch_time: 10 }]);
+  });
 });

@@ -177,6 +177,11 @@ export class SqliteAnalyticsBatch {
     };
   }
 
+  /** Starts a batch: what a batch whose transaction failed had gathered goes with its rollback. */
+  begin(): void {
+    this.deltas = new Deltas();
+  }
+
   beat(b: AnalyticsBeat): void {
     this.advance(b, this.s.get.get(b.mid, b.session_key) as SessionState | undefined);
   }

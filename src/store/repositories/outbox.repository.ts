@@ -22,8 +22,7 @@ export type MailItemRow = Selectable<MailQueueTable>;
 
 export interface AttemptResult {
   attempt: NewWebhookAttempt;
-  /** The delivery's new state; null when its row was written with it (only the attempt is logged). */
-  outcome: { state: 'delivered' | 'dead' } | { state: 'pending'; nextAt: number } | null;
+  outcome: { state: 'delivered' | 'dead' } | { state: 'pending'; nextAt: number };
 }
 
 export interface UserMail {
@@ -183,7 +182,7 @@ export class OutboxRepository {
         parameters,
       ),
     );
-    const delivered = results.filter((r) => r.outcome?.state === 'delivered');
+    const delivered = results.filter((r) => r.outcome.state === 'delivered');
     if (delivered.length > 0) {
       await this.db
         .updateTable('webhook_deliveries')
@@ -196,7 +195,7 @@ export class OutboxRepository {
         .execute();
     }
     for (const { attempt, outcome } of results) {
-      if (outcome === null || outcome.state === 'delivered') continue;
+      if (outcome.state === 'delivered') continue;
       await this.db
         .updateTable('webhook_deliveries')
         .set({

@@ -242,6 +242,7 @@ class SqliteWatchBatchWriter implements WatchBatchWriter {
     const cap = this.anonymousCap;
     const analytics = this.analyticsOn ? new SqliteAnalyticsBatch(this.db, window) : null;
     return this.db.transaction((items: readonly WatchWrite[]) => {
+      analytics?.begin();
       for (const item of items) {
         // changes = 0: the user paused history, and the event is not recorded either.
         const stored = item.history ? s.history.run(item.history).changes > 0 : false;
