@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { sql } from 'kysely';
 import { createAdminClient } from '../src/client/index.ts';
 import { BUCKETS } from '../src/domain/watch-analytics.ts';
@@ -9,7 +8,20 @@ import { createDb } from '../src/store/database.ts';
 import { Store } from '../src/store/store.ts';
 import type { PgCluster } from '../test/support/postgres-cluster.ts';
 import { freePort } from '../test/support/postgres-cluster.ts';
-import { BROWSER_UA, FORM, OK, ROOT, WORK, f0, f2, f3, positive } from './lib/common.ts';
+import {
+  BROWSER_UA,
+  FORM,
+  OK,
+  ROOT,
+  WORK,
+  f0,
+  f2,
+  f3,
+  positive,
+  commandLine,
+  featureBenchCommand,
+} from './lib/common.ts';
+import type { FeatureBenchOptions } from './lib/common.ts';
 import { ensureWrk, runLoad } from './lib/load.ts';
 import type { RequestSpec } from './lib/load.ts';
 import {
@@ -51,22 +63,17 @@ import type { BenchArchive, BenchUser, ReplayNode } from './lib/replay.ts';
  * Prints a markdown section. Loopback only; every loop is bounded by count and time.
  */
 
-interface Options {
-  db: string[];
-  runs: number;
-  duration: number;
-  connections: number;
+interface Options extends FeatureBenchOptions {
   sessions: number;
   part: string[];
   cpuProf?: string;
 }
 
-const program = new Command('analytics')
-  .description('heartbeat CPU with watch analytics on vs off; analytics reads at 1k vs 1M play sessions')
-  .option('--db <dialect...>', 'sqlite and/or postgres', ['sqlite'])
-  .option('--runs <n>', 'measured runs per side (median reported)', positive, 3)
-  .option('--duration <s>', 'seconds per measured run', positive, 5)
-  .option('--connections <n>', 'concurrent connections', positive, 32)
+const program = featureBenchCommand(
+  'analytics',
+  'heartbeat CPU with watch analytics on vs off; analytics reads at 1k vs 1M play sessions',
+  3,
+)
   .option('--sessions <n>', 'play sessions of the big archive', positive, 1_000_000)
   .option('--part <name...>', 'heartbeat and/or read', ['heartbeat', 'read'])
   .option('--cpu-prof <dir>', 'run the heartbeat servers under --cpu-prof, profiles written to this folder');
@@ -569,13 +576,7 @@ async function main(): Promise<void> {
   } finally {
     pg?.cluster.stop();
   }
-  lines.push(
-    '',
-    `Command: \`node ./bin/run-ts.js bench/analytics.ts ${process.argv.slice(2).join(' ')}\``.replace(
-      / `$/,
-      '`',
-    ),
-  );
+  lines.push('', commandLine('bench/analytics.ts'));
   console.log(lines.join('\n'));
 }
 

@@ -2,13 +2,25 @@ import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'n
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { createDb } from '../src/store/database.ts';
 import { NoticeKind } from '../src/store/repositories/notice.repository.ts';
 import type { NewNotice } from '../src/store/repositories/notice.repository.ts';
 import { Store } from '../src/store/store.ts';
 import type { PgCluster } from '../test/support/postgres-cluster.ts';
-import { BROWSER_UA, FORM, OK, ROOT, WORK, f0, f2, f3, positive } from './lib/common.ts';
+import {
+  BROWSER_UA,
+  FORM,
+  OK,
+  ROOT,
+  WORK,
+  f0,
+  f2,
+  f3,
+  positive,
+  commandLine,
+  featureBenchCommand,
+} from './lib/common.ts';
+import type { FeatureBenchOptions } from './lib/common.ts';
 import { ensureWrk, runLoad } from './lib/load.ts';
 import type { LoadResult, RequestSpec } from './lib/load.ts';
 import { CLOCK_TICKS, LOAD_CORE, pinPid, settle, treeTicks } from './lib/processes.ts';
@@ -42,22 +54,17 @@ import type { BenchArchive, BenchUser, ReplayNode } from './lib/replay.ts';
  * Prints a markdown section. Loopback only; every loop is bounded by count and time.
  */
 
-interface Options {
-  db: string[];
-  runs: number;
-  duration: number;
-  connections: number;
+interface Options extends FeatureBenchOptions {
   notices: number;
   part: string[];
   cpuProf?: string;
 }
 
-const program = new Command('message-center')
-  .description('reply/add CPU with and without a webhook endpoint; inbox reads at 100 vs 100k notices')
-  .option('--db <dialect...>', 'sqlite and/or postgres', ['sqlite'])
-  .option('--runs <n>', 'measured runs per side (median reported)', positive, 3)
-  .option('--duration <s>', 'seconds per measured run', positive, 5)
-  .option('--connections <n>', 'concurrent connections', positive, 32)
+const program = featureBenchCommand(
+  'message-center',
+  'reply/add CPU with and without a webhook endpoint; inbox reads at 100 vs 100k notices',
+  3,
+)
   .option('--notices <n>', 'notices of the big inbox', positive, 100_000)
   .option('--part <name...>', 'add and/or inbox', ['add', 'inbox'])
   .option('--cpu-prof <dir>', 'run the server under --cpu-prof, profiles written to this folder');
@@ -630,13 +637,7 @@ async function main(): Promise<void> {
   } finally {
     pg?.cluster.stop();
   }
-  lines.push(
-    '',
-    `Command: \`node ./bin/run-ts.js bench/message-center.ts ${process.argv.slice(2).join(' ')}\``.replace(
-      / `$/,
-      '`',
-    ),
-  );
+  lines.push('', commandLine('bench/message-center.ts'));
   console.log(lines.join('\n'));
 }
 

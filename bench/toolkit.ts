@@ -1,8 +1,19 @@
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import type { PgCluster } from '../test/support/postgres-cluster.ts';
-import { BROWSER_UA, FORM, OK, WORK, f0, f2, f3, positive } from './lib/common.ts';
+import {
+  BROWSER_UA,
+  FORM,
+  OK,
+  WORK,
+  f0,
+  f2,
+  f3,
+  positive,
+  commandLine,
+  featureBenchCommand,
+} from './lib/common.ts';
+import type { FeatureBenchOptions } from './lib/common.ts';
 import { ensureWrk, runLoad } from './lib/load.ts';
 import type { RequestSpec } from './lib/load.ts';
 import { CLOCK_TICKS, LOAD_CORE, pinPid, processTree, settle, treeTicks } from './lib/processes.ts';
@@ -35,22 +46,17 @@ const HEARTBEAT = '/x/click-interface/web/heartbeat';
 /** The issue's bound on the toolkit's extra CPU per heartbeat. */
 const BOUND = 1.05;
 
-interface Options {
-  db: string[];
-  runs: number;
-  duration: number;
-  connections: number;
+interface Options extends FeatureBenchOptions {
   control: boolean;
   journalSize?: number;
   cpuProf?: string;
 }
 
-const program = new Command('toolkit')
-  .description('heartbeat CPU per answer: toolkit off vs on (journal recording, non-matching fault rules)')
-  .option('--db <dialect...>', 'sqlite and/or postgres', ['sqlite'])
-  .option('--runs <n>', 'measured runs per side (median reported)', positive, 5)
-  .option('--duration <s>', 'seconds per measured run', positive, 5)
-  .option('--connections <n>', 'concurrent connections', positive, 32)
+const program = featureBenchCommand(
+  'toolkit',
+  'heartbeat CPU per answer: toolkit off vs on (journal recording, non-matching fault rules)',
+  5,
+)
   .option(
     '--journal-size <n>',
     'REPLAY_TOOLKIT_JOURNAL_SIZE of the on server (default: the default, 1000)',
@@ -342,13 +348,7 @@ async function main(): Promise<void> {
   } finally {
     pg?.cluster.stop();
   }
-  lines.push(
-    '',
-    `Command: \`node ./bin/run-ts.js bench/toolkit.ts ${process.argv.slice(2).join(' ')}\``.replace(
-      / `$/,
-      '`',
-    ),
-  );
+  lines.push('', commandLine('bench/toolkit.ts'));
   console.log(lines.join('\n'));
 }
 

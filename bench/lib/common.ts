@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 
 /** What every bench script shares: where it works, how it reads its options, what it sends and prints. */
 
@@ -23,3 +23,26 @@ export const BROWSER_UA =
 export const f0 = (n: number): string => Math.round(n).toLocaleString('en-US');
 export const f2 = (n: number): string => n.toFixed(2);
 export const f3 = (n: number): string => n.toFixed(3);
+
+/** The options every feature bench takes (`bench/analytics.ts`, `message-center.ts`, `toolkit.ts`). */
+export interface FeatureBenchOptions {
+  db: string[];
+  runs: number;
+  duration: number;
+  connections: number;
+}
+
+export function featureBenchCommand(name: string, description: string, runs: number): Command {
+  return new Command(name)
+    .description(description)
+    .option('--db <dialect...>', 'sqlite and/or postgres', ['sqlite'])
+    .option('--runs <n>', 'measured runs per side (median reported)', positive, runs)
+    .option('--duration <s>', 'seconds per measured run', positive, 5)
+    .option('--connections <n>', 'concurrent connections', positive, 32);
+}
+
+/** The last line of a bench's section: the command that printed it. */
+export function commandLine(script: string): string {
+  const args = process.argv.slice(2).join(' ');
+  return `Command: \`node ./bin/run-ts.js ${script}${args ? ` ${args}` : ''}\``;
+}
