@@ -26,6 +26,33 @@ export interface ArchiveWithPages {
   pages: PageRow[];
 }
 
+/**
+ * The stored row of a new archive: the admin API's create and the toolkit's fixtures fill the optional
+ * fields alike (`pubdate` defaults to now, the duration is the parts' sum).
+ */
+export function newArchiveRow(
+  aid: number,
+  input: Omit<NewArchiveInput, 'aid' | 'pages'>,
+  pages: readonly { duration: number }[],
+  now: number,
+): ArchiveRow {
+  return {
+    aid,
+    bvid: av2bv(aid),
+    title: input.title,
+    cover: input.cover ?? '',
+    description: input.desc ?? '',
+    owner_mid: input.owner_mid,
+    tid: input.tid ?? 0,
+    tname: input.tname ?? '',
+    copyright: input.copyright ?? 1,
+    pubdate: input.pubdate ?? now,
+    ctime: now,
+    duration: pages.reduce((sum, p) => sum + p.duration, 0),
+    state: 0,
+  };
+}
+
 /** Auto-assigned ids start above the sequential era (av99999999) and above the docs' example cids. */
 const FIRST_ASSIGNED_AID = 100_000_001;
 const FIRST_ASSIGNED_CID = 1_000_000_001;
@@ -71,21 +98,7 @@ export class CatalogService {
         part: p.part,
         duration: p.duration,
       }));
-      const archive: ArchiveRow = {
-        aid,
-        bvid: av2bv(aid),
-        title: input.title,
-        cover: input.cover ?? '',
-        description: input.desc ?? '',
-        owner_mid: input.owner_mid,
-        tid: input.tid ?? 0,
-        tname: input.tname ?? '',
-        copyright: input.copyright ?? 1,
-        pubdate: input.pubdate ?? now,
-        ctime: now,
-        duration: pages.reduce((sum, p) => sum + p.duration, 0),
-        state: 0,
-      };
+      const archive = newArchiveRow(aid, input, pages, now);
       await tx.archives.insert(archive, pages);
       await tx.areas.upsert({
         type: ARCHIVE_AREA_TYPE,

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import Value from 'typebox/value';
 import { parse as parseYaml } from 'yaml';
-import { av2bv } from '../../domain/bvid.ts';
 import { CHEESE_BUSINESS, PGC_BUSINESS } from '../../domain/season.ts';
 import { BiliError } from '../../errors.ts';
 import type { FixtureRows } from '../../store/toolkit/fixture.store.ts';
@@ -10,6 +9,7 @@ import type { Store } from '../../store/store.ts';
 import { NoticeKind } from '../../store/repositories/notice.repository.ts';
 import type { Clock } from '../clock.ts';
 import { nowSeconds } from '../clock.ts';
+import { newArchiveRow } from '../catalog.service.ts';
 import { hashPassword, randomAlnum, randomHex } from '../crypto.ts';
 import { SESSION_LIFETIME_SECONDS, tokenHash } from '../session.service.ts';
 import { Fixture } from './fixture.schema.ts';
@@ -191,21 +191,7 @@ export async function compileFixture(data: unknown, now: number): Promise<Compil
       cids: a.pages.map((p) => p.cid),
       parts: a.pages.map((p) => p.part),
     });
-    rows.archives.push({
-      aid: a.aid,
-      bvid: av2bv(a.aid),
-      title: a.title,
-      cover: a.cover ?? '',
-      description: a.desc ?? '',
-      owner_mid: a.owner_mid,
-      tid: a.tid ?? 0,
-      tname: a.tname ?? '',
-      copyright: a.copyright ?? 1,
-      pubdate: a.pubdate ?? now,
-      ctime: now,
-      duration: a.pages.reduce((sum, p) => sum + p.duration, 0),
-      state: 0,
-    });
+    rows.archives.push(newArchiveRow(a.aid, a, a.pages, now));
   }
 
   const areas = new Map<number, { roots: number; visibleRoots: number; visible: number; pinned: boolean }>();
