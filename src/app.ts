@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import cookie from '@fastify/cookie';
-import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify from 'fastify';
@@ -48,6 +47,7 @@ import { registerOnSendSteps } from './http/plugins/on-send.ts';
 import { lazyRequestLogger, loggerOptions, RequestLogAtDebug } from './http/plugins/logging.ts';
 import { registerParamGuards } from './http/plugins/param-guards.ts';
 import { createToolkitRuntime, registerToolkitHooks } from './http/plugins/toolkit-hooks.ts';
+import { registerFormBody } from './http/plugins/form-body.ts';
 import { toolkitRuntimeRoutes } from './http/admin/toolkit-runtime.routes.ts';
 import { toolkitStateRoutes } from './http/admin/toolkit-state.routes.ts';
 import { LOGIN_PAGES_CSP } from './http/pages/login.pages.ts';
@@ -104,7 +104,7 @@ export async function buildApp({ config, services }: AppDeps): Promise<FastifyIn
     source: services.online,
     top: config.metricsOnlineTop,
   });
-  await app.register(formbody);
+  registerFormBody(app);
   await app.register(cookie);
   registerDeviceCookies(app, services.devices, UI_PAGES);
 

@@ -160,4 +160,32 @@ describe.each(dialects())('toolkit request journal (%s)', (dialect) => {
     expect(large!.params).toMatchObject({ type: 1, oid: 66602, ps: 20 });
     expect(small).toMatchObject({ path: '/x/web-interface/nav', code: -101 });
   });
+
+  it('params: a form body merged over the query and validated; a request refused first keeps its strings', async () => {
+    const since = (await s.admin.journal.list()).at(-1)?.id ?? 0;
+    const csrf = viewer.client.cookies['bili_jct']!;
+    const cookie = Object.entries(viewer.client.cookies)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('; ');
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const body = `type=1&oid=66601&message=${encodeURIComponent('表单 +1')}&csrf=${csrf}`;
+    const posted = await fetch(`${s.url}/x/v2/reply/add?oid=1&plat=1`, {
+      method: 'POST',
+      headers: { ...form, cookie },
+      body,
+    });
+    expect(((await posted.json()) as { code: number }).code).toBe(0);
+    const refused = await fetch(`${s.url}/x/v2/reply/add?oid=2`, { method: 'POST', headers: form, body });
+    expect(((await refused.json()) as { code: number }).code).toBe(-101);
+    const [ok, anonymous] = await s.admin.journal.list({ since, path: '/x/v2/reply/add' });
+    expect(ok!.params).toMatchObject({
+      type: 1,
+      oid: 66601,
+      plat: 1,
+      message: '表单 +1',
+      csrf: '[redacted]',
+    });
+    expect(anonymous).toMatchObject({ mid: null, code: -101 });
+    expect(anonymous!.params).toMatchObject({ type: '1', oid: '66601', message: '表单 +1' });
+  });
 });

@@ -6,8 +6,8 @@ import type { Services } from '../../services/services.ts';
 import { ControllableClock } from '../../services/toolkit/virtual-clock.ts';
 import { FaultRules, faultEnvelope } from '../../services/toolkit/fault.ts';
 import type { FaultRequest, FaultRule } from '../../services/toolkit/fault.ts';
-import { Journal, addEvent, keepParams } from '../../services/toolkit/journal.ts';
-import type { JournalEntry } from '../../services/toolkit/journal.ts';
+import { Journal, addEvent, keepRequest } from '../../services/toolkit/journal.ts';
+import type { JournalEntry, ParamsValidator } from '../../services/toolkit/journal.ts';
 import type { ToolkitCluster } from '../../services/toolkit/cluster.ts';
 import type { ToolkitStateService } from '../../services/toolkit/state.service.ts';
 import { ADMIN_PREFIX } from './error-handler.ts';
@@ -48,6 +48,8 @@ export function createToolkitRuntime(services: Services, journalSize: number): T
 declare module 'fastify' {
   interface FastifyRequest {
     journalEntry: JournalEntry | null;
+    /** The request passed parameter validation (its journal entry's params are validated on read). */
+    validatedParams: boolean;
     /** The connection this request is counted in flight on (state gate); null when not counted. */
     toolkitSocket: TrackedSocket | null;
   }
@@ -71,6 +73,7 @@ export function registerToolkitHooks(
 ): void {
   const { faults, journal, cluster } = runtime;
   app.decorateRequest('journalEntry', null);
+  app.decorateRequest('validatedParams', false);
   app.decorateRequest('toolkitSocket', null);
   if (cluster) {
     // Cluster mode: this node's rules, clock and journal follow the shared ones from the start.
@@ -155,7 +158,10 @@ export function registerToolkitHooks(
 
   app.addHook('preHandler', (request, reply, done) => {
     const entry = request.journalEntry;
-    if (entry === null || !faults.hasMidRules) return done();
+    if (entry === null) return done();
+    // Past validation: the entry's params will be validated again when read (journal.ts).
+    request.validatedParams = true;
+    if (!faults.hasMidRules) return done();
     const rule = faults.match(ask(request, entry.path, request.identity?.mid ?? null), 'identified');
     if (!rule) return done();
     fault(rule, { ...probe }, 'identified', request, reply, entry, done);
@@ -183,7 +189,10 @@ export function registerToolkitHooks(
       }
     }
     const entry = request.journalEntry;
-    if (entry !== null) close(entry, request, reply.statusCode);
+    if (entry !== null) {
+      request.journalEntry = null;
+      close(entry, request, reply.statusCode);
+    }
     done();
   });
 
@@ -229,7 +238,10 @@ export function registerToolkitHooks(
     const identity = request.identity;
     entry.mid = identity?.mid ?? null;
     entry.mode = identity?.mode ?? null;
-    keepParams(entry, request.query, request.body);
+    const validate = request.validatedParams
+      ? ((request.getValidationFunction('querystring') as ParamsValidator | undefined) ?? null)
+      : null;
+    keepRequest(entry, request.url, request.rawForm, request.body, validate);
     entry.status = status;
     entry.latency_ms = Date.now() - entry.time;
     journal.finish(entry);

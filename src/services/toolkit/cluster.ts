@@ -4,7 +4,7 @@ import { BiliError } from '../../errors.ts';
 import type { ToolkitSharedStore } from '../../store/toolkit/toolkit-shared.store.ts';
 import type { FaultInput, FaultRule, FaultRules } from './fault.ts';
 import type { Journal, JournalEntry, JournalFilter } from './journal.ts';
-import { matches, materialize } from './journal.ts';
+import { matches } from './journal.ts';
 import type { ControllableClock } from './virtual-clock.ts';
 
 export interface ClusterOptions {
@@ -61,6 +61,7 @@ export class ToolkitCluster {
   /** Loads the shared rules and clock into this node's parts and starts following them. */
   async start(parts: ClusterParts): Promise<void> {
     this.parts = parts;
+    // The journal hands its sink a copy (`snapshot`): its own entries are reused.
     parts.journal.sink = (entry) => this.buffer.push(entry);
     await this.refresh();
     this.timer = setInterval(() => {
@@ -239,7 +240,7 @@ export class ToolkitCluster {
     this.buffer = [];
     await this.store.appendJournal(
       entries.map((entry) => {
-        const { id: _id, ...fields } = materialize(entry);
+        const { id: _id, ...fields } = entry;
         return JSON.stringify(fields);
       }),
       this.parts.journal.size,

@@ -1,15 +1,31 @@
+import { parse as parseQuery } from 'fast-querystring';
 import type { DomainEvent } from './events.ts';
 
 /**
- * Where an entry's parameters wait until someone reads them: the query and body objects the route already
- * parsed, referenced rather than copied and redacted on every request (`materialize` does that once, when
- * the entry is read). Held in the entry's own fields, so keeping them allocates nothing.
+ * Every journaled request's entry lives for `size` requests, long enough to survive two scavenges and be
+ * promoted to the old generation, and so would anything it referenced: the parsed parameters (dozens of
+ * small objects), the URL and form strings, each event and its data. That promotion, and the full
+ * collections it brought on, were most of the journal's cost per request (issue #13's bench). So the
+ * journal reuses its entries (an entry pushed out of the ring serves a later request), and a finished
+ * entry holds no per-request object: its URL, raw form text and events (as JSON) are copied into a byte
+ * buffer the entry keeps and reuses, and `materialize` turns them back into `params` and `events` only
+ * when the entry is read. `params` are built as the routes build them: query and body merged, then the
+ * route's own validator, which coerces and fills defaults exactly as it did for the request.
  */
-const KEPT = Symbol('parameters kept');
-const QUERY = Symbol('raw query');
-const BODY = Symbol('raw body');
+const KEPT = Symbol('request kept');
+const TEXT = Symbol('text buffer');
+const URL_BYTES = Symbol('url bytes');
+/** -1: no form body. */
+const FORM_BYTES = Symbol('form bytes');
+/** 0: no events. */
+const EVENT_BYTES = Symbol('event bytes');
+const BODY = Symbol('parsed body');
+const VALIDATE = Symbol('validator');
 /** The request an open entry belongs to (who its events are attributed to); dropped once it is finished. */
 const CALLER = Symbol('caller');
+
+/** A route's compiled validator of its merged parameters: coerces and fills defaults in place. */
+export type ParamsValidator = (params: unknown) => unknown;
 
 /** What tells the journal the caller of a request once it is known (the request itself). */
 export interface JournalCaller {
@@ -45,18 +61,18 @@ export interface JournalEvent {
 
 /**
  * Shared by every entry until it has an event / its parameters are materialized: most requests cause no
- * event, and an entry's parameters are only built when it is read. Frozen, so a stray in-place write
- * fails loudly instead of reaching every entry (writers go through `addEvent` and `materialize`).
+ * event. Frozen, so a stray in-place write fails loudly instead of reaching every entry (writers go
+ * through `addEvent` and `materialize`).
  */
 const NO_EVENTS: JournalEvent[] = Object.freeze([]) as unknown as JournalEvent[];
 const NO_PARAMS: Record<string, unknown> = Object.freeze({});
 
-/**
- * An entry as the journal builds it: one object per request (a class, so every entry shares one shape),
- * with the caller and the raw parameters in symbol-keyed fields that JSON and the wire schema ignore.
- */
+/** An entry as the journal builds and reuses it; readers outside the journal get `snapshot` copies. */
 class OpenEntry implements JournalEntry {
   id = 0;
+  time = 0;
+  method = '';
+  path = '';
   mid: number | null = null;
   mode: 'cookie' | 'app' | null = null;
   params = NO_PARAMS;
@@ -66,17 +82,29 @@ class OpenEntry implements JournalEntry {
   events = NO_EVENTS;
   fault: JournalEntry['fault'] = null;
   [KEPT] = false;
-  [QUERY]: unknown = undefined;
+  [TEXT]: Buffer | null = null;
+  [URL_BYTES] = 0;
+  [FORM_BYTES] = -1;
+  [EVENT_BYTES] = 0;
   [BODY]: unknown = undefined;
-  [CALLER]: JournalCaller | null;
+  [VALIDATE]: ParamsValidator | null = null;
+  [CALLER]: JournalCaller | null = null;
 
-  constructor(
-    public time: number,
-    public method: string,
-    public path: string,
-    caller: JournalCaller,
-  ) {
-    this[CALLER] = caller;
+  /** Back to a blank entry; its text buffer is kept for the next request. */
+  clear(): void {
+    this.id = 0;
+    this.mid = null;
+    this.mode = null;
+    this.params = NO_PARAMS;
+    this.status = 0;
+    this.code = null;
+    this.latency_ms = 0;
+    this.events = NO_EVENTS;
+    this.fault = null;
+    this[KEPT] = false;
+    this[BODY] = undefined;
+    this[VALIDATE] = null;
+    this[CALLER] = null;
   }
 }
 
@@ -127,35 +155,105 @@ export function addEvent(entry: JournalEntry, event: JournalEvent): void {
   else entry.events.push(event);
 }
 
-/** Keeps the request's parsed query and body for `params`, turned into it only when the entry is read. */
-export function keepParams(entry: JournalEntry, query: unknown, body: unknown): void {
+/**
+ * Keeps what a finished request's `params` and `events` are built from when the entry is read
+ * (`materialize`): the request URL (query string included), the form body's raw text (null when the body
+ * was no form), any other parsed body (JSON, merged when it is a plain object), and the route's validator
+ * when the request passed validation (null when it never got that far: the params are then the strings
+ * the client sent).
+ */
+export function keepRequest(
+  entry: JournalEntry,
+  url: string,
+  form: string | null,
+  body: unknown,
+  validate: ParamsValidator | null,
+): void {
   if (!(entry instanceof OpenEntry)) {
-    entry.params = paramsOf(query, body);
+    entry.params = paramsOf(url, form, body, validate);
     return;
   }
+  const events = entry.events === NO_EVENTS ? '' : JSON.stringify(entry.events);
+  const urlBytes = Buffer.byteLength(url);
+  const formBytes = form === null ? 0 : Buffer.byteLength(form);
+  const eventBytes = events === '' ? 0 : Buffer.byteLength(events);
+  const size = urlBytes + formBytes + eventBytes;
+  let text = entry[TEXT];
+  if (text === null || text.length < size) {
+    // Not from Buffer's shared pool: the entry keeps this one for as long as it lives.
+    text = entry[TEXT] = Buffer.allocUnsafeSlow(Math.max(256, size + (size >> 2)));
+  }
+  text.write(url, 0, urlBytes, 'utf8');
+  if (form !== null) text.write(form, urlBytes, formBytes, 'utf8');
+  if (eventBytes > 0) text.write(events, urlBytes + formBytes, eventBytes, 'utf8');
   entry[KEPT] = true;
-  entry[QUERY] = query;
-  entry[BODY] = body;
+  entry[URL_BYTES] = urlBytes;
+  entry[FORM_BYTES] = form === null ? -1 : formBytes;
+  entry[EVENT_BYTES] = eventBytes;
+  entry[BODY] = form === null ? body : undefined;
+  entry[VALIDATE] = validate;
+  entry.events = NO_EVENTS;
 }
 
-/** Fills `params` from the kept query and body (merged, secrets redacted); returns the entry. */
+/** Fills `params` and `events` from what was kept; returns the entry. */
 export function materialize(entry: JournalEntry): JournalEntry {
   if (!(entry instanceof OpenEntry) || !entry[KEPT]) return entry;
   entry[KEPT] = false;
-  entry.params = paramsOf(entry[QUERY], entry[BODY]);
-  entry[QUERY] = undefined;
+  const text = entry[TEXT]!;
+  const urlEnd = entry[URL_BYTES];
+  const formEnd = urlEnd + Math.max(0, entry[FORM_BYTES]);
+  const url = text.toString('utf8', 0, urlEnd);
+  const form = entry[FORM_BYTES] < 0 ? null : text.toString('utf8', urlEnd, formEnd);
+  entry.params = paramsOf(url, form, entry[BODY], entry[VALIDATE]);
+  if (entry[EVENT_BYTES] > 0) {
+    const events = JSON.parse(text.toString('utf8', formEnd, formEnd + entry[EVENT_BYTES])) as JournalEvent[];
+    entry.events = events.map(({ type, data }) => ({ type, data }));
+  }
   entry[BODY] = undefined;
+  entry[VALIDATE] = null;
   return entry;
 }
 
-function paramsOf(rawQuery: unknown, body: unknown): Record<string, unknown> {
-  const query = (rawQuery ?? {}) as Record<string, unknown>;
-  return redact(
-    body && typeof body === 'object' && !Array.isArray(body) && body !== query
-      ? { ...query, ...(body as Record<string, unknown>) }
-      : query,
-  );
+/** A plain copy of an entry, with its params, that stays as it is when the journal reuses the entry. */
+export function snapshot(entry: JournalEntry): JournalEntry {
+  const e = materialize(entry);
+  return {
+    id: e.id,
+    time: e.time,
+    method: e.method,
+    path: e.path,
+    mid: e.mid,
+    mode: e.mode,
+    params: e.params,
+    status: e.status,
+    code: e.code,
+    latency_ms: e.latency_ms,
+    events: e.events.map(({ type, data }) => ({ type, data })),
+    fault: e.fault,
+  };
 }
+
+/**
+ * The parameters as the route saw them: query and body merged as the Bilibili routes merge them (a body
+ * value wins), with Fastify's own query parser, then the route's validator, which coerces them and fills
+ * defaults exactly as it did when the request passed it.
+ */
+function paramsOf(
+  url: string,
+  form: string | null,
+  body: unknown,
+  validate: ParamsValidator | null,
+): Record<string, unknown> {
+  const at = url.indexOf('?');
+  const params = (at === -1 ? {} : parseQuery(url.slice(at + 1))) as Record<string, unknown>;
+  if (form !== null) Object.assign(params, parseQuery(form));
+  else if (body && typeof body === 'object' && !Array.isArray(body)) Object.assign(params, body);
+  validate?.(params);
+  return redact(params);
+}
+
+/** How many distinct paths the journal shares one string for. */
+const PATHS_SHARED = 4096;
 
 interface Waiter {
   filter: JournalFilter;
@@ -174,6 +272,13 @@ export class Journal<C extends JournalCaller = JournalCaller> {
   private lastId = 0;
   /** Unanswered entries, oldest first. */
   private readonly open: OpenEntry[] = [];
+  /** Entries pushed out of the ring, cleared, for the next requests. */
+  private readonly spare: OpenEntry[] = [];
+  /**
+   * One string per path, which finished entries share: a path of the request's own would be promoted with
+   * the entry. Bounded: past that many distinct paths, entries keep their own.
+   */
+  private readonly paths = new Map<string, string>();
   private waiters: Waiter[] = [];
   /** Cluster mode: also handed each finished entry, to write it where every node reads (ToolkitCluster). */
   sink: ((entry: JournalEntry) => void) | null = null;
@@ -187,7 +292,16 @@ export class Journal<C extends JournalCaller = JournalCaller> {
    * known (anonymous, or not yet authenticated: 0).
    */
   start(method: string, path: string, time: number, caller: C): JournalEntry {
-    const entry = new OpenEntry(time, method, path, caller);
+    const entry = this.spare.pop() ?? new OpenEntry();
+    let shared = this.paths.get(path);
+    if (shared === undefined) {
+      shared = path;
+      if (this.paths.size < PATHS_SHARED) this.paths.set(path, path);
+    }
+    entry.time = time;
+    entry.method = method;
+    entry.path = shared;
+    entry[CALLER] = caller;
     this.open.push(entry);
     return entry;
   }
@@ -197,7 +311,8 @@ export class Journal<C extends JournalCaller = JournalCaller> {
     for (let i = open.length - 1; i >= 0; i--) {
       const entry = open[i]!;
       if ((entry[CALLER]?.identity?.mid ?? 0) === event.actor) {
-        addEvent(entry, { type: event.type, data: event.data });
+        // The event itself: its `actor` is left out when the entry is read.
+        addEvent(entry, event);
         return;
       }
     }
@@ -223,13 +338,14 @@ export class Journal<C extends JournalCaller = JournalCaller> {
     open.pop();
     (entry as OpenEntry)[CALLER] = null;
     entry.id = ++this.lastId;
+    this.recycle(this.ring[this.next]);
     this.ring[this.next] = entry;
     this.next = (this.next + 1) % this.ring.length;
-    this.sink?.(entry);
+    this.sink?.(snapshot(entry));
     if (this.waiters.length > 0) {
       for (const waiter of this.waiters.filter((w) => matches(entry, w.filter))) {
         clearTimeout(waiter.timer);
-        waiter.resolve(materialize(entry));
+        waiter.resolve(snapshot(entry));
       }
       this.waiters = this.waiters.filter((w) => !matches(entry, w.filter));
     }
@@ -242,7 +358,7 @@ export class Journal<C extends JournalCaller = JournalCaller> {
       const entry = this.ring[(this.next + i) % this.ring.length];
       if (entry && matches(entry, filter)) out.push(entry);
     }
-    return out.slice(Math.max(0, out.length - limit)).map(materialize);
+    return out.slice(Math.max(0, out.length - limit)).map(snapshot);
   }
 
   /** The first kept entry matching, or the next one to arrive within `timeoutMs`; null at the timeout. */
@@ -263,8 +379,15 @@ export class Journal<C extends JournalCaller = JournalCaller> {
   }
 
   clear(): void {
+    for (const entry of this.ring) this.recycle(entry);
     this.ring.fill(undefined);
     this.next = 0;
+  }
+
+  private recycle(entry: JournalEntry | undefined): void {
+    if (!(entry instanceof OpenEntry)) return;
+    entry.clear();
+    this.spare.push(entry);
   }
 
   /** Ends every pending wait (server closing). */
@@ -282,7 +405,8 @@ export function matches(entry: JournalEntry, filter: JournalFilter): boolean {
   if (filter.path !== undefined && entry.path !== filter.path) return false;
   if (filter.mid !== undefined && entry.mid !== filter.mid) return false;
   if (filter.code !== undefined && entry.code !== filter.code) return false;
-  if (filter.event !== undefined && !entry.events.some((e) => e.type === filter.event)) return false;
+  if (filter.event !== undefined && !materialize(entry).events.some((e) => e.type === filter.event))
+    return false;
   if (filter.params) {
     materialize(entry);
     for (const [key, value] of Object.entries(filter.params)) {

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { Journal, addEvent, keepRequest } from '../../src/services/toolkit/journal.ts';
+import type { JournalCaller, ParamsValidator } from '../../src/services/toolkit/journal.ts';
+
+/**
+ * Stands in for a route's compiled validator, which coerces in place and fills defaults (the HTTP tests
+ * check the real ones: test/http/toolkit-journal.test.ts).
+ */
+const validator: ParamsValidator = (params) => {
+  const p = params as Record<string, unknown>;
+  for (const key of ['aid', 'play_type']) if (typeof p[key] === 'string') p[key] = Number(p[key]);
+  p['ps'] ??= 20;
+  return true;
+};
+
+function answered(
+  journal: Journal,
+  caller: JournalCaller,
+  request: { url: string; form?: string; body?: unknown; validate?: ParamsValidator },
+): void {
+  const at = request.url.indexOf('?');
+  const entry = journal.start('POST', at === -1 ? request.url : request.url.slice(0, at), Date.now(), caller);
+  keepRequest(entry, request.url, request.form ?? null, request.body, request.validate ?? null);
+  entry.status = 200;
+  journal.finish(entry);
+}
+
+describe('toolkit journal', () => {
+  it('params: query and form merged (the form wins), validated as the route did, secrets redacted', () => {
+    const journal = new Journal(10);
+    answered(
+      journal,
+      {},
+      {
+        url: '/x/click-interface/web/heartbeat?aid=1&csrf=abc',
+        form: 'aid=42&play_type=2&access_key=k&msg=%E4%BD%A0%E5%A5%BD+x',
+        validate: validator,
+      },
+    );
+    const [entry] = journal.query();
+    expect(entry!.params).toEqual({
+      aid: 42,
+      play_type: 2,
+      ps: 20,
+      csrf: '[redacted]',
+      access_key: '[redacted]',
+      msg: '你好 x',
+    });
+    expect(entry!.path).toBe('/x/click-interface/web/heartbeat');
+  });
+
+  it('params of a request that never reached validation are the strings the client sent', () => {
+    const journal = new Journal(10);
+    answered(journal, {}, { url: '/x/v2/reply/add?oid=7', form: 'type=1' });
+    answered(journal, {}, { url: '/x/v2/reply/add', body: { type: 1, nested: { a: 1 } } });
+    const [form, json] = journal.query();
+    expect(form!.params).toEqual({ oid: '7', type: '1' });
+    expect(json!.params).toEqual({ type: 1, nested: { a: 1 } });
+  });
+
+  it('events are attributed to the caller and read back; the actor is not part of them', () => {
+    const journal = new Journal(10);
+    const caller = { identity: { mid: 5 } };
+    const entry = journal.start('POST', '/x/v2/reply/add', Date.now(), caller);
+    journal.event({ type: 'comment.posted', actor: 5, data: { rpid: 9, text: '弹幕' } });
+    journal.event({ type: 'not.mine', actor: 6, data: {} });
+    addEvent(entry, { type: 'fault.applied', data: { rule: 1, kind: 'delay' } });
+    keepRequest(entry, '/x/v2/reply/add', 'message=hi', undefined, null);
+    journal.finish(entry);
+    const [read] = journal.query({ event: 'comment.posted' });
+    expect(read!.events).toEqual([
+      { type: 'comment.posted', data: { rpid: 9, text: '弹幕' } },
+      { type: 'fault.applied', data: { rule: 1, kind: 'delay' } },
+    ]);
+    expect(journal.query({ event: 'not.mine' })).toEqual([]);
+  });
+
+  it('reuses entries pushed out of the ring, but what a reader got stays as it was', () => {
+    const journal = new Journal(3);
+    for (let i = 1; i <= 3; i++)
+      answered(journal, {}, { url: `/p?n=${i}`, form: `long=${'x'.repeat(i * 300)}` });
+    const before = journal.query();
+    expect(before.map((e) => e.params['n'])).toEqual(['1', '2', '3']);
+    const waited = journal.wait({ path: '/p', since: 3 }, 1000);
+    for (let i = 4; i <= 9; i++) answered(journal, {}, { url: `/p?n=${i}`, form: `long=${'y'.repeat(10)}` });
+    // The copies handed out earlier did not change when their entries served later requests.
+    expect(before.map((e) => [e.id, e.params['n'], (e.params['long'] as string).length])).toEqual([
+      [1, '1', 300],
+      [2, '2', 600],
+      [3, '3', 900],
+    ]);
+    return waited.then((entry) => {
+      expect(entry!.id).toBe(4);
+      expect(entry!.params['n']).toBe('4');
+      expect(journal.query().map((e) => [e.id, e.params['n'], e.params['long']])).toEqual([
+        [7, '7', 'yyyyyyyyyy'],
+        [8, '8', 'yyyyyyyyyy'],
+        [9, '9', 'yyyyyyyyyy'],
+      ]);
+    });
+  });
+
+  it('a cleared journal starts over with its entries reused', () => {
+    const journal = new Journal(2);
+    answered(journal, {}, { url: '/a?x=1' });
+    journal.clear();
+    expect(journal.query()).toEqual([]);
+    answered(journal, {}, { url: '/b' });
+    const [entry] = journal.query();
+    expect(entry).toMatchObject({ path: '/b', params: {}, events: [], id: 2 });
+  });
+});
