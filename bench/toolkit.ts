@@ -125,8 +125,7 @@ async function measure(
     tag,
     workDir: WORK,
   });
-  // The heartbeat's batched writes and (PostgreSQL, toolkit on) the journal's shared writes land after
-  // the load: counted until the tree is idle again.
+  // The heartbeat's batched writes land after the load: counted until the tree is idle again.
   await settle(own());
   const cpuMs = ((treeTicks(own()) - before) * 1000) / CLOCK_TICKS;
   if (load.failures > 0) log(`  ${tag}: ${load.failures} failures, first: ${load.firstFailure}`);

@@ -118,6 +118,8 @@ export async function startReplay(options: {
     '--max-semi-space-size=8',
     '--heap-growing-percent=30',
     ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
+    // E.g. `BENCH_NODE_FLAGS=--trace-gc`: the collections of each server, in its log under bench/.work/.
+    ...(process.env['BENCH_NODE_FLAGS']?.split(' ').filter(Boolean) ?? []),
   ];
   const server = startProcess({
     name: options.name,

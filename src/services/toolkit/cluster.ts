@@ -34,16 +34,17 @@ export interface ClusterParts {
  * records in `toolkit_nodes` the version it applied. A change made through any node waits until every
  * live node has applied it: when the admin call answers, every node faults, and reads the time, alike.
  *
- * Journal entries are buffered per node and written to the shared table on the tick (one insert per tick
- * at most, off the request path). A journal read first moves the version and waits for every node's
- * acknowledgement — which each gives only after writing its buffer — so it sees every request answered
- * anywhere before it started.
+ * Journal entries stay in each node's own journal until a journal read asks for them: the read moves the
+ * version and waits for every node's acknowledgement, which each gives only after writing the entries it
+ * has not written yet (one insert) — so the read sees every request answered anywhere before it started,
+ * and requests cost a node no more than on one node (no copy or row per request while nobody reads).
  */
 export class ToolkitCluster {
   readonly node = randomUUID();
   private readonly options: ClusterOptions;
   private parts: ClusterParts | null = null;
-  private buffer: JournalEntry[] = [];
+  /** The newest id of this node's own journal written to the shared table. */
+  private written = 0;
   private applied = -1;
   private reportedAt = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -61,8 +62,6 @@ export class ToolkitCluster {
   /** Loads the shared rules and clock into this node's parts and starts following them. */
   async start(parts: ClusterParts): Promise<void> {
     this.parts = parts;
-    // The journal hands its sink a copy (`snapshot`): its own entries are reused.
-    parts.journal.sink = (entry) => this.buffer.push(entry);
     await this.refresh();
     this.timer = setInterval(() => {
       if (!this.ticking) void this.tick();
@@ -70,7 +69,7 @@ export class ToolkitCluster {
     this.timer.unref();
   }
 
-  /** Stops following, writes out the buffered entries and leaves the set of nodes waited for. */
+  /** Stops following, writes out the entries not written yet and leaves the set of nodes waited for. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
@@ -217,14 +216,17 @@ export class ToolkitCluster {
     await this.ticking;
   }
 
-  /** Writes out the journal buffer, then re-reads rules and clock if the version moved, and reports. */
+  /**
+   * When the version moved (a change, or a journal read gathering): writes out this node's new journal
+   * entries and re-reads rules and clock; then reports the version applied.
+   */
   private async refresh(): Promise<void> {
     const parts = this.need();
-    await this.writeJournal();
     // The version first: a change landing after it is read is seen again on the next tick.
     const version = await this.store.version();
     const now = Date.now();
     if (version !== this.applied) {
+      await this.writeJournal();
       const [rules, clock] = await Promise.all([this.listFaults(), this.store.clock()]);
       parts.faults.replaceAll(rules);
       parts.clock?.load(clock);
@@ -234,10 +236,15 @@ export class ToolkitCluster {
     this.reportedAt = now;
   }
 
+  /**
+   * This node's entries answered since the last write (at most its journal's size: the ring holds no
+   * more, and the shared table keeps no more either), as one insert.
+   */
   private async writeJournal(): Promise<void> {
-    if (this.buffer.length === 0 || !this.parts) return;
-    const entries = this.buffer;
-    this.buffer = [];
+    if (!this.parts) return;
+    const entries = this.parts.journal.query({ since: this.written });
+    if (entries.length === 0) return;
+    this.written = entries.at(-1)!.id;
     await this.store.appendJournal(
       entries.map((entry) => {
         const { id: _id, ...fields } = entry;

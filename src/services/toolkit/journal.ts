@@ -280,8 +280,6 @@ export class Journal<C extends JournalCaller = JournalCaller> {
    */
   private readonly paths = new Map<string, string>();
   private waiters: Waiter[] = [];
-  /** Cluster mode: also handed each finished entry, to write it where every node reads (ToolkitCluster). */
-  sink: ((entry: JournalEntry) => void) | null = null;
 
   constructor(readonly size: number) {
     this.ring = new Array<JournalEntry | undefined>(size);
@@ -341,7 +339,6 @@ export class Journal<C extends JournalCaller = JournalCaller> {
     this.recycle(this.ring[this.next]);
     this.ring[this.next] = entry;
     this.next = (this.next + 1) % this.ring.length;
-    this.sink?.(snapshot(entry));
     if (this.waiters.length > 0) {
       for (const waiter of this.waiters.filter((w) => matches(entry, w.filter))) {
         clearTimeout(waiter.timer);
