@@ -46,7 +46,7 @@ import { securityHeaders } from './http/plugins/security-headers.ts';
 import { registerOnSendSteps } from './http/plugins/on-send.ts';
 import { lazyRequestLogger, loggerOptions, RequestLogAtDebug } from './http/plugins/logging.ts';
 import { registerParamGuards } from './http/plugins/param-guards.ts';
-import { createToolkitRuntime, registerToolkitHooks } from './http/plugins/toolkit-hooks.ts';
+import { createToolkitRuntime, journalCode, registerToolkitHooks } from './http/plugins/toolkit-hooks.ts';
 import { registerFormBody } from './http/plugins/form-body.ts';
 import { toolkitRuntimeRoutes } from './http/admin/toolkit-runtime.routes.ts';
 import { toolkitStateRoutes } from './http/admin/toolkit-state.routes.ts';
@@ -99,6 +99,7 @@ export async function buildApp({ config, services }: AppDeps): Promise<FastifyIn
     securityHeaders(LOGIN_PAGES_CSP),
     registerGracefulClose(app),
     encodeLargePayload,
+    ...(config.toolkit ? [journalCode] : []),
   ]);
   await registerMetrics(app, config.adminToken, {
     source: services.online,

@@ -16,11 +16,18 @@ const validator: ParamsValidator = (params) => {
 function answered(
   journal: Journal,
   caller: JournalCaller,
-  request: { url: string; form?: string; body?: unknown; validate?: ParamsValidator },
+  request: { url: string; form?: string; body?: unknown; validate?: ParamsValidator; merged?: boolean },
 ): void {
   const at = request.url.indexOf('?');
   const entry = journal.start('POST', at === -1 ? request.url : request.url.slice(0, at), Date.now(), caller);
-  keepRequest(entry, request.url, request.form ?? null, request.body, request.validate ?? null);
+  keepRequest(
+    entry,
+    request.url,
+    request.form ?? null,
+    request.body,
+    request.validate ?? null,
+    request.merged ?? true,
+  );
   entry.status = 200;
   journal.finish(entry);
 }
@@ -65,7 +72,7 @@ describe('toolkit journal', () => {
     journal.event({ type: 'comment.posted', actor: 5, data: { rpid: 9, text: '弹幕' } });
     journal.event({ type: 'not.mine', actor: 6, data: {} });
     addEvent(entry, { type: 'fault.applied', data: { rule: 1, kind: 'delay' } });
-    keepRequest(entry, '/x/v2/reply/add', 'message=hi', undefined, null);
+    keepRequest(entry, '/x/v2/reply/add', 'message=hi', undefined, null, true);
     journal.finish(entry);
     const [read] = journal.query({ event: 'comment.posted' });
     expect(read!.events).toEqual([
@@ -108,5 +115,53 @@ describe('toolkit journal', () => {
     answered(journal, {}, { url: '/b' });
     const [entry] = journal.query();
     expect(entry).toMatchObject({ path: '/b', params: {}, events: [], id: 2 });
+  });
+
+  it('a route that did not merge its body: the validator saw the query alone, the body is laid over it', () => {
+    const journal = new Journal(10);
+    answered(journal, {}, { url: '/p?aid=1', form: 'aid=2&play_type=3', validate: validator, merged: false });
+    expect(journal.query()[0]!.params).toEqual({ aid: '2', play_type: '3', ps: 20 });
+  });
+
+  it('one reused entry keeps any text exactly, whatever its length and script', () => {
+    const journal = new Journal(1);
+    const rng = (n: number) => Math.floor(Math.random() * n);
+    const pieces = ['a', '长', '😀', '%20', 'é', '+'];
+    for (let i = 0; i < 300; i++) {
+      const message = Array.from({ length: rng(400) }, () => pieces[rng(pieces.length)]).join('');
+      const caller = {};
+      const entry = journal.start('POST', '/x/v2/reply/add', Date.now(), caller);
+      journal.event({ type: 'comment.posted', actor: 0, data: { text: message } });
+      keepRequest(
+        entry,
+        `/x/v2/reply/add?n=${i}`,
+        `message=${encodeURIComponent(message)}&raw=${message}`,
+        undefined,
+        null,
+        true,
+      );
+      entry.status = 200;
+      journal.finish(entry);
+      const [read] = journal.query();
+      expect(read!.params['n']).toBe(String(i));
+      expect(read!.params['message']).toBe(message);
+      expect(read!.events).toEqual([{ type: 'comment.posted', data: { text: message } }]);
+    }
+  });
+
+  it('an entry finished (or reused) is no longer held by the request that had it', () => {
+    const journal = new Journal(1);
+    const first = {};
+    const entry = journal.start('GET', '/a', Date.now(), first);
+    expect(journal.holds(entry, first)).toBe(true);
+    keepRequest(entry, '/a', null, undefined, null, false);
+    journal.finish(entry);
+    expect(journal.holds(entry, first)).toBe(false);
+    answered(journal, {}, { url: '/b' });
+    const second = {};
+    const reused = journal.start('GET', '/c', Date.now(), second);
+    expect(reused).toBe(entry);
+    expect(journal.holds(reused, first)).toBe(false);
+    expect(journal.holds(reused, second)).toBe(true);
   });
 });

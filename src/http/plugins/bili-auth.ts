@@ -18,6 +18,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     identity: Identity | null;
+    /** The form or JSON body was merged into `query`, which the route then validated (the journal rebuilds it so). */
+    paramsMerged: boolean;
   }
 }
 
@@ -34,6 +36,7 @@ const BOTH_MODES = ['cookie', 'app'] as const;
  */
 export function registerBiliAuth(app: FastifyInstance, sessions: SessionService): void {
   app.decorateRequest('identity', null);
+  app.decorateRequest('paramsMerged', false);
   app.addHook('onRoute', (route) => {
     const rule = route.config?.bili;
     if (!rule) return;
@@ -106,4 +109,5 @@ function mergeParams(request: FastifyRequest): void {
   // form POST usually has) replaced by the body, instead of copying both into a new object.
   if (request.url.includes('?')) Object.assign(request.query as object, body);
   else request.query = body;
+  request.paramsMerged = true;
 }

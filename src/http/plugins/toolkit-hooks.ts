@@ -11,6 +11,7 @@ import type { JournalEntry, ParamsValidator } from '../../services/toolkit/journ
 import type { ToolkitCluster } from '../../services/toolkit/cluster.ts';
 import type { ToolkitStateService } from '../../services/toolkit/state.service.ts';
 import { ADMIN_PREFIX } from './error-handler.ts';
+import type { OnSendStep } from './on-send.ts';
 
 /** The toolkit's own admin routes: never held at the state gate (a reset must get through it). */
 const TOOLKIT_PATH = `${ADMIN_PREFIX}/v1/toolkit/`;
@@ -167,16 +168,6 @@ export function registerToolkitHooks(
     fault(rule, { ...probe }, 'identified', request, reply, entry, done);
   });
 
-  // The Bilibili code is read from the serialized envelope's head: no second parse of the body.
-  app.addHook('onSend', (request, _reply, payload, done) => {
-    const entry = request.journalEntry;
-    if (entry !== null) {
-      const code = envelopeCode(payload);
-      if (code !== undefined) entry.code = code;
-    }
-    done(null, payload);
-  });
-
   app.addHook('onResponse', (request, reply, done) => {
     const socket = request.toolkitSocket;
     if (socket !== null) {
@@ -235,13 +226,16 @@ export function registerToolkitHooks(
   }
 
   function close(entry: JournalEntry, request: FastifyRequest, status: number): void {
+    // Once finished an entry may already serve another request (the journal reuses them): a late close
+    // (a delayed drop fault whose connection closed meanwhile) must not touch it.
+    if (!journal.holds(entry, request)) return;
     const identity = request.identity;
     entry.mid = identity?.mid ?? null;
     entry.mode = identity?.mode ?? null;
     const validate = request.validatedParams
       ? ((request.getValidationFunction('querystring') as ParamsValidator | undefined) ?? null)
       : null;
-    keepRequest(entry, request.url, request.rawForm, request.body, validate);
+    keepRequest(entry, request.url, request.rawForm, request.body, validate, request.paramsMerged);
     entry.status = status;
     entry.latency_ms = Date.now() - entry.time;
     journal.finish(entry);
@@ -262,15 +256,21 @@ export function registerToolkitHooks(
           : rule.status !== undefined
             ? 'status'
             : 'delay';
-    entry.fault = { id: rule.id, kind };
-    addEvent(entry, { type: 'fault.applied', data: { rule: rule.id, kind } });
+    // The entry is the request's only while its connection is open: a fault applied after the client went
+    // away (a cluster claim or a delay in between) leaves the finished, perhaps reused, entry alone.
+    if (journal.holds(entry, request)) {
+      entry.fault = { id: rule.id, kind };
+      addEvent(entry, { type: 'fault.applied', data: { rule: rule.id, kind } });
+    }
     if (rule.delay_ms) await sleep(rule.delay_ms);
     switch (kind) {
       case 'delay':
         return undefined;
       case 'drop':
-        close(entry, request, 0);
-        request.journalEntry = null;
+        if (request.journalEntry === entry) {
+          request.journalEntry = null;
+          close(entry, request, 0);
+        }
         reply.hijack();
         request.raw.socket.destroy();
         return reply;
@@ -297,6 +297,19 @@ export function registerToolkitHooks(
     }
   }
 }
+
+/**
+ * The journal's step of the app's one onSend hook (on-send.ts; app.ts adds it last when the toolkit is
+ * on): the Bilibili code is read from the serialized envelope's head, with no second parse of the body.
+ */
+export const journalCode: OnSendStep = (reply, payload) => {
+  const entry = reply.request.journalEntry;
+  if (entry !== null) {
+    const code = envelopeCode(payload);
+    if (code !== undefined) entry.code = code;
+  }
+  return payload;
+};
 
 const ENVELOPE = '{"code":';
 const ENVELOPE_BYTES = Buffer.from(ENVELOPE);

@@ -8,7 +8,7 @@ import { matches } from './journal.ts';
 import type { ControllableClock } from './virtual-clock.ts';
 
 export interface ClusterOptions {
-  /** How often a node looks at the shared version (and writes out its journal entries). */
+  /** How often a node looks at the shared version (and, when it moved, writes out its journal entries). */
   pollMs: number;
   /** How long a change waits for every live node to apply it before answering anyway. */
   ackTimeoutMs: number;
@@ -244,14 +244,12 @@ export class ToolkitCluster {
     if (!this.parts) return;
     const entries = this.parts.journal.query({ since: this.written });
     if (entries.length === 0) return;
-    this.written = entries.at(-1)!.id;
     await this.store.appendJournal(
-      entries.map((entry) => {
-        const { id: _id, ...fields } = entry;
-        return JSON.stringify(fields);
-      }),
+      entries.map(({ id: _id, ...fields }) => ({ time: fields.time, entry: JSON.stringify(fields) })),
       this.parts.journal.size,
     );
+    // Only once written: entries of a failed write are written by the next one.
+    this.written = entries.at(-1)!.id;
   }
 
   private async readJournal(afterId: number): Promise<JournalEntry[]> {

@@ -7,20 +7,25 @@ import type { DomainEvent } from './events.ts';
  * small objects), the URL and form strings, each event and its data. That promotion, and the full
  * collections it brought on, were most of the journal's cost per request (issue #13's bench). So the
  * journal reuses its entries (an entry pushed out of the ring serves a later request), and a finished
- * entry holds no per-request object: its URL, raw form text and events (as JSON) are copied into a byte
- * buffer the entry keeps and reuses, and `materialize` turns them back into `params` and `events` only
- * when the entry is read. `params` are built as the routes build them: query and body merged, then the
- * route's own validator, which coerces and fills defaults exactly as it did for the request.
+ * entry keeps its URL, raw form text and events (as JSON) in a byte buffer of its own, reused too; only
+ * a JSON body is still held as the parsed object. `params` and `events` are rebuilt from them each time
+ * the entry is read (`snapshot`, `matches`), which leaves the entry as it is: query and body merged as
+ * the route merged them, then the route's own validator, which coerces and fills defaults exactly as it
+ * did for the request.
  */
 const KEPT = Symbol('request kept');
+/** URL, form text and events JSON, one after the other (UTF-8). */
 const TEXT = Symbol('text buffer');
-const URL_BYTES = Symbol('url bytes');
+/** Their lengths in UTF-16 units: UTF-8 gives back exactly these strings, so they split the decoded text. */
+const URL_CHARS = Symbol('url chars');
 /** -1: no form body. */
-const FORM_BYTES = Symbol('form bytes');
-/** 0: no events. */
-const EVENT_BYTES = Symbol('event bytes');
+const FORM_CHARS = Symbol('form chars');
+/** Bytes of TEXT in use. */
+const TEXT_BYTES = Symbol('text bytes');
 const BODY = Symbol('parsed body');
 const VALIDATE = Symbol('validator');
+/** The route merged the body into its query parameters (the Bilibili routes: bili-auth.ts). */
+const MERGED = Symbol('merged');
 /** The request an open entry belongs to (who its events are attributed to); dropped once it is finished. */
 const CALLER = Symbol('caller');
 
@@ -60,12 +65,13 @@ export interface JournalEvent {
 }
 
 /**
- * Shared by every entry until it has an event / its parameters are materialized: most requests cause no
- * event. Frozen, so a stray in-place write fails loudly instead of reaching every entry (writers go
- * through `addEvent` and `materialize`).
+ * Shared by every entry until it has an event: most requests cause none. Frozen, so a stray in-place
+ * write fails loudly instead of reaching every entry (writers go through `addEvent`).
  */
 const NO_EVENTS: JournalEvent[] = Object.freeze([]) as unknown as JournalEvent[];
 const NO_PARAMS: Record<string, unknown> = Object.freeze({});
+/** A reused entry's text buffer up to this size stays with it; a larger one (a large form) is let go. */
+const KEEP_BUFFER_BYTES = 8 * 1024;
 
 /** An entry as the journal builds and reuses it; readers outside the journal get `snapshot` copies. */
 class OpenEntry implements JournalEntry {
@@ -83,15 +89,17 @@ class OpenEntry implements JournalEntry {
   fault: JournalEntry['fault'] = null;
   [KEPT] = false;
   [TEXT]: Buffer | null = null;
-  [URL_BYTES] = 0;
-  [FORM_BYTES] = -1;
-  [EVENT_BYTES] = 0;
+  [URL_CHARS] = 0;
+  [FORM_CHARS] = -1;
+  [TEXT_BYTES] = 0;
   [BODY]: unknown = undefined;
   [VALIDATE]: ParamsValidator | null = null;
+  [MERGED] = false;
   [CALLER]: JournalCaller | null = null;
 
-  /** Back to a blank entry; its text buffer is kept for the next request. */
+  /** Back to a blank entry; its text buffer is kept for the next request unless a large body grew it. */
   clear(): void {
+    if (this[TEXT] !== null && this[TEXT].length > KEEP_BUFFER_BYTES) this[TEXT] = null;
     this.id = 0;
     this.mid = null;
     this.mode = null;
@@ -156,11 +164,11 @@ export function addEvent(entry: JournalEntry, event: JournalEvent): void {
 }
 
 /**
- * Keeps what a finished request's `params` and `events` are built from when the entry is read
- * (`materialize`): the request URL (query string included), the form body's raw text (null when the body
- * was no form), any other parsed body (JSON, merged when it is a plain object), and the route's validator
- * when the request passed validation (null when it never got that far: the params are then the strings
- * the client sent).
+ * Keeps what a finished request's `params` and `events` are rebuilt from when the entry is read: the
+ * request URL (query string included), the form body's raw text (null when the body was no form), any
+ * other parsed body (JSON, merged when it is a plain object), the route's validator when the request
+ * passed validation (null when it never got that far: the params are then the strings the client sent),
+ * and whether the route merged the body into its query parameters before validating them.
  */
 export function keepRequest(
   entry: JournalEntry,
@@ -168,88 +176,93 @@ export function keepRequest(
   form: string | null,
   body: unknown,
   validate: ParamsValidator | null,
+  merged: boolean,
 ): void {
   if (!(entry instanceof OpenEntry)) {
-    entry.params = paramsOf(url, form, body, validate);
+    entry.params = paramsOf(url, form, body, validate, merged);
     return;
   }
+  // One string, written with one call; a cons string is flattened once, by the write.
   const events = entry.events === NO_EVENTS ? '' : JSON.stringify(entry.events);
-  const urlBytes = Buffer.byteLength(url);
-  const formBytes = form === null ? 0 : Buffer.byteLength(form);
-  const eventBytes = events === '' ? 0 : Buffer.byteLength(events);
-  const size = urlBytes + formBytes + eventBytes;
+  const whole = form === null ? url + events : url + form + events;
   let text = entry[TEXT];
-  if (text === null || text.length < size) {
-    // Not from Buffer's shared pool: the entry keeps this one for as long as it lives.
-    text = entry[TEXT] = Buffer.allocUnsafeSlow(Math.max(256, size + (size >> 2)));
+  let bytes = text === null ? 0 : text.write(whole, 0, 'utf8');
+  // Within 3 bytes of the end, a character may not have fitted: measure, grow and write again.
+  if (text === null || bytes > text.length - 4) {
+    const size = Buffer.byteLength(whole);
+    if (text === null || text.length < size + 4) {
+      // Not from Buffer's shared pool: the entry keeps this one for as long as it lives.
+      text = entry[TEXT] = Buffer.allocUnsafeSlow(Math.max(256, size + (size >> 2) + 4));
+    }
+    bytes = text.write(whole, 0, 'utf8');
   }
-  text.write(url, 0, urlBytes, 'utf8');
-  if (form !== null) text.write(form, urlBytes, formBytes, 'utf8');
-  if (eventBytes > 0) text.write(events, urlBytes + formBytes, eventBytes, 'utf8');
   entry[KEPT] = true;
-  entry[URL_BYTES] = urlBytes;
-  entry[FORM_BYTES] = form === null ? -1 : formBytes;
-  entry[EVENT_BYTES] = eventBytes;
+  entry[TEXT_BYTES] = bytes;
+  entry[URL_CHARS] = url.length;
+  entry[FORM_CHARS] = form === null ? -1 : form.length;
   entry[BODY] = form === null ? body : undefined;
   entry[VALIDATE] = validate;
+  entry[MERGED] = merged;
   entry.events = NO_EVENTS;
 }
 
-/** Fills `params` and `events` from what was kept; returns the entry. */
-export function materialize(entry: JournalEntry): JournalEntry {
-  if (!(entry instanceof OpenEntry) || !entry[KEPT]) return entry;
-  entry[KEPT] = false;
-  const text = entry[TEXT]!;
-  const urlEnd = entry[URL_BYTES];
-  const formEnd = urlEnd + Math.max(0, entry[FORM_BYTES]);
-  const url = text.toString('utf8', 0, urlEnd);
-  const form = entry[FORM_BYTES] < 0 ? null : text.toString('utf8', urlEnd, formEnd);
-  entry.params = paramsOf(url, form, entry[BODY], entry[VALIDATE]);
-  if (entry[EVENT_BYTES] > 0) {
-    const events = JSON.parse(text.toString('utf8', formEnd, formEnd + entry[EVENT_BYTES])) as JournalEvent[];
-    entry.events = events.map(({ type, data }) => ({ type, data }));
-  }
-  entry[BODY] = undefined;
-  entry[VALIDATE] = null;
-  return entry;
+/**
+ * An entry's params and events: rebuilt from what `keepRequest` kept, the entry left as it is (events
+ * may still carry the domain event's `actor`; `snapshot` leaves it out).
+ */
+function readBack(entry: JournalEntry): { params: Record<string, unknown>; events: JournalEvent[] } {
+  if (!(entry instanceof OpenEntry) || !entry[KEPT]) return { params: entry.params, events: entry.events };
+  const whole = entry[TEXT]!.toString('utf8', 0, entry[TEXT_BYTES]);
+  const urlEnd = entry[URL_CHARS];
+  const formEnd = urlEnd + Math.max(0, entry[FORM_CHARS]);
+  const form = entry[FORM_CHARS] < 0 ? null : whole.slice(urlEnd, formEnd);
+  const params = paramsOf(whole.slice(0, urlEnd), form, entry[BODY], entry[VALIDATE], entry[MERGED]);
+  const json = whole.slice(formEnd);
+  return { params, events: json === '' ? [] : (JSON.parse(json) as JournalEvent[]) };
 }
 
-/** A plain copy of an entry, with its params, that stays as it is when the journal reuses the entry. */
+/** A plain copy of an entry, with its params and events, that stays as it is when the entry is reused. */
 export function snapshot(entry: JournalEntry): JournalEntry {
-  const e = materialize(entry);
+  const { params, events } = readBack(entry);
   return {
-    id: e.id,
-    time: e.time,
-    method: e.method,
-    path: e.path,
-    mid: e.mid,
-    mode: e.mode,
-    params: e.params,
-    status: e.status,
-    code: e.code,
-    latency_ms: e.latency_ms,
-    events: e.events.map(({ type, data }) => ({ type, data })),
-    fault: e.fault,
+    id: entry.id,
+    time: entry.time,
+    method: entry.method,
+    path: entry.path,
+    mid: entry.mid,
+    mode: entry.mode,
+    params,
+    status: entry.status,
+    code: entry.code,
+    latency_ms: entry.latency_ms,
+    events: events.map(({ type, data }) => ({ type, data })),
+    fault: entry.fault,
   };
 }
 
 /**
- * The parameters as the route saw them: query and body merged as the Bilibili routes merge them (a body
- * value wins), with Fastify's own query parser, then the route's validator, which coerces them and fills
- * defaults exactly as it did when the request passed it.
+ * The parameters as the route saw them, with Fastify's own query parser. A Bilibili route merged the body
+ * into its query parameters (a body value wins) and validated the whole; any other route validated its
+ * query alone, and the body is laid over that as it came.
  */
 function paramsOf(
   url: string,
   form: string | null,
   body: unknown,
   validate: ParamsValidator | null,
+  merged: boolean,
 ): Record<string, unknown> {
   const at = url.indexOf('?');
-  const params = (at === -1 ? {} : parseQuery(url.slice(at + 1))) as Record<string, unknown>;
-  if (form !== null) Object.assign(params, parseQuery(form));
-  else if (body && typeof body === 'object' && !Array.isArray(body)) Object.assign(params, body);
-  validate?.(params);
-  return redact(params);
+  const query = (at === -1 ? {} : parseQuery(url.slice(at + 1))) as Record<string, unknown>;
+  const fields =
+    form !== null
+      ? (parseQuery(form) as Record<string, unknown>)
+      : body && typeof body === 'object' && !Array.isArray(body)
+        ? (body as Record<string, unknown>)
+        : null;
+  if (merged && fields) Object.assign(query, fields);
+  validate?.(query);
+  return redact(!merged && fields ? { ...query, ...fields } : query);
 }
 
 /** How many distinct paths the journal shares one string for. */
@@ -314,6 +327,11 @@ export class Journal<C extends JournalCaller = JournalCaller> {
         return;
       }
     }
+  }
+
+  /** Whether `entry` is still the open entry of `caller` (not finished, not reused for another request). */
+  holds(entry: JournalEntry, caller: C): boolean {
+    return entry instanceof OpenEntry && entry[CALLER] === caller;
   }
 
   /** The unanswered entries whose caller `test` picks (a connection that closed: see the toolkit hooks). */
@@ -402,12 +420,12 @@ export function matches(entry: JournalEntry, filter: JournalFilter): boolean {
   if (filter.path !== undefined && entry.path !== filter.path) return false;
   if (filter.mid !== undefined && entry.mid !== filter.mid) return false;
   if (filter.code !== undefined && entry.code !== filter.code) return false;
-  if (filter.event !== undefined && !materialize(entry).events.some((e) => e.type === filter.event))
-    return false;
+  if (filter.event === undefined && filter.params === undefined) return true;
+  const { params, events } = readBack(entry);
+  if (filter.event !== undefined && !events.some((e) => e.type === filter.event)) return false;
   if (filter.params) {
-    materialize(entry);
     for (const [key, value] of Object.entries(filter.params)) {
-      const actual = entry.params[key];
+      const actual = params[key];
       const text = typeof actual === 'string' || typeof actual === 'number' || typeof actual === 'boolean';
       if (!text || String(actual) !== value) return false;
     }

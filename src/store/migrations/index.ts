@@ -20,6 +20,7 @@ import * as analytics from './2026-12-05-12-analytics.ts';
 import * as auditLog from './2026-12-05-13-audit-log.ts';
 import * as toolkitCluster from './2026-12-06-01-toolkit-cluster.ts';
 import * as onlineViewers from './2026-12-06-02-online-viewers.ts';
+import * as toolkitJournalTime from './2026-12-06-03-toolkit-journal-time.ts';
 
 /** All migrations, in order. Names are dated and sort lexically; a released one is never edited. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -43,6 +44,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-05-13-audit-log': auditLog,
   '2026-12-06-01-toolkit-cluster': toolkitCluster,
   '2026-12-06-02-online-viewers': onlineViewers,
+  '2026-12-06-03-toolkit-journal-time': toolkitJournalTime,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

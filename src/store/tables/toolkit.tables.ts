@@ -33,6 +33,8 @@ export interface ToolkitJournalTable {
   id: Generated<number>;
   /** JSON of the entry without its id. */
   entry: string;
+  /** The entry's arrival, Unix ms: the table keeps the newest entries by it. */
+  time: number;
 }
 
 /** A node following the shared toolkit runtime: the version it applied, and when it last said so. */

@@ -120,19 +120,23 @@ export class ToolkitSharedStore {
   }
 
   /** Appends journal entries (JSON, without ids) and keeps only the newest `keep`. */
-  async appendJournal(entries: string[], keep: number): Promise<void> {
+  async appendJournal(entries: readonly { time: number; entry: string }[], keep: number): Promise<void> {
     if (entries.length === 0) return;
     await this.db.transaction().execute(async (trx) => {
-      const { id } = await trx
-        .insertInto('toolkit_journal')
-        .values(entries.map((entry) => ({ entry })))
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      // Ids grow with every insert, so the newest `keep` rows are the ones above the cut; `id` is one of
-      // the batch's, a lower bound of the newest id, so the ring may hold a batch more than `keep`.
+      await trx.insertInto('toolkit_journal').values(entries).execute();
+      // The newest `keep` by arrival: a node's backlog is written at once, when a read gathers it, so the
+      // ids (write order) do not tell which entries are newest.
       await trx
         .deleteFrom('toolkit_journal')
-        .where('id', '<=', Number(id) - keep)
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('toolkit_journal')
+            .select('id')
+            .orderBy('time', 'desc')
+            .orderBy('id', 'desc')
+            .limit(Number.MAX_SAFE_INTEGER)
+            .offset(keep),
+        )
         .execute();
     });
   }
