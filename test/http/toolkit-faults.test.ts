@@ -196,6 +196,42 @@ describe('toolkit off', () => {
   });
 });
 
+// The journal reuses its entries: a one-entry ring makes the entry a late fault still refers to serve the
+// very next requests, so a fault that wrote to it would show up as somebody else's entry.
+describe.each(dialects())('a late fault and a reused journal entry (%s)', (dialect) => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer(dialect, { toolkit: true, toolkitJournalSize: 1 });
+  });
+  afterAll(async () => s.close());
+
+  it('a delayed drop whose client went away leaves the entry now serving another request alone', async () => {
+    const dropped = '/x/web-interface/nav';
+    const held = '/x/v2/history/toview';
+    await s.admin.faults.add({ path: dropped, drop: true, delay_ms: 400 });
+    await s.admin.faults.add({ path: held, delay_ms: 600 });
+    // A: to be dropped after 400 ms, but its client leaves at 50 ms, which finishes its entry (status 0).
+    const a = httpRequest(`${s.url}${dropped}`, { agent: false });
+    a.on('error', () => {});
+    a.end();
+    await new Promise((r) => setTimeout(r, 50));
+    a.destroy();
+    for (let i = 0; i < 50 && (await s.admin.journal.list({ path: dropped })).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    // B pushes A's entry out of the ring; C, held 600 ms, is given it and is in flight when A's drop fires.
+    expect((await fetch(`${s.url}/x/v2/history`)).status).toBe(200);
+    const since = (await s.admin.journal.list()).at(-1)!.id;
+    // Waiting for C's entry: it must arrive once C is answered, not when A's late drop fires.
+    const waited = s.admin.journal.wait({ path: held, since }, 3000);
+    const c = await fetch(`${s.url}${held}`);
+    expect(((await c.json()) as { code: number }).code).toBe(-101);
+    expect(await waited).toMatchObject({ path: held, status: 200, code: -101 });
+    const entries = await s.admin.journal.list();
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ path: held, status: 200, code: -101, fault: { kind: 'delay' } });
+  });
+});
+
 function rawGet(base: string, path: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(`${base}${path}`, { agent: false }, (res) => {

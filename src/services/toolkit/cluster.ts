@@ -45,6 +45,8 @@ export class ToolkitCluster {
   private parts: ClusterParts | null = null;
   /** The newest id of this node's own journal written to the shared table. */
   private written = 0;
+  /** The write under way: writes run one after another (a tick's and `stop`'s could otherwise overlap). */
+  private writing: Promise<void> = Promise.resolve();
   private applied = -1;
   private reportedAt = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -240,7 +242,13 @@ export class ToolkitCluster {
    * This node's entries answered since the last write (at most its journal's size: the ring holds no
    * more, and the shared table keeps no more either), as one insert.
    */
-  private async writeJournal(): Promise<void> {
+  private writeJournal(): Promise<void> {
+    const write = this.writing.then(() => this.writeNewEntries());
+    this.writing = write.catch(() => undefined);
+    return write;
+  }
+
+  private async writeNewEntries(): Promise<void> {
     if (!this.parts) return;
     const entries = this.parts.journal.query({ since: this.written });
     if (entries.length === 0) return;

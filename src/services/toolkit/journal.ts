@@ -16,7 +16,11 @@ import type { DomainEvent } from './events.ts';
 const KEPT = Symbol('request kept');
 /** URL, form text and events JSON, one after the other (UTF-8). */
 const TEXT = Symbol('text buffer');
-/** Their lengths in UTF-16 units: UTF-8 gives back exactly these strings, so they split the decoded text. */
+/**
+ * Their lengths in UTF-16 units, which split the decoded text: UTF-8 gives back every string as it was,
+ * except that a lone surrogate comes back as U+FFFD, one unit for one (none reaches here: URLs are
+ * latin1, form text is decoded from UTF-8, JSON escapes them).
+ */
 const URL_CHARS = Symbol('url chars');
 /** -1: no form body. */
 const FORM_CHARS = Symbol('form chars');

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
+import { PostgresAdapter, sql } from 'kysely';
 import type { Database } from '../schema.ts';
 import { ChangeVersionRepository } from '../repositories/change-version.repository.ts';
 
@@ -27,7 +27,10 @@ export interface SharedClockRow {
 export class ToolkitSharedStore {
   private readonly versions: ChangeVersionRepository;
 
+  private readonly postgres: boolean;
+
   constructor(private readonly db: Kysely<Database>) {
+    this.postgres = db.getExecutor().adapter instanceof PostgresAdapter;
     this.versions = new ChangeVersionRepository(db);
   }
 
@@ -123,6 +126,10 @@ export class ToolkitSharedStore {
   async appendJournal(entries: readonly { time: number; entry: string }[], keep: number): Promise<void> {
     if (entries.length === 0) return;
     await this.db.transaction().execute(async (trx) => {
+      // One writer at a time (PostgreSQL; SQLite has only one anyway): two nodes inserting at once could
+      // commit their ids out of order, and a reader that saw the later batch would take its largest id
+      // as `since` and never see the earlier one. The trims of two writers could also deadlock.
+      if (this.postgres) await sql`LOCK TABLE toolkit_journal IN EXCLUSIVE MODE`.execute(trx);
       await trx.insertInto('toolkit_journal').values(entries).execute();
       // The newest `keep` by arrival: a node's backlog is written at once, when a read gathers it, so the
       // ids (write order) do not tell which entries are newest.
