@@ -23,7 +23,7 @@ import {
 } from './lib/processes.ts';
 import type { ServerProcess } from './lib/processes.ts';
 import { monotonicUs, summariseProfile } from './lib/profile.ts';
-import { renderExtras, renderReport, replaceExtras, summarise } from './lib/report.ts';
+import { renderReport, replaceExtras, summarise } from './lib/report.ts';
 import type { Measurement, ScenarioProfile, ScenarioResult, SeedRecord, TargetResult } from './lib/report.ts';
 import {
   BENCH_FIRST_MID,
@@ -250,11 +250,10 @@ async function main(): Promise<void> {
     const sections = await runExtras(opts.extras === undefined || opts.extras === false ? true : opts.extras);
     if (!sections.length)
       throw new Error('no feature bench found (bench/analytics.ts, message-center.ts, toolkit.ts)');
-    writeFileSync(
-      out,
-      replaceExtras(existsSync(out) ? readFileSync(out, 'utf8') : '', renderExtras(sections)),
+    writeFileSync(out, replaceExtras(existsSync(out) ? readFileSync(out, 'utf8') : '', sections));
+    log(
+      `feature bench sections (${sections.map((x) => x.name).join(', ')}) written to ${relative(process.cwd(), out)}`,
     );
-    log(`feature benches appended to ${relative(process.cwd(), out)}`);
     return;
   }
   const startedAt = new Date();

@@ -11,6 +11,8 @@ export const EXTRA_BENCHES = ['analytics', 'message-center', 'toolkit'] as const
 
 export interface ExtraSection {
   name: string;
+  /** When the bench started (ISO 8601). */
+  at: string;
   /** The markdown the bench printed, or why there is none. */
   markdown: string;
   seconds: number;
@@ -42,6 +44,7 @@ export function sectionOf(stdout: string): string {
 /** Runs one extra bench with its defaults; its progress (stderr) goes to `log`, line by line. */
 export function runExtra(root: string, name: string, log: (line: string) => void): Promise<ExtraSection> {
   const started = performance.now();
+  const at = new Date().toISOString();
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
@@ -65,6 +68,7 @@ export function runExtra(root: string, name: string, log: (line: string) => void
       const ok = code === 0;
       resolve({
         name,
+        at,
         seconds,
         ok,
         markdown: ok
