@@ -27,6 +27,22 @@ describe.each(dialects())('watch batch with analytics (%s)', (dialect) => {
     return handle;
   };
 
+  /** Makes every insert into `table` fail, as a full disk or a broken constraint would. */
+  const refuseInserts = async (handle: DbHandle, table: string): Promise<void> => {
+    if (dialect === 'sqlite') {
+      await sql`CREATE TRIGGER refuse BEFORE INSERT ON ${sql.table(table)} BEGIN SELECT RAISE(ABORT, 'refused'); END`.execute(
+        handle.db,
+      );
+    } else {
+      await sql`CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$`.execute(
+        handle.db,
+      );
+      await sql`CREATE TRIGGER refuse BEFORE INSERT ON ${sql.table(table)} FOR EACH ROW EXECUTE FUNCTION refuse()`.execute(
+        handle.db,
+      );
+    }
+  };
+
   const AT = 1_765_000_000;
   const signedIn = (played: number, at: number, playType = 0): WatchWrite => ({
     history: {
@@ -103,18 +119,7 @@ describe.each(dialects())('watch batch with analytics (%s)', (dialect) => {
 
   it('commits the analytics with the heartbeats: when their write fails, the history is not stored either', async () => {
     const handle = await open();
-    if (dialect === 'sqlite') {
-      await sql`CREATE TRIGGER refuse BEFORE INSERT ON analytics_daily BEGIN SELECT RAISE(ABORT, 'refused'); END`.execute(
-        handle.db,
-      );
-    } else {
-      await sql`CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$`.execute(
-        handle.db,
-      );
-      await sql`CREATE TRIGGER refuse BEFORE INSERT ON analytics_daily FOR EACH ROW EXECUTE FUNCTION refuse()`.execute(
-        handle.db,
-      );
-    }
+    await refuseInserts(handle, 'analytics_daily');
     const writer = createWatchBatchWriter(handle, 86_400, 10, true);
     await expect(Promise.resolve().then(() => writer.write([signedIn(0, AT, 1)]))).rejects.toThrow(/refused/);
     const count = async (table: string) =>
@@ -155,18 +160,7 @@ describe.each(dialects())('watch batch with analytics (%s)', (dialect) => {
   it('a batch that fails after its first heartbeats were analysed leaves nothing of them for the next batch', async () => {
     const handle = await open();
     const writer = createWatchBatchWriter(handle, 86_400, 10, true);
-    if (dialect === 'sqlite') {
-      await sql`CREATE TRIGGER refuse BEFORE INSERT ON play_counts BEGIN SELECT RAISE(ABORT, 'refused'); END`.execute(
-        handle.db,
-      );
-    } else {
-      await sql`CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$`.execute(
-        handle.db,
-      );
-      await sql`CREATE TRIGGER refuse BEFORE INSERT ON play_counts FOR EACH ROW EXECUTE FUNCTION refuse()`.execute(
-        handle.db,
-      );
-    }
+    await refuseInserts(handle, 'play_counts');
     // The session's heartbeat is analysed before the play count is written, which then fails.
     await expect(Promise.resolve().then(() => writer.write([signedIn(0, AT, 1)]))).rejects.toThrow(/refused/);
     await sql`DROP TRIGGER refuse ${sql.raw(dialect === 'sqlite' ? '' : 'ON play_counts')}`.execute(

@@ -9,27 +9,17 @@ import { ReplyState } from '../../domain/reply-state.ts';
 import { NoticeKind } from './notice.repository.ts';
 import type { NoticeTarget } from './notice.repository.ts';
 import { OutboxRepository } from './outbox.repository.ts';
+import type { CausedEvent } from './outbox.repository.ts';
 import { DEDUPE_PRUNE_BATCH, FIRST_RPID } from './reply.repository.ts';
-import type { AreaRef, DuplicateClaim, ReplyRow } from './reply.repository.ts';
+import type { AreaRef, DuplicateClaim, NewCommentFields, ReplyRow } from './reply.repository.ts';
 
 /** A new comment as reply/add placed it; its rpid, floor (and a level-2 reply's dialog) come from the insert. */
-export interface NewComment {
+export interface NewComment extends NewCommentFields {
   area: AreaRef;
   /** 1 level-1 comment, 2 reply to a root, 3 reply to a reply. */
   level: 1 | 2 | 3;
-  /** 0 for a level-1 comment. */
-  root: number;
-  /** 0 for a level-1 comment. */
-  parent: number;
   /** Level 3: the thread it joins (a level-2 reply opens its own, a level-1 comment has none). */
   dialog: number;
-  /** Posted by the area owner: the thread's root (and a level-3 parent) records that the owner replied. */
-  byOwner: boolean;
-  mid: number;
-  message: string;
-  plat: number;
-  mentions: string;
-  ctime: number;
 }
 
 /** What a new comment writes besides itself: its duplicate claim, notices and outbox events. */
@@ -38,7 +28,7 @@ export interface CommentEffects {
   /** A Reply notice answers `parent` (none for a level-1 comment's), an At notice nothing. */
   notices: readonly NoticeTarget[];
   /** Payloads are JSON objects without `rpid` and `floor`, which the insert adds. */
-  events: readonly { event_id: string; type: string; payload: string }[];
+  events: readonly CausedEvent[];
 }
 
 /** 'duplicate': the claim found the key taken (12051); 'root-gone': the thread's root was deleted (12006). */

@@ -19,6 +19,12 @@ export type NewWebhookAttempt = Insertable<WebhookAttemptsTable>;
 /** A delivery as the fan-out writes it: every column given. */
 export type NewWebhookDelivery = Omit<WebhookDeliveryRow, 'id'>;
 export type MailItemRow = Selectable<MailQueueTable>;
+/** An outbox event written by the statement of its cause (a comment's insert adds `rpid` and `floor`). */
+export interface CausedEvent {
+  event_id: string;
+  type: string;
+  payload: string;
+}
 
 export interface AttemptResult {
   attempt: NewWebhookAttempt;
@@ -67,7 +73,7 @@ export class OutboxRepository {
    * PostgreSQL: the CTE body writing an event for the comment the CTE named `inserted` returns; the
    * comment's `rpid` and `floor` are merged into `payload` (ReplyRepository.insertRoot stays one statement).
    */
-  static insertFromInserted(event: { event_id: string; type: string; payload: string }): RawBuilder<unknown> {
+  static insertFromInserted(event: CausedEvent): RawBuilder<unknown> {
     return sql`INSERT INTO outbox_events (event_id, type, time, payload)
       SELECT ${event.event_id}::text, ${event.type}::text, inserted.ctime,
         (${event.payload}::jsonb || jsonb_build_object('rpid', inserted.rpid, 'floor', inserted.floor))::text

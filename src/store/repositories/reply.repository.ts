@@ -8,6 +8,7 @@ import type { RepliesTable } from '../tables/comment.tables.ts';
 import { NoticeRepository } from './notice.repository.ts';
 import type { NoticeTarget } from './notice.repository.ts';
 import { OutboxRepository } from './outbox.repository.ts';
+import type { CausedEvent } from './outbox.repository.ts';
 import { ReplyState } from '../../domain/reply-state.ts';
 
 /**
@@ -48,6 +49,21 @@ export function duplicateKey(area: AreaRef, mid: number, parent: number, message
 export interface DuplicateClaim {
   key: DuplicateKey;
   windowSeconds: number;
+}
+
+/** A new comment's own columns as its add gives them; rpid, floor and dialog come from the insert. */
+export interface NewCommentFields {
+  /** 0 for a level-1 comment. */
+  root: number;
+  /** 0 for a level-1 comment. */
+  parent: number;
+  /** Posted by the area owner: the thread's root (and a level-3 parent) records that the owner replied. */
+  byOwner: boolean;
+  mid: number;
+  message: string;
+  plat: number;
+  mentions: string;
+  ctime: number;
 }
 
 /** Expired claims deleted per accepted comment: bounded work, and more than the one row each adds. */
@@ -197,10 +213,10 @@ export class ReplyRepository {
    */
   async insertRoot(
     area: AreaRef,
-    row: { mid: number; message: string; plat: number; mentions: string; ctime: number },
+    row: Pick<NewCommentFields, 'mid' | 'message' | 'plat' | 'mentions' | 'ctime'>,
     claim?: DuplicateClaim,
     notices: readonly NoticeTarget[] = [],
-    events: readonly { event_id: string; type: string; payload: string }[] = [],
+    events: readonly CausedEvent[] = [],
   ): Promise<ReplyRow | 'duplicate'> {
     if (!this.postgres) throw new Error('insertRoot is PostgreSQL-only (PostgresCommentInserts)');
     // INSERT … SELECT does not type its parameters from the target columns: each is cast.
@@ -251,21 +267,13 @@ export class ReplyRepository {
    */
   async insertReply(
     area: AreaRef,
-    row: {
-      root: number;
-      parent: number;
+    row: NewCommentFields & {
       /** The dialog of a level-3 reply; null: a level-2 reply, whose dialog is its own rpid. */
       dialog: number | null;
-      byOwner: boolean;
-      mid: number;
-      message: string;
-      plat: number;
-      mentions: string;
-      ctime: number;
     },
     claim: DuplicateClaim | undefined,
     notices: readonly NoticeTarget[],
-    events: readonly { event_id: string; type: string; payload: string }[],
+    events: readonly CausedEvent[],
   ): Promise<ReplyRow | 'duplicate' | 'root-gone'> {
     if (!this.postgres) throw new Error('insertReply is PostgreSQL-only (PostgresCommentInserts)');
     const markParent = row.byOwner && row.dialog !== null;
