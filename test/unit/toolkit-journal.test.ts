@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Journal, addEvent, keepRequest } from '../../src/services/toolkit/journal.ts';
+import { Journal, addEvent, eventsJson, keepRequest } from '../../src/services/toolkit/journal.ts';
 import type { JournalCaller, ParamsValidator } from '../../src/services/toolkit/journal.ts';
 
 /**
@@ -147,6 +147,43 @@ describe('toolkit journal', () => {
       expect(read!.params['message']).toBe(message);
       expect(read!.events).toEqual([{ type: 'comment.posted', data: { text: message } }]);
     }
+  });
+
+  it('events as JSON: what JSON.stringify writes of their type and data, for every kind of value', () => {
+    const data = {
+      n: 3,
+      big: 3493118000,
+      float: -0.5,
+      zero: -0,
+      nan: Number.NaN,
+      inf: Number.POSITIVE_INFINITY,
+      s: 'q"\\\n长😀\u2028',
+      t: true,
+      f: false,
+      none: null,
+      missing: undefined,
+      fn: () => 1,
+      list: [1, 'a', undefined, { x: 1 }],
+      nested: { a: { b: [] }, c: undefined },
+      date: new Date(0),
+      '键 "quoted"': 1,
+    };
+    const events = [
+      { type: 'heartbeat.stored', data: { aid: 1, cid: 2, played_time: 15, play_type: 0 } },
+      { type: 'odd "type"', data },
+      { type: 'empty', data: {} },
+    ];
+    expect(eventsJson(events)).toBe(JSON.stringify(events));
+    expect(eventsJson([])).toBe('[]');
+  });
+
+  it('a URL without a query string is read back as the path', () => {
+    const journal = new Journal(2);
+    answered(journal, {}, { url: '/x/report', form: 'aid=7', validate: validator });
+    answered(journal, {}, { url: '/x/report?aid=8&play_type=1', validate: validator });
+    const [first, second] = journal.query();
+    expect(first!.params).toEqual({ aid: 7, ps: 20 });
+    expect(second!.params).toEqual({ aid: 8, play_type: 1, ps: 20 });
   });
 
   it('an entry finished (or reused) is no longer held by the request that had it', () => {

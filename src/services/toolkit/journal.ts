@@ -7,23 +7,23 @@ import type { DomainEvent } from './events.ts';
  * small objects), the URL and form strings, each event and its data. That promotion, and the full
  * collections it brought on, were most of the journal's cost per request (issue #13's bench). So the
  * journal reuses its entries (an entry pushed out of the ring serves a later request), and a finished
- * entry keeps its URL, raw form text and events (as JSON) in a byte buffer of its own, reused too; only
- * a JSON body is still held as the parsed object. `params` and `events` are rebuilt from them each time
- * the entry is read (`snapshot`, `matches`), which leaves the entry as it is: query and body merged as
- * the route merged them, then the route's own validator, which coerces and fills defaults exactly as it
- * did for the request.
+ * entry keeps its URL (when it has a query string), raw form text and events (as JSON) in a byte buffer
+ * of its own, reused too; only a JSON body is still held as the parsed object. `params` and `events` are
+ * rebuilt from them each time the entry is read (`snapshot`, `matches`), which leaves the entry as it is:
+ * query and body merged as the route merged them, then the route's own validator, which coerces and
+ * fills defaults exactly as it did for the request.
  */
 const KEPT = Symbol('request kept');
-/** URL, form text and events JSON, one after the other (UTF-8). */
-const TEXT = Symbol('text buffer');
 /**
- * Their lengths in UTF-16 units, which split the decoded text: UTF-8 gives back every string as it was,
- * except that a lone surrogate comes back as U+FFFD, one unit for one (none reaches here: URLs are
- * latin1, form text is decoded from UTF-8, JSON escapes them).
+ * URL, form text and events JSON, one after the other (UTF-8, each written straight from its string: no
+ * joined copy). UTF-8 gives back every string as it was, except that a lone surrogate comes back as
+ * U+FFFD (none reaches here: URLs are latin1, form text is decoded from UTF-8, JSON escapes them).
  */
-const URL_CHARS = Symbol('url chars');
-/** -1: no form body. */
-const FORM_CHARS = Symbol('form chars');
+const TEXT = Symbol('text buffer');
+/** Where the URL ends in TEXT, bytes; 0 when it was the path alone (read back as `path`). */
+const URL_END = Symbol('url end');
+/** Where the form text ends, bytes; -1: no form body. */
+const FORM_END = Symbol('form end');
 /** Bytes of TEXT in use. */
 const TEXT_BYTES = Symbol('text bytes');
 const BODY = Symbol('parsed body');
@@ -93,8 +93,8 @@ class OpenEntry implements JournalEntry {
   fault: JournalEntry['fault'] = null;
   [KEPT] = false;
   [TEXT]: Buffer | null = null;
-  [URL_CHARS] = 0;
-  [FORM_CHARS] = -1;
+  [URL_END] = 0;
+  [FORM_END] = -1;
   [TEXT_BYTES] = 0;
   [BODY]: unknown = undefined;
   [VALIDATE]: ParamsValidator | null = null;
@@ -186,28 +186,91 @@ export function keepRequest(
     entry.params = paramsOf(url, form, body, validate, merged);
     return;
   }
-  // One string, written with one call; a cons string is flattened once, by the write.
-  const events = entry.events === NO_EVENTS ? '' : JSON.stringify(entry.events);
-  const whole = form === null ? url + events : url + form + events;
+  // A URL without a query string is the path the entry has already.
+  const ownUrl = url === entry.path ? '' : url;
+  const events = entry.events === NO_EVENTS ? '' : eventsJson(entry.events);
+  const formText = form ?? '';
   let text = entry[TEXT];
-  let bytes = text === null ? 0 : text.write(whole, 0, 'utf8');
-  // Within 3 bytes of the end, a character may not have fitted: measure, grow and write again.
-  if (text === null || bytes > text.length - 4) {
-    const size = Buffer.byteLength(whole);
-    if (text === null || text.length < size + 4) {
+  let urlEnd = 0;
+  let formEnd = 0;
+  let end = 0;
+  // Each part written where the last ended. A write that came within 3 bytes of the buffer's end may not
+  // have fitted (a character is never split): then measure, grow and write again.
+  if (text !== null) {
+    const limit = text.length - 4;
+    urlEnd = ownUrl === '' ? 0 : text.write(ownUrl, 0, 'utf8');
+    formEnd = urlEnd > limit || formText === '' ? urlEnd : urlEnd + text.write(formText, urlEnd, 'utf8');
+    end = formEnd > limit || events === '' ? formEnd : formEnd + text.write(events, formEnd, 'utf8');
+    if (end > limit) text = null;
+  }
+  if (text === null) {
+    urlEnd = Buffer.byteLength(ownUrl);
+    formEnd = urlEnd + Buffer.byteLength(formText);
+    end = formEnd + Buffer.byteLength(events);
+    text = entry[TEXT];
+    if (text === null || text.length < end + 4) {
       // Not from Buffer's shared pool: the entry keeps this one for as long as it lives.
-      text = entry[TEXT] = Buffer.allocUnsafeSlow(Math.max(256, size + (size >> 2) + 4));
+      text = entry[TEXT] = Buffer.allocUnsafeSlow(Math.max(256, end + (end >> 2) + 4));
     }
-    bytes = text.write(whole, 0, 'utf8');
+    text.write(ownUrl, 0, 'utf8');
+    text.write(formText, urlEnd, 'utf8');
+    text.write(events, formEnd, 'utf8');
   }
   entry[KEPT] = true;
-  entry[TEXT_BYTES] = bytes;
-  entry[URL_CHARS] = url.length;
-  entry[FORM_CHARS] = form === null ? -1 : form.length;
+  entry[TEXT_BYTES] = end;
+  entry[URL_END] = urlEnd;
+  entry[FORM_END] = form === null ? -1 : formEnd;
   entry[BODY] = form === null ? body : undefined;
   entry[VALIDATE] = validate;
   entry[MERGED] = merged;
   entry.events = NO_EVENTS;
+}
+
+/** Quoted JSON names of event types and data keys, which repeat from request to request. */
+const quoted = new Map<string, string>();
+const QUOTED_KEPT = 1024;
+
+function quote(name: string): string {
+  let text = quoted.get(name);
+  if (text === undefined) {
+    text = JSON.stringify(name);
+    if (quoted.size < QUOTED_KEPT) quoted.set(name, text);
+  }
+  return text;
+}
+
+/**
+ * `JSON.stringify` of the events as `{type, data}` (the actor is not kept), written out for the flat data
+ * every event has: a few numbers and strings, where the general stringifier cost several times as much
+ * per heartbeat. Any other value goes through `JSON.stringify`, with its rules (undefined left out).
+ */
+export function eventsJson(events: readonly JournalEvent[]): string {
+  let out = '[';
+  for (let i = 0; i < events.length; i++) {
+    const { type, data } = events[i]!;
+    out += `${i === 0 ? '' : ','}{"type":${quote(type)},"data":{`;
+    let first = true;
+    for (const key in data) {
+      if (!Object.hasOwn(data, key)) continue;
+      const value = data[key];
+      let json: string | undefined;
+      if (typeof value === 'number') json = Number.isFinite(value) ? String(value) : 'null';
+      else if (typeof value === 'string') json = JSON.stringify(value);
+      else if (typeof value === 'boolean') json = value ? 'true' : 'false';
+      else if (value === null) json = 'null';
+      // Functions and symbols, and objects with such a toJSON, give undefined: left out, as by JSON.
+      else json = stringifyAny(value);
+      if (json === undefined) continue;
+      out += `${first ? '' : ','}${quote(key)}:${json}`;
+      first = false;
+    }
+    out += '}}';
+  }
+  return `${out}]`;
+}
+
+function stringifyAny(value: unknown): string | undefined {
+  return JSON.stringify(value);
 }
 
 /**
@@ -216,12 +279,13 @@ export function keepRequest(
  */
 function readBack(entry: JournalEntry): { params: Record<string, unknown>; events: JournalEvent[] } {
   if (!(entry instanceof OpenEntry) || !entry[KEPT]) return { params: entry.params, events: entry.events };
-  const whole = entry[TEXT]!.toString('utf8', 0, entry[TEXT_BYTES]);
-  const urlEnd = entry[URL_CHARS];
-  const formEnd = urlEnd + Math.max(0, entry[FORM_CHARS]);
-  const form = entry[FORM_CHARS] < 0 ? null : whole.slice(urlEnd, formEnd);
-  const params = paramsOf(whole.slice(0, urlEnd), form, entry[BODY], entry[VALIDATE], entry[MERGED]);
-  const json = whole.slice(formEnd);
+  const text = entry[TEXT]!;
+  const urlEnd = entry[URL_END];
+  const formEnd = Math.max(urlEnd, entry[FORM_END]);
+  const url = urlEnd === 0 ? entry.path : text.toString('utf8', 0, urlEnd);
+  const form = entry[FORM_END] < 0 ? null : text.toString('utf8', urlEnd, formEnd);
+  const params = paramsOf(url, form, entry[BODY], entry[VALIDATE], entry[MERGED]);
+  const json = text.toString('utf8', formEnd, entry[TEXT_BYTES]);
   return { params, events: json === '' ? [] : (JSON.parse(json) as JournalEvent[]) };
 }
 
