@@ -44,6 +44,7 @@ import { UI_PAGES, webRoutes } from './http/web/web.routes.ts';
 import { ADMIN_PREFIX, registerErrorHandling } from './http/plugins/error-handler.ts';
 import { securityHeaders } from './http/plugins/security-headers.ts';
 import { registerOnSendSteps } from './http/plugins/on-send.ts';
+import { sharedSerializers } from './http/plugins/shared-serializers.ts';
 import { lazyRequestLogger, loggerOptions, RequestLogAtDebug } from './http/plugins/logging.ts';
 import { registerParamGuards } from './http/plugins/param-guards.ts';
 import { createToolkitRuntime, journalCode, registerToolkitHooks } from './http/plugins/toolkit-hooks.ts';
@@ -86,6 +87,7 @@ export async function buildApp({ config, services }: AppDeps): Promise<FastifyIn
     // Behind a reverse proxy, request.ip / protocol / host come from its X-Forwarded-* headers, only when
     // the proxy is named (REPLAY_TRUST_PROXY); otherwise any client could claim any address.
     trustProxy: config.trustProxy === '' ? false : config.trustProxy,
+    schemaController: { compilersFactory: { buildSerializer: sharedSerializers() } },
   });
   app.server.maxConnections = config.maxConnections;
   // onClose hooks run in reverse order of registration: this one, first, runs last, once the services

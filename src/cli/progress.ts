@@ -1,5 +1,9 @@
-import cliProgress from 'cli-progress';
+import type * as CliProgress from 'cli-progress';
 import type { DumpProgress } from '../store/dump/dump.ts';
+import { lazyModule } from '../lazy-module.ts';
+
+/** Loaded only when a bar is shown (every command, `serve` included, is in the one CLI program). */
+const cliProgress = lazyModule<typeof CliProgress>('cli-progress');
 
 /**
  * A progress bar on stderr while a person watches (both stdout and stderr are terminals); nothing at all
@@ -9,13 +13,14 @@ export function terminalProgress(label: string): DumpProgress {
   if (!process.stderr.isTTY || !process.stdout.isTTY) {
     return { start: () => undefined, advance: () => undefined, stop: () => undefined };
   }
-  const bar = new cliProgress.SingleBar(
+  const { SingleBar, Presets } = cliProgress();
+  const bar = new SingleBar(
     {
       format: `${label} [{bar}] {percentage}% {value}/{total} rows`,
       stream: process.stderr,
       hideCursor: true,
     },
-    cliProgress.Presets.shades_classic,
+    Presets.shades_classic,
   );
   let started = false;
   return {

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import nodemailer from 'nodemailer';
+import type * as Nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
 import type {
   AttemptResult,
@@ -15,6 +15,10 @@ import { systemClock } from './clock.ts';
 import { MAIL_EVENTS, parseEvents } from './outbox.service.ts';
 import type { EventType } from './outbox.service.ts';
 import { SOCKETS, TimeoutError, WebhookHttp, targetOf } from './webhook-http.ts';
+import { lazyModule } from '../lazy-module.ts';
+
+/** Loaded only when an SMTP server is configured. */
+const nodemailer = lazyModule<typeof Nodemailer>('nodemailer');
 
 export interface DispatcherOptions {
   pollMs: number;
@@ -81,7 +85,7 @@ export class OutboxDispatcher {
     private readonly options: DispatcherOptions,
     private readonly wall: Clock = systemClock,
   ) {
-    this.transport = options.mail ? nodemailer.createTransport(options.mail.url) : null;
+    this.transport = options.mail ? nodemailer().createTransport(options.mail.url) : null;
   }
 
   start(): void {

@@ -1,5 +1,9 @@
-import { Pool, errors } from 'undici';
-import type { Dispatcher } from 'undici';
+import type * as Undici from 'undici';
+import type { Dispatcher, Pool } from 'undici';
+import { lazyModule } from '../lazy-module.ts';
+
+/** undici (about 1 MB of source) is loaded with the first delivery: most servers have no endpoint. */
+const undici = lazyModule<typeof Undici>('undici');
 
 /**
  * The webhook dispatcher's HTTP/1.1 client: one POST per delivery over undici's kept-alive connections
@@ -99,7 +103,7 @@ export class WebhookHttp {
   private pool(origin: string): Pool {
     let pool = this.pools.get(origin);
     if (!pool) {
-      pool = new Pool(origin, {
+      pool = new (undici().Pool)(origin, {
         connections: SOCKETS,
         keepAliveTimeout: IDLE_MS,
         connect: { noDelay: true },
@@ -196,7 +200,7 @@ function exchange(pool: Pool, options: Dispatcher.DispatchOptions, timeoutMs: nu
  * other SocketErrors, such as 'bad response', mean answer bytes came).
  */
 function closed(error: Error): boolean {
-  return error instanceof errors.SocketError && error.message === 'other side closed';
+  return error instanceof undici().errors.SocketError && error.message === 'other side closed';
 }
 
 /** Worded as node:http did (the delivery log shows it). */

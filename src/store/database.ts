@@ -2,11 +2,15 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import type * as Pg from 'pg';
 import type { Database } from './schema.ts';
+import { lazyModule } from '../lazy-module.ts';
 import { withStatementCache } from './sqlite-statement-cache.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
+
+/** The PostgreSQL driver, loaded only by a node that opens a PostgreSQL database. */
+const pg = lazyModule<typeof Pg>('pg');
 
 interface HandleBase {
   readonly db: Kysely<Database>;
@@ -23,7 +27,7 @@ export interface SqliteHandle extends HandleBase {
 
 export interface PostgresHandle extends HandleBase {
   readonly dialect: 'postgres';
-  readonly pool: pg.Pool;
+  readonly pool: Pg.Pool;
   readonly sqlite?: never;
 }
 
@@ -52,12 +56,12 @@ const PG_INT8 = 20;
 const PG_NUMERIC = 1700;
 function textParser(oid: number): (value: string) => unknown {
   if (oid === PG_INT8 || oid === PG_NUMERIC) return Number;
-  return pg.types.getTypeParser(oid, 'text') as (value: string) => unknown;
+  return pg().types.getTypeParser(oid, 'text') as (value: string) => unknown;
 }
 const pgTypes = { getTypeParser: textParser };
 
 function createPostgres(url: string, options: DbOptions): DbHandle {
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: pgTypes });
+  const pool = new (pg().Pool)({ connectionString: url, max: options.poolSize ?? 10, types: pgTypes });
   // An idle client losing its connection must not take the process down; the pool replaces it.
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

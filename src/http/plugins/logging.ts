@@ -1,7 +1,11 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { LogController } from 'fastify';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 import type { Config } from '../../config.ts';
+import { lazyModule } from '../../lazy-module.ts';
+
+/** Only a terminal (or `REPLAY_LOG_FORMAT=pretty`) gets readable lines; JSON needs no formatter. */
+const pretty = lazyModule<typeof PinoPretty>('pino-pretty');
 
 /** Fields of the request line that the pretty format already says in words. */
 const REQUEST_FIELDS = ['reqId', 'method', 'path', 'statusCode', 'responseTime'];
@@ -21,7 +25,7 @@ export function loggerOptions(
     level: config.logLevel,
     // A stream in this thread rather than a transport worker: lines are written in order with the start-up
     // lines printed by main.ts, and nothing is lost when the process exits.
-    stream: pretty({
+    stream: pretty()({
       colorize: output.isTTY === true,
       singleLine: true,
       translateTime: 'SYS:HH:MM:ss.l',

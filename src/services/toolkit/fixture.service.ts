@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import Value from 'typebox/value';
-import { parse as parseYaml } from 'yaml';
+import type * as Yaml from 'yaml';
 import { CHEESE_BUSINESS, PGC_BUSINESS } from '../../domain/season.ts';
 import { BiliError } from '../../errors.ts';
 import type { FixtureRows } from '../../store/toolkit/fixture.store.ts';
@@ -10,6 +9,10 @@ import { NoticeKind } from '../../store/repositories/notice.repository.ts';
 import type { Clock } from '../clock.ts';
 import { nowSeconds } from '../clock.ts';
 import { newArchiveRow } from '../catalog.service.ts';
+import { lazyModule } from '../../lazy-module.ts';
+
+/** Read only when a fixture file is loaded. */
+const yaml = lazyModule<typeof Yaml>('yaml');
 import { hashPassword, randomAlnum, randomHex } from '../crypto.ts';
 import { SESSION_LIFETIME_SECONDS, tokenHash } from '../session.service.ts';
 import { Fixture } from './fixture.schema.ts';
@@ -60,7 +63,7 @@ export class FixtureService {
     const text = await readFile(path, 'utf8');
     let data: unknown;
     try {
-      data = parseYaml(text, { prettyErrors: true });
+      data = yaml().parse(text, { prettyErrors: true });
     } catch (error) {
       throw new BiliError(-400, `${path}: ${(error as Error).message}`);
     }
@@ -94,6 +97,8 @@ function fail(path: string, problem: string): never {
 
 /** Checks `data` against the schema and its references, and builds every row (counters included). */
 export async function compileFixture(data: unknown, now: number): Promise<CompiledFixture> {
+  // TypeBox's value checker (a few hundred modules) is loaded by the first fixture, not by every server.
+  const { default: Value } = await import('typebox/value');
   const first = Value.Errors(Fixture, data)[0];
   if (first) {
     // `additionalProperties: false` reports the unknown key's path with the schema `false`.
