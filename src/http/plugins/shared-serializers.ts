@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import type { SerializerFactory } from '@fastify/fast-json-stringify-compiler';
 
@@ -17,7 +18,12 @@ export function sharedSerializers(): SerializerFactory {
     const compile = build(externalSchemas, options);
     const scope = JSON.stringify(externalSchemas ?? null);
     return (route) => {
-      const key = `${scope}\n${JSON.stringify(route.schema)}`;
+      // A digest, not the text: a comment page's schema is ~100 KB of JSON, kept for as long as the map.
+      const key = createHash('sha256')
+        .update(scope)
+        .update('\n')
+        .update(JSON.stringify(route.schema))
+        .digest('base64');
       let serializer = compiled.get(key);
       if (serializer === undefined) {
         serializer = compile(route);
