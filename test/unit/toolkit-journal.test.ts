@@ -186,6 +186,42 @@ describe('toolkit journal', () => {
     expect(second!.params).toEqual({ aid: 8, play_type: 1, ps: 20 });
   });
 
+  it('every entry still in the ring reads back its own text while later ones wrap the log (seed 11)', () => {
+    const size = 5;
+    const journal = new Journal(size);
+    let seed = 11;
+    const rng = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const sent: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      // Mostly texts that take most of a slot of the log (1 KiB), now and then one far over it.
+      const length = rng(10) === 0 ? 900 + rng(4000) : 600 + rng(350);
+      const text = `${i}长${'xy'.repeat(length >> 1)}`.slice(0, Math.max(3, length));
+      sent.push(text);
+      const entry = journal.start('POST', '/x/v2/reply/add', Date.now(), {});
+      journal.event({ type: 'comment.posted', actor: 0, data: { i } });
+      keepRequest(
+        entry,
+        `/x/v2/reply/add?i=${i}`,
+        `message=${encodeURIComponent(text)}`,
+        undefined,
+        null,
+        true,
+      );
+      entry.status = 200;
+      journal.finish(entry);
+      const kept = journal.query();
+      expect(kept).toHaveLength(Math.min(i + 1, size));
+      kept.forEach((read, k) => {
+        const n = i - (kept.length - 1) + k;
+        expect(read.params).toEqual({ i: String(n), message: sent[n] });
+        expect(read.events).toEqual([{ type: 'comment.posted', data: { i: n } }]);
+      });
+    }
+  });
+
   it('an entry finished (or reused) is no longer held by the request that had it', () => {
     const journal = new Journal(1);
     const first = {};

@@ -7,8 +7,9 @@ import type { DomainEvent } from './events.ts';
  * small objects), the URL and form strings, each event and its data. That promotion, and the full
  * collections it brought on, were most of the journal's cost per request (issue #13's bench). So the
  * journal reuses its entries (an entry pushed out of the ring serves a later request), and a finished
- * entry keeps its URL (when it has a query string), raw form text and events (as JSON) in a byte buffer
- * of its own, reused too; only a JSON body is still held as the parsed object. `params` and `events` are
+ * entry keeps its URL (when it has a query string), raw form text and events (as JSON) as bytes: in the
+ * journal's text log (`TextLog`), or in a buffer of its own when they are long; only a JSON body is still
+ * held as the parsed object. `params` and `events` are
  * rebuilt from them each time the entry is read (`snapshot`, `matches`), which leaves the entry as it is:
  * query and body merged as the route merged them, then the route's own validator, which coerces and
  * fills defaults exactly as it did for the request.
@@ -20,9 +21,15 @@ const KEPT = Symbol('request kept');
  * U+FFFD (none reaches here: URLs are latin1, form text is decoded from UTF-8, JSON escapes them).
  */
 const TEXT = Symbol('text buffer');
-/** Where the URL ends in TEXT, bytes; 0 when it was the path alone (read back as `path`). */
+/** Where the text starts in TEXT. */
+const AT = Symbol('text start');
+/** A buffer of the entry's own, for a text longer than a slot of the log (kept for reuse up to 8 KiB). */
+const OWN = Symbol('own buffer');
+/** The journal's text log, which the entry's text goes to when it fits in a slot. */
+const LOG = Symbol('text log');
+/** Where the URL ends, bytes from AT; 0 when it was the path alone (read back as `path`). */
 const URL_END = Symbol('url end');
-/** Where the form text ends, bytes; -1: no form body. */
+/** Where the form text ends, bytes from AT; -1: no form body. */
 const FORM_END = Symbol('form end');
 /** Bytes of TEXT in use. */
 const TEXT_BYTES = Symbol('text bytes');
@@ -74,8 +81,44 @@ export interface JournalEvent {
  */
 const NO_EVENTS: JournalEvent[] = Object.freeze([]) as unknown as JournalEvent[];
 const NO_PARAMS: Record<string, unknown> = Object.freeze({});
-/** A reused entry's text buffer up to this size stays with it; a larger one (a large form) is let go. */
+/** A reused entry's own buffer up to this size stays with it; a larger one (a large form) is let go. */
 const KEEP_BUFFER_BYTES = 8 * 1024;
+/** Bytes of the text log one entry may take: a heartbeat's form and event take about 600. */
+const SLOT_BYTES = 1024;
+/** Journals of more entries keep every text in a buffer of its own (the log would be allocated whole). */
+const LOG_MAX_SLOTS = 16_384;
+
+/**
+ * The texts of finished entries, one after another in one buffer written round and round: a request's
+ * text goes right after the previous one's, so writing it touches memory the processor has just seen
+ * coming, rather than a buffer of its own somewhere in the heap, cold since its last use a thousand
+ * requests ago (issue #13's bench: the copy cost more than its bytes). A text is written here only when
+ * it fits in one slot, and the log has two slots more than the journal has entries, so the texts of the
+ * entries still in the ring are never overwritten: what was written since the oldest of them began is
+ * at most one slot per entry plus the gap left at the end when the log wrapped (less than a slot).
+ */
+class TextLog {
+  private buffer: Buffer | null = null;
+  private next = 0;
+
+  constructor(private readonly slots: number) {}
+
+  /** The buffer and where a text of up to one slot goes in it now (the start, when less is left). */
+  reserve(): Buffer {
+    // Allocated on first use: a journal that records nothing costs nothing. Not from Buffer's pool.
+    this.buffer ??= Buffer.allocUnsafeSlow(this.slots * SLOT_BYTES);
+    if (this.next + SLOT_BYTES > this.buffer.length) this.next = 0;
+    return this.buffer;
+  }
+
+  get at(): number {
+    return this.next;
+  }
+
+  advance(bytes: number): void {
+    this.next += bytes;
+  }
+}
 
 /** An entry as the journal builds and reuses it; readers outside the journal get `snapshot` copies. */
 class OpenEntry implements JournalEntry {
@@ -93,6 +136,8 @@ class OpenEntry implements JournalEntry {
   fault: JournalEntry['fault'] = null;
   [KEPT] = false;
   [TEXT]: Buffer | null = null;
+  [AT] = 0;
+  [OWN]: Buffer | null = null;
   [URL_END] = 0;
   [FORM_END] = -1;
   [TEXT_BYTES] = 0;
@@ -101,9 +146,16 @@ class OpenEntry implements JournalEntry {
   [MERGED] = false;
   [CALLER]: JournalCaller | null = null;
 
-  /** Back to a blank entry; its text buffer is kept for the next request unless a large body grew it. */
+  readonly [LOG]: TextLog | null;
+
+  constructor(log: TextLog | null) {
+    this[LOG] = log;
+  }
+
+  /** Back to a blank entry; its own buffer is kept for the next request unless a large body grew it. */
   clear(): void {
-    if (this[TEXT] !== null && this[TEXT].length > KEEP_BUFFER_BYTES) this[TEXT] = null;
+    if (this[OWN] !== null && this[OWN].length > KEEP_BUFFER_BYTES) this[OWN] = null;
+    this[TEXT] = null;
     this.id = 0;
     this.mid = null;
     this.mode = null;
@@ -190,40 +242,57 @@ export function keepRequest(
   const ownUrl = url === entry.path ? '' : url;
   const events = entry.events === NO_EVENTS ? '' : eventsJson(entry.events);
   const formText = form ?? '';
-  let text = entry[TEXT];
-  let urlEnd = 0;
-  let formEnd = 0;
-  let end = 0;
-  // Each part written where the last ended. A write that came within 3 bytes of the buffer's end may not
-  // have fitted (a character is never split): then measure, grow and write again.
-  if (text !== null) {
-    const limit = text.length - 4;
-    urlEnd = ownUrl === '' ? 0 : text.write(ownUrl, 0, 'utf8');
-    formEnd = urlEnd > limit || formText === '' ? urlEnd : urlEnd + text.write(formText, urlEnd, 'utf8');
-    end = formEnd > limit || events === '' ? formEnd : formEnd + text.write(events, formEnd, 'utf8');
-    if (end > limit) text = null;
-  }
-  if (text === null) {
-    urlEnd = Buffer.byteLength(ownUrl);
-    formEnd = urlEnd + Buffer.byteLength(formText);
-    end = formEnd + Buffer.byteLength(events);
-    text = entry[TEXT];
-    if (text === null || text.length < end + 4) {
+  const log = entry[LOG];
+  if (log !== null && writeText(entry, log.reserve(), log.at, SLOT_BYTES, ownUrl, formText, events)) {
+    log.advance(entry[TEXT_BYTES]);
+  } else {
+    // Longer than a slot (or no log): a buffer of the entry's own, grown to fit.
+    const size = Buffer.byteLength(ownUrl) + Buffer.byteLength(formText) + Buffer.byteLength(events);
+    let own = entry[OWN];
+    if (own === null || own.length < size + 4) {
       // Not from Buffer's shared pool: the entry keeps this one for as long as it lives.
-      text = entry[TEXT] = Buffer.allocUnsafeSlow(Math.max(256, end + (end >> 2) + 4));
+      own = entry[OWN] = Buffer.allocUnsafeSlow(Math.max(256, size + (size >> 2) + 4));
     }
-    text.write(ownUrl, 0, 'utf8');
-    text.write(formText, urlEnd, 'utf8');
-    text.write(events, formEnd, 'utf8');
+    writeText(entry, own, 0, own.length, ownUrl, formText, events);
   }
   entry[KEPT] = true;
-  entry[TEXT_BYTES] = end;
-  entry[URL_END] = urlEnd;
-  entry[FORM_END] = form === null ? -1 : formEnd;
+  if (form === null) entry[FORM_END] = -1;
   entry[BODY] = form === null ? body : undefined;
   entry[VALIDATE] = validate;
   entry[MERGED] = merged;
   entry.events = NO_EVENTS;
+}
+
+/**
+ * Writes the parts one after another from `at`, within `room` bytes, and records where they are on the
+ * entry; false when they did not fit (a write that came within 3 bytes of the end may have left out a
+ * character that needed more: UTF-8 never splits one).
+ */
+function writeText(
+  entry: OpenEntry,
+  buffer: Buffer,
+  at: number,
+  room: number,
+  url: string,
+  form: string,
+  events: string,
+): boolean {
+  const end = at + room;
+  const limit = end - 4;
+  let next = url === '' ? at : at + buffer.write(url, at, room, 'utf8');
+  if (next > limit) return false;
+  const urlEnd = next;
+  if (form !== '') next += buffer.write(form, next, end - next, 'utf8');
+  if (next > limit) return false;
+  const formEnd = next;
+  if (events !== '') next += buffer.write(events, next, end - next, 'utf8');
+  if (next > limit) return false;
+  entry[TEXT] = buffer;
+  entry[AT] = at;
+  entry[URL_END] = urlEnd - at;
+  entry[FORM_END] = formEnd - at;
+  entry[TEXT_BYTES] = next - at;
+  return true;
 }
 
 /** Quoted JSON names of event types and data keys, which repeat from request to request. */
@@ -280,12 +349,13 @@ function stringifyAny(value: unknown): string | undefined {
 function readBack(entry: JournalEntry): { params: Record<string, unknown>; events: JournalEvent[] } {
   if (!(entry instanceof OpenEntry) || !entry[KEPT]) return { params: entry.params, events: entry.events };
   const text = entry[TEXT]!;
-  const urlEnd = entry[URL_END];
-  const formEnd = Math.max(urlEnd, entry[FORM_END]);
-  const url = urlEnd === 0 ? entry.path : text.toString('utf8', 0, urlEnd);
+  const at = entry[AT];
+  const urlEnd = at + entry[URL_END];
+  const formEnd = Math.max(urlEnd, at + entry[FORM_END]);
+  const url = urlEnd === at ? entry.path : text.toString('utf8', at, urlEnd);
   const form = entry[FORM_END] < 0 ? null : text.toString('utf8', urlEnd, formEnd);
   const params = paramsOf(url, form, entry[BODY], entry[VALIDATE], entry[MERGED]);
-  const json = text.toString('utf8', formEnd, entry[TEXT_BYTES]);
+  const json = text.toString('utf8', formEnd, at + entry[TEXT_BYTES]);
   return { params, events: json === '' ? [] : (JSON.parse(json) as JournalEvent[]) };
 }
 
@@ -362,7 +432,11 @@ export class Journal<C extends JournalCaller = JournalCaller> {
   private readonly paths = new Map<string, string>();
   private waiters: Waiter[] = [];
 
+  /** Where finished entries' texts go (null for a journal too large for one: each entry has its own). */
+  private readonly log: TextLog | null;
+
   constructor(readonly size: number) {
+    this.log = size + 2 <= LOG_MAX_SLOTS ? new TextLog(size + 2) : null;
     this.ring = new Array<JournalEntry | undefined>(size);
   }
 
@@ -371,7 +445,7 @@ export class Journal<C extends JournalCaller = JournalCaller> {
    * known (anonymous, or not yet authenticated: 0).
    */
   start(method: string, path: string, time: number, caller: C): JournalEntry {
-    const entry = this.spare.pop() ?? new OpenEntry();
+    const entry = this.spare.pop() ?? new OpenEntry(this.log);
     let shared = this.paths.get(path);
     if (shared === undefined) {
       shared = path;
