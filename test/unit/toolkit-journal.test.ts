@@ -172,6 +172,10 @@ describe('toolkit journal', () => {
       { type: 'heartbeat.stored', data: { aid: 1, cid: 2, played_time: 15, play_type: 0 } },
       { type: 'odd "type"', data },
       { type: 'empty', data: {} },
+      // Not the usual shape: whatever JSON.stringify makes of it.
+      { type: 'list', data: [1, 'a'] as unknown as Record<string, unknown> },
+      { type: 'date', data: new Date(0) as unknown as Record<string, unknown> },
+      { type: 'none', data: null as unknown as Record<string, unknown> },
     ];
     expect(eventsJson(events)).toBe(JSON.stringify(events));
     expect(eventsJson([])).toBe('[]');

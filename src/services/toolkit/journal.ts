@@ -317,7 +317,13 @@ export function eventsJson(events: readonly JournalEvent[]): string {
   let out = '[';
   for (let i = 0; i < events.length; i++) {
     const { type, data } = events[i]!;
-    out += `${i === 0 ? '' : ','}{"type":${quote(type)},"data":{`;
+    if (i > 0) out += ',';
+    if (!isPlainData(type, data)) {
+      // Not the usual shape (an array, a value with its own toJSON, …): the general stringifier's rules.
+      out += stringifyAny({ type, data });
+      continue;
+    }
+    out += `{"type":${quote(type)},"data":{`;
     let first = true;
     for (const key in data) {
       if (!Object.hasOwn(data, key)) continue;
@@ -336,6 +342,16 @@ export function eventsJson(events: readonly JournalEvent[]): string {
     out += '}}';
   }
   return `${out}]`;
+}
+
+function isPlainData(type: unknown, data: unknown): data is Readonly<Record<string, unknown>> {
+  return (
+    typeof type === 'string' &&
+    typeof data === 'object' &&
+    data !== null &&
+    !Array.isArray(data) &&
+    typeof (data as { toJSON?: unknown }).toJSON !== 'function'
+  );
 }
 
 function stringifyAny(value: unknown): string | undefined {
