@@ -9,10 +9,10 @@ import type { DomainEvent } from './events.ts';
  * journal reuses its entries (an entry pushed out of the ring serves a later request), and a finished
  * entry keeps its URL (when it has a query string), raw form text and events (as JSON) as bytes: in the
  * journal's text log (`TextLog`), or in a buffer of its own when they are long; only a JSON body is still
- * held as the parsed object. `params` and `events` are
- * rebuilt from them each time the entry is read (`snapshot`, `matches`), which leaves the entry as it is:
- * query and body merged as the route merged them, then the route's own validator, which coerces and
- * fills defaults exactly as it did for the request.
+ * held as the parsed object. `params` and `events` are rebuilt from them each time the entry is read
+ * (`snapshot`, `matches`), which leaves the entry as it is: query and body merged as the route merged
+ * them, then the route's own validator, which coerces and fills defaults exactly as it did for the
+ * request.
  */
 const KEPT = Symbol('request kept');
 /**
@@ -354,6 +354,7 @@ function isPlainData(type: unknown, data: unknown): data is Readonly<Record<stri
   );
 }
 
+/** `JSON.stringify` as it behaves: its declared type says string, but functions and symbols give undefined. */
 function stringifyAny(value: unknown): string | undefined {
   return JSON.stringify(value);
 }
