@@ -14,6 +14,7 @@ import {
   featureBenchCommand,
 } from './lib/common.ts';
 import type { FeatureBenchOptions } from './lib/common.ts';
+import { measureAtOnce } from './lib/at-once.ts';
 import { ensureWrk, runLoad } from './lib/load.ts';
 import type { RequestSpec } from './lib/load.ts';
 import { CLOCK_TICKS, LOAD_CORE, pinPid, processTree, settle, treeTicks } from './lib/processes.ts';
@@ -138,12 +139,7 @@ async function measure(
   return { cpuMs, requests: load.requests, rps: load.rps, p50Ms: load.p50Ms, failures: load.failures };
 }
 
-/**
- * Both servers under load at once, each from its own wrk (both on the load core), over the same seconds:
- * whatever else the machine does then falls on both alike, which alternating runs cannot promise when
- * the other load comes and goes within seconds. They share the server core, so each answers about half
- * as fast as alone; CPU per answer is still each one's own.
- */
+/** Both servers under load at once over the same seconds (`measureAtOnce`). */
 async function measureTogether(
   wrk: string,
   sides: readonly Side[],
@@ -152,10 +148,11 @@ async function measureTogether(
   connections: number,
   tag: string,
 ): Promise<Run[]> {
-  const before = sides.map((side) => treeTicks(own(side)()));
-  const loads = await Promise.all(
-    sides.map((side) =>
-      runLoad(wrk, {
+  const results = await measureAtOnce(
+    wrk,
+    sides.map((side) => ({
+      own: own(side),
+      load: {
         baseUrl: side.node.url,
         requests: side.requests,
         okPrefix: OK,
@@ -163,16 +160,13 @@ async function measureTogether(
         durationS,
         tag: `${side.name}-${tag}`,
         workDir: WORK,
-      }),
-    ),
+      },
+    })),
   );
-  await Promise.all(sides.map((side) => settle(own(side)())));
   return sides.map((side, i) => {
-    const load = loads[i]!;
-    const cpuMs = ((treeTicks(own(side)()) - before[i]!) * 1000) / CLOCK_TICKS;
-    if (load.failures > 0)
-      log(`  ${side.name}-${tag}: ${load.failures} failures, first: ${load.firstFailure}`);
-    return { cpuMs, requests: load.requests, rps: load.rps, p50Ms: load.p50Ms, failures: load.failures };
+    const r = results[i]!;
+    if (r.failures > 0) log(`  ${side.name}-${tag}: ${r.failures} failures, first: ${r.firstFailure}`);
+    return { cpuMs: r.cpuMs, requests: r.requests, rps: r.rps, p50Ms: r.p50Ms, failures: r.failures };
   });
 }
 
