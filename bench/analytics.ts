@@ -22,7 +22,6 @@ import {
   featureBenchCommand,
 } from './lib/common.ts';
 import type { FeatureBenchOptions } from './lib/common.ts';
-import { measureAtOnce } from './lib/at-once.ts';
 import { ensureWrk, runLoad } from './lib/load.ts';
 import type { RequestSpec } from './lib/load.ts';
 import {
@@ -65,7 +64,6 @@ import type { BenchArchive, BenchUser, ReplayNode } from './lib/replay.ts';
  */
 
 interface Options extends FeatureBenchOptions {
-  alternate: boolean;
   sessions: number;
   part: string[];
   cpuProf?: string;
@@ -78,11 +76,6 @@ const program = featureBenchCommand(
 )
   .option('--sessions <n>', 'play sessions of the big archive', positive, 1_000_000)
   .option('--part <name...>', 'heartbeat and/or read', ['heartbeat', 'read'])
-  .option(
-    '--alternate',
-    'SQLite too: measure the two heartbeat servers one after the other, not at once',
-    false,
-  )
   .option('--cpu-prof <dir>', 'run the heartbeat servers under --cpu-prof, profiles written to this folder');
 
 const log = (line: string) => console.error(line);
@@ -294,9 +287,6 @@ async function benchHeartbeat(
       },
     ];
     const pairs: Pair[] = [];
-    // Both sides at once over the same seconds (bench/lib/at-once.ts), except on PostgreSQL: one cluster
-    // serves both nodes there, and its CPU could not be told apart between them.
-    const atOnce = !opts.alternate && dialect === 'sqlite';
     for (let l = 0; l < 3; l++) {
       const label = loads(fixtures[0]!)[l]!.label;
       const specs = nodes.map((_, i) => loads(fixtures[i]!)[l]!.requests);
@@ -310,32 +300,7 @@ async function benchHeartbeat(
       const run = async (load: string, delayMs?: number): Promise<Pair> => {
         const pair: Pair = { label, load, on: [], off: [] };
         for (let r = 0; r < opts.runs; r++) {
-          const tag = (i: number) => `${i === 0 ? 'on' : 'off'}${l}-${load.slice(0, 3)}${r}`;
-          if (atOnce) {
-            const [on, off] = await measureAtOnce(
-              wrk,
-              [0, 1].map((i) => ({
-                own: ownOf(nodes[i]!),
-                load: {
-                  baseUrl: nodes[i]!.url,
-                  requests: specs[i]!,
-                  okPrefix: OK,
-                  connections: opts.connections,
-                  durationS: opts.duration,
-                  tag: tag(i),
-                  workDir: WORK,
-                  ...(delayMs === undefined ? {} : { delayMs }),
-                },
-              })),
-            );
-            for (const [i, side] of [on!, off!].entries()) {
-              if (side.failures > 0)
-                log(`  ${tag(i)}: ${side.failures} failures, first: ${side.firstFailure}`);
-            }
-            pair.on.push(on!);
-            pair.off.push(off!);
-          }
-          for (const i of atOnce ? [] : r % 2 === 0 ? [0, 1] : [1, 0]) {
+          for (const i of r % 2 === 0 ? [0, 1] : [1, 0]) {
             const side = await measure(
               wrk,
               nodes[i]!.url,
@@ -343,7 +308,7 @@ async function benchHeartbeat(
               specs[i]!,
               opts.duration,
               opts.connections,
-              tag(i),
+              `${i === 0 ? 'on' : 'off'}${l}-${load.slice(0, 3)}${r}`,
               OK,
               delayMs,
             );
@@ -366,7 +331,7 @@ async function benchHeartbeat(
       `| ${label} | ${side} | ${f3(median(sides.map(perAnswer)))} | ${sides.map((s) => f3(perAnswer(s))).join(' / ')} | ${f0(median(sides.map((s) => s.rps)))} | ${f2(median(sides.map((s) => s.p50Ms)))} | ${sides.reduce((n, s) => n + s.failures, 0)} |`;
     lines.push(
       '',
-      `##### Heartbeat CPU, analytics on vs off (${opts.runs} × ${opts.duration} s per side and load, ${opts.connections} connections, ${atOnce ? 'both sides loaded at once' : 'alternating'})`,
+      `##### Heartbeat CPU, analytics on vs off (${opts.runs} × ${opts.duration} s per side and load, ${opts.connections} connections, alternating)`,
       '',
       '| heartbeats | load | analytics | CPU ms / answer (median) | per run | req/s | p50 ms | failures |',
       '|---|---|---|---:|---|---:|---:|---:|',
