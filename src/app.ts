@@ -132,6 +132,7 @@ export async function buildApp({ config, services }: AppDeps): Promise<FastifyIn
   // Off: no toolkit hook exists at all (requests pay nothing); on: the reset/restore gate, the journal and
   // fault rules, in one request hook (docs/toolkit.md).
   const toolkitRuntime = config.toolkit ? createToolkitRuntime(services, config.toolkitJournalSize) : null;
+  // Before every route it journals: its onRoute hook wraps each handler registered after it.
   if (toolkitRuntime) registerToolkitHooks(app, toolkitRuntime, services.toolkitState);
   await app.register(deviceRoutes(services, config));
   navRoutes(app, services, config);

@@ -129,6 +129,20 @@ describe.each(dialects())('toolkit fault injection (%s)', (dialect) => {
     expect((await other.client.get<{ code: number }>('/x/web-interface/nav')).code).toBe(0);
     await s.admin.faults.remove(rule.id);
 
+    // A user's rule that only delays: the request is then answered by its handler, as usual.
+    const slow = await s.admin.faults.add({ path: '/x/web-interface/nav', mid: viewer.mid, delay_ms: 300 });
+    const started = Date.now();
+    const answer = await viewer.client.get<{ code: number; data: { mid: number } }>('/x/web-interface/nav');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(answer).toMatchObject({ code: 0, data: { mid: viewer.mid } });
+    const [journaled] = await s.admin.journal.list({
+      path: '/x/web-interface/nav',
+      mid: viewer.mid,
+      limit: 1,
+    });
+    expect(journaled).toMatchObject({ code: 0, fault: { id: slow.id, kind: 'delay' } });
+    await s.admin.faults.remove(slow.id);
+
     await s.admin.faults.add({ path: '/x/web-interface/nav', buvid: 'DEVICE-A', code: -509 });
     const nav = (buvid: string) =>
       fetch(`${s.url}/x/web-interface/nav`, { headers: { cookie: `buvid3=${buvid}` } }).then(
@@ -153,6 +167,40 @@ describe.each(dialects())('toolkit fault injection (%s)', (dialect) => {
     await s.admin.faults.clear();
     const list = await s.anonymous().reply.list({ type: 1, oid: 55501 });
     expect(list.data!.page.count).toBe(0);
+  });
+
+  it("a user's rule faults a comment after authentication: nothing stored, its handler never runs", async () => {
+    await s.admin.putArea(1, 55502, { owner_mid: viewer.mid });
+    const count = async () => (await s.anonymous().reply.list({ type: 1, oid: 55502 })).data!.page.count;
+    const path = '/x/v2/reply/add';
+    const entries = async () => s.admin.journal.list({ path, mid: viewer.mid });
+
+    const code = await s.admin.faults.add({ path, mid: viewer.mid, code: -799 });
+    expect((await viewer.client.reply.add({ type: 1, oid: 55502, message: 'faulted by code' })).code).toBe(
+      -799,
+    );
+    await s.admin.faults.remove(code.id);
+    const drop = await s.admin.faults.add({ path, mid: viewer.mid, drop: true });
+    await expect(viewer.client.reply.add({ type: 1, oid: 55502, message: 'dropped' })).rejects.toThrow();
+    await s.admin.faults.remove(drop.id);
+    expect(await count()).toBe(0);
+    // The faulted entries hold the fault and nothing a handler would have caused.
+    const faulted = (await entries()).slice(-2);
+    expect(faulted.map((e) => e.events.map((event) => event.type))).toEqual([
+      ['fault.applied'],
+      ['fault.applied'],
+    ]);
+    expect(faulted.map((e) => e.fault?.kind)).toEqual(['code', 'drop']);
+
+    // A rule that only delays lets the handler run, once.
+    const slow = await s.admin.faults.add({ path, mid: viewer.mid, delay_ms: 100 });
+    expect(
+      (await viewer.client.reply.add({ type: 1, oid: 55502, message: 'delayed, stored once' })).code,
+    ).toBe(0);
+    await s.admin.faults.remove(slow.id);
+    expect(await count()).toBe(1);
+    const [delayed] = (await entries()).slice(-1);
+    expect(delayed!.events.map((event) => event.type).sort()).toEqual(['comment.posted', 'fault.applied']);
   });
 
   it('bad rules are refused with 400', async () => {

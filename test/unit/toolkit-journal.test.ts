@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Journal, addEvent, eventsJson, keepRequest } from '../../src/services/toolkit/journal.ts';
-import type { JournalCaller, ParamsValidator } from '../../src/services/toolkit/journal.ts';
+import type { ParamsValidator } from '../../src/services/toolkit/journal.ts';
 
 /**
  * Stands in for a route's compiled validator, which coerces in place and fills defaults (the HTTP tests
@@ -15,7 +15,7 @@ const validator: ParamsValidator = (params) => {
 
 function answered(
   journal: Journal,
-  caller: JournalCaller,
+  caller: object,
   request: { url: string; form?: string; body?: unknown; validate?: ParamsValidator; merged?: boolean },
 ): void {
   const at = request.url.indexOf('?');
@@ -67,9 +67,14 @@ describe('toolkit journal', () => {
 
   it('events are attributed to the caller and read back; the actor is not part of them', () => {
     const journal = new Journal(10);
-    const caller = { identity: { mid: 5 } };
+    const caller = {};
     const entry = journal.start('POST', '/x/v2/reply/add', Date.now(), caller);
+    // Before its handler runs an entry collects nothing, not even an anonymous caller's events.
+    const waiting = journal.start('POST', '/x/v2/reply/add', Date.now(), {});
+    journal.event({ type: 'too.early', actor: 5, data: {} });
+    journal.handling(entry, 5);
     journal.event({ type: 'comment.posted', actor: 5, data: { rpid: 9, text: '弹幕' } });
+    journal.event({ type: 'anonymous', actor: 0, data: {} });
     journal.event({ type: 'not.mine', actor: 6, data: {} });
     addEvent(entry, { type: 'fault.applied', data: { rule: 1, kind: 'delay' } });
     keepRequest(entry, '/x/v2/reply/add', 'message=hi', undefined, null, true);
@@ -80,6 +85,12 @@ describe('toolkit journal', () => {
       { type: 'fault.applied', data: { rule: 1, kind: 'delay' } },
     ]);
     expect(journal.query({ event: 'not.mine' })).toEqual([]);
+    keepRequest(waiting, '/x/v2/reply/add', 'message=hi', undefined, null, true);
+    journal.finish(waiting);
+    expect(journal.query().map((e) => e.events.map((event) => event.type))).toEqual([
+      ['comment.posted', 'fault.applied'],
+      [],
+    ]);
   });
 
   it('reuses entries pushed out of the ring, but what a reader got stays as it was', () => {
@@ -135,6 +146,7 @@ describe('toolkit journal', () => {
     for (let i = 0; i < 300; i++) {
       const message = Array.from({ length: rng(400) }, () => pieces[rng(pieces.length)]).join('');
       const entry = journal.start('POST', '/x/v2/reply/add', Date.now(), {});
+      journal.handling(entry, 0);
       journal.event({ type: 'comment.posted', actor: 0, data: { text: message } });
       // URLs arrive as latin1 text (Node's parser): one byte per character there, two in UTF-8 here.
       const url = `/x/v2/reply/add?n=${i}&l=${'\u00e9'.repeat(rng(5))}`;
@@ -176,9 +188,28 @@ describe('toolkit journal', () => {
       { type: 'list', data: [1, 'a'] as unknown as Record<string, unknown> },
       { type: 'date', data: new Date(0) as unknown as Record<string, unknown> },
       { type: 'none', data: null as unknown as Record<string, unknown> },
+      { type: 'boxed', data: new String('ab') as unknown as Record<string, unknown> },
+      { type: 'boxed', data: new Number(1) as unknown as Record<string, unknown> },
+      { type: 'map', data: new Map([['a', 1]]) as unknown as Record<string, unknown> },
+      {
+        type: 'bare',
+        data: Object.assign(Object.create(null) as object, { a: 1 }) as Record<string, unknown>,
+      },
     ];
     expect(eventsJson(events)).toBe(JSON.stringify(events));
     expect(eventsJson([])).toBe('[]');
+    // A type seen again with other keys, another order, fewer or more keys, or a value that is not flat.
+    const again = [
+      { type: 'heartbeat.stored', data: { aid: 3, cid: 4, played_time: -1, play_type: 4 } },
+      { type: 'heartbeat.stored', data: { cid: 4, aid: 3, played_time: 1, play_type: 0 } },
+      { type: 'heartbeat.stored', data: { aid: 3, cid: 4 } },
+      { type: 'heartbeat.stored', data: { aid: 3, cid: 4, played_time: 1, play_type: 0, extra: 's' } },
+      { type: 'heartbeat.stored', data: { aid: 3, cid: 4, played_time: undefined, play_type: [0] } },
+      { type: 'heartbeat.stored', data: {} },
+      { type: 'empty', data: { now: 'some' } },
+      { type: 'odd "type"', data: { ...data } },
+    ];
+    expect(eventsJson(again)).toBe(JSON.stringify(again));
   });
 
   it('a URL without a query string is read back as the path', () => {
@@ -205,6 +236,7 @@ describe('toolkit journal', () => {
       const text = `${i}长${'xy'.repeat(length >> 1)}`.slice(0, Math.max(3, length));
       sent.push(text);
       const entry = journal.start('POST', '/x/v2/reply/add', Date.now(), {});
+      journal.handling(entry, 0);
       journal.event({ type: 'comment.posted', actor: 0, data: { i } });
       keepRequest(
         entry,

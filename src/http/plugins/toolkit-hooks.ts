@@ -64,7 +64,7 @@ declare module 'fastify' {
  *   node moved the toolkit epoch (docs/toolkit.md);
  * - the journal: every non-admin request gets an entry;
  * - fault rules without `mid`, checked as the request arrives (before the body is even read). Rules with
- *   `mid` are checked in preHandler, after authentication has resolved the caller and before the handler.
+ *   `mid` are checked once authentication has resolved the caller, just before the handler (`identified`).
  *   A faulted request therefore changes nothing.
  */
 export function registerToolkitHooks(
@@ -85,26 +85,32 @@ export function registerToolkitHooks(
   /**
    * What the matcher is asked about a request. Matching is synchronous and keeps nothing of it, so one
    * object serves every request; a request that matches gets its own copy (a fault runs on after this).
+   * The `buvid3` cookie is read only while some rule matches by device.
    */
   const probe: FaultRequest = { method: '', path: '', mid: null, buvid: undefined };
+  /** The probe of a matched request, kept for a cluster claim's re-match: its device is read whatever the rules. */
+  const ownCopy = (request: FastifyRequest): FaultRequest => ({ ...probe, buvid: request.cookies['buvid3'] });
   const ask = (request: FastifyRequest, path: string, mid: number | null): FaultRequest => {
     probe.method = request.method;
     probe.path = path;
     probe.mid = mid;
-    probe.buvid = request.cookies['buvid3'];
+    probe.buvid = faults.hasBuvidRules ? request.cookies['buvid3'] : undefined;
     return probe;
   };
 
   // Callback-style hooks: a request no rule matches costs no promise (the bench holds these to 5 %).
   app.addHook('onRequest', (request, reply, done) => {
-    if (request.url.startsWith(TOOLKIT_PATH)) return done();
+    const url = request.url;
+    // Admin calls are not journaled; the toolkit's own are not held at the gate either.
+    const admin = url.startsWith(ADMIN_PREFIX);
+    if (admin && url.startsWith(TOOLKIT_PATH)) return done();
     if (state.tryEnter()) {
       count(request);
-      return arrive(request, reply, done);
+      return admin ? done() : arrive(request, url, reply, done);
     }
     state.enter().then(
       () => {
-        if (count(request)) arrive(request, reply, done);
+        if (count(request) && !admin) arrive(request, url, reply, done);
         else done();
       },
       (error: unknown) => done(error instanceof Error ? error : new Error(String(error))),
@@ -129,9 +135,13 @@ export function registerToolkitHooks(
   }
 
   /** Journal entry and arrival faults of a request past the gate. */
-  function arrive(request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void {
-    const url = request.url;
-    if (url.startsWith(ADMIN_PREFIX) || url.startsWith('/metrics')) return done();
+  function arrive(
+    request: FastifyRequest,
+    url: string,
+    reply: FastifyReply,
+    done: (error?: Error) => void,
+  ): void {
+    if (url.startsWith('/metrics')) return done();
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
     const entry = journal.start(request.method, path, Date.now(), request);
@@ -139,7 +149,7 @@ export function registerToolkitHooks(
     if (faults.empty) return done();
     const rule = faults.match(ask(request, path, null), 'arrival');
     if (!rule) return done();
-    fault(rule, { ...probe }, 'arrival', request, reply, entry, done);
+    fault(rule, ownCopy(request), 'arrival', request, reply, entry, done);
   }
 
   /**
@@ -157,15 +167,37 @@ export function registerToolkitHooks(
     for (let i = 0; i < open; i++) state.leave();
   }
 
-  app.addHook('preHandler', (request, reply, done) => {
+  /**
+   * What a journaled request does once validated, just before its handler: mark its params validated
+   * (the entry's are validated again when read, journal.ts), collect its caller's events from here on,
+   * and meet fault rules with `mid`. The handler is wrapped rather than given one more preHandler (Fastify's
+   * hook runner costs more than a call). Route preHandlers (the parameter guards, a web page's device
+   * cookies) run before it; no page resolves an identity, so no `mid` rule can match a visit that has
+   * already stored a device.
+   */
+  const identified = (request: FastifyRequest, reply: FastifyReply): Promise<boolean> | null => {
     const entry = request.journalEntry;
-    if (entry === null) return done();
-    // Past validation: the entry's params will be validated again when read (journal.ts).
+    if (entry === null) return null;
     request.validatedParams = true;
-    if (!faults.hasMidRules) return done();
-    const rule = faults.match(ask(request, entry.path, request.identity?.mid ?? null), 'identified');
-    if (!rule) return done();
-    fault(rule, { ...probe }, 'identified', request, reply, entry, done);
+    const mid = request.identity?.mid ?? null;
+    journal.handling(entry, mid ?? 0);
+    if (!faults.hasMidRules) return null;
+    const rule = faults.match(ask(request, entry.path, mid), 'identified');
+    return rule ? claimed(rule, ownCopy(request), 'identified', request, reply, entry) : null;
+  };
+  app.addHook('onRoute', (route) => {
+    const handler = route.handler;
+    route.handler = function (this: FastifyInstance, request, reply) {
+      const faulted = identified(request, reply);
+      if (faulted === null) return handler.call(this, request, reply);
+      // A rule that only delays answers nothing: the handler runs after it. (Returning `reply` for a
+      // handler that answers later by itself, as Fastify asks of such handlers run from a promise.)
+      return faulted.then((answered) => {
+        if (answered) return undefined;
+        const result: unknown = handler.call(this, request, reply);
+        return result === undefined ? reply : result;
+      });
+    };
   });
 
   app.addHook('onResponse', (request, reply, done) => {
@@ -201,10 +233,10 @@ export function registerToolkitHooks(
     request: FastifyRequest,
     reply: FastifyReply,
     entry: JournalEntry,
-  ): Promise<FastifyReply | undefined> {
+  ): Promise<boolean> {
     let rule: FaultRule | null = first;
     if (cluster) while (rule && !(await cluster.claim(rule))) rule = faults.match(req, phase);
-    return rule ? applyFault(rule, request, reply, entry) : undefined;
+    return rule ? applyFault(rule, request, reply, entry) : false;
   }
 
   /** Applies a matched rule; the request goes on (`done`) only when the rule answered nothing (a delay). */
@@ -219,7 +251,7 @@ export function registerToolkitHooks(
   ): void {
     claimed(rule, req, phase, request, reply, entry).then(
       (answered) => {
-        if (answered === undefined) done();
+        if (!answered) done();
       },
       (error: unknown) => done(error instanceof Error ? error : new Error(String(error))),
     );
@@ -241,12 +273,16 @@ export function registerToolkitHooks(
     journal.finish(entry);
   }
 
+  /**
+   * Whether the rule answered the request (or dropped it): false for a delay alone. A boolean rather than
+   * the reply: a reply is thenable, so an async function returning one resolves to undefined.
+   */
   async function applyFault(
     rule: FaultRule,
     request: FastifyRequest,
     reply: FastifyReply,
     entry: JournalEntry,
-  ): Promise<FastifyReply | undefined> {
+  ): Promise<boolean> {
     const kind = rule.drop
       ? 'drop'
       : rule.malformed
@@ -265,7 +301,7 @@ export function registerToolkitHooks(
     if (rule.delay_ms) await sleep(rule.delay_ms);
     switch (kind) {
       case 'delay':
-        return undefined;
+        return false;
       case 'drop':
         if (request.journalEntry === entry) {
           request.journalEntry = null;
@@ -273,27 +309,30 @@ export function registerToolkitHooks(
         }
         reply.hijack();
         request.raw.socket.destroy();
-        return reply;
+        return true;
       case 'malformed':
-        return reply
+        reply
           .status(200)
           .type('application/json; charset=utf-8')
           .serializer(String)
           .send('{"code":0,"message":"0","ttl":1,"data":{"');
+        return true;
       case 'status':
         // A status alone: its reason phrase, as a proxy or a gateway in front of Bilibili answers.
-        return reply
+        reply
           .status(rule.status!)
           .type('text/plain; charset=utf-8')
           .serializer(String)
           .send(STATUS_CODES[rule.status!] ?? String(rule.status));
+        return true;
       case 'code':
         // A code with a status: the envelope under that status.
-        return reply
+        reply
           .status(rule.status ?? 200)
           .type('application/json; charset=utf-8')
           .serializer(JSON.stringify)
           .send(faultEnvelope(rule));
+        return true;
     }
   }
 }

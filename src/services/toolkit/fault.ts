@@ -71,6 +71,7 @@ export class FaultRules {
   private nextId = 1;
   /** How many rules name a mid: the after-authentication check is skipped while there is none. */
   private midRules = 0;
+  private buvidRules = 0;
   /** The earliest `expires_at` among the rules (Infinity: none has a time limit): no clock read before. */
   private nextExpiry = Infinity;
 
@@ -85,6 +86,11 @@ export class FaultRules {
 
   get hasMidRules(): boolean {
     return this.midRules > 0;
+  }
+
+  /** Whether any rule matches by device: only then does a request's `buvid` need reading. */
+  get hasBuvidRules(): boolean {
+    return this.buvidRules > 0;
   }
 
   add(input: FaultInput): FaultRule {
@@ -162,6 +168,7 @@ export class FaultRules {
 
   private recount(): void {
     this.midRules = this.rules.filter((r) => r.rule.mid !== undefined).length;
+    this.buvidRules = this.rules.filter((r) => r.rule.buvid !== undefined).length;
     this.nextExpiry = Math.min(
       Infinity,
       ...this.rules.filter((r) => r.rule.expires_at !== 0).map((r) => r.rule.expires_at),

@@ -37,16 +37,17 @@ const BODY = Symbol('parsed body');
 const VALIDATE = Symbol('validator');
 /** The route merged the body into its query parameters (the Bilibili routes: bili-auth.ts). */
 const MERGED = Symbol('merged');
-/** The request an open entry belongs to (who its events are attributed to); dropped once it is finished. */
+/** The request an open entry belongs to; dropped once it is finished. */
 const CALLER = Symbol('caller');
+/**
+ * Whose events an open entry collects: the caller's mid (0: anonymous) once its handler runs (`handling`),
+ * -1 before. A number on the entry, so attributing an event reads no request or identity object.
+ */
+const ACTOR = Symbol('actor');
+const NO_ACTOR = -1;
 
 /** A route's compiled validator of its merged parameters: coerces and fills defaults in place. */
 export type ParamsValidator = (params: unknown) => unknown;
-
-/** What tells the journal the caller of a request once it is known (the request itself). */
-export interface JournalCaller {
-  readonly identity?: { readonly mid: number } | null | undefined;
-}
 
 /** One answered request as the journal keeps it. */
 export interface JournalEntry {
@@ -144,7 +145,8 @@ class OpenEntry implements JournalEntry {
   [BODY]: unknown = undefined;
   [VALIDATE]: ParamsValidator | null = null;
   [MERGED] = false;
-  [CALLER]: JournalCaller | null = null;
+  [CALLER]: object | null = null;
+  [ACTOR] = NO_ACTOR;
 
   readonly [LOG]: TextLog | null;
 
@@ -169,6 +171,7 @@ class OpenEntry implements JournalEntry {
     this[BODY] = undefined;
     this[VALIDATE] = null;
     this[CALLER] = null;
+    this[ACTOR] = NO_ACTOR;
   }
 }
 
@@ -309,9 +312,59 @@ function quote(name: string): string {
 }
 
 /**
+ * The JSON text before each value of one event type's data, for the keys it came with the first time:
+ * `{"type":…,"data":{"aid":` and then `,"cid":` and so on. An event type's data mostly has the same keys
+ * in the same order every time, so its JSON is its values with these heads between them.
+ */
+interface EventShape {
+  readonly keys: readonly string[];
+  readonly heads: readonly string[];
+  /** The whole JSON of the type with no data. */
+  readonly empty: string;
+}
+
+const shapes = new Map<string, EventShape>();
+const SHAPES_KEPT = 256;
+
+function shapeOf(type: string, data: Readonly<Record<string, unknown>>): EventShape {
+  const keys = Object.keys(data);
+  const head = `{"type":${quote(type)},"data":{`;
+  return {
+    keys,
+    heads: keys.map((key, i) => `${i === 0 ? head : ','}${quote(key)}:`),
+    empty: `${head}}}`,
+  };
+}
+
+/** A number, string, boolean or null as JSON; undefined for anything else. */
+function flatJson(value: unknown): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return value === null ? 'null' : undefined;
+}
+
+/** The event's JSON when its data has exactly the shape's keys, in order, each holding a flat value. */
+function shapedJson(shape: EventShape, data: Readonly<Record<string, unknown>>): string | undefined {
+  const { keys, heads } = shape;
+  let out = '';
+  let n = 0;
+  for (const key in data) {
+    if (n === keys.length || key !== keys[n] || !Object.hasOwn(data, key)) return undefined;
+    const json = flatJson(data[key]);
+    if (json === undefined) return undefined;
+    out += heads[n++]! + json;
+  }
+  if (n !== keys.length) return undefined;
+  return n === 0 ? shape.empty : `${out}}}`;
+}
+
+/**
  * `JSON.stringify` of the events as `{type, data}` (the actor is not kept), written out for the flat data
  * every event has: a few numbers and strings, where the general stringifier cost several times as much
- * per heartbeat. Any other value goes through `JSON.stringify`, with its rules (undefined left out).
+ * per heartbeat. Data of the type's usual keys is its values between the type's JSON heads; other flat
+ * data is written key by key; any other value goes through `JSON.stringify`, with its rules (undefined
+ * left out).
  */
 export function eventsJson(events: readonly JournalEvent[]): string {
   let out = '[';
@@ -323,33 +376,35 @@ export function eventsJson(events: readonly JournalEvent[]): string {
       out += stringifyAny({ type, data });
       continue;
     }
-    out += `{"type":${quote(type)},"data":{`;
-    let first = true;
-    for (const key in data) {
-      if (!Object.hasOwn(data, key)) continue;
-      const value = data[key];
-      let json: string | undefined;
-      if (typeof value === 'number') json = Number.isFinite(value) ? String(value) : 'null';
-      else if (typeof value === 'string') json = JSON.stringify(value);
-      else if (typeof value === 'boolean') json = value ? 'true' : 'false';
-      else if (value === null) json = 'null';
-      // Functions and symbols, and objects with such a toJSON, give undefined: left out, as by JSON.
-      else json = stringifyAny(value);
-      if (json === undefined) continue;
-      out += `${first ? '' : ','}${quote(key)}:${json}`;
-      first = false;
-    }
-    out += '}}';
+    let shape = shapes.get(type);
+    if (shape === undefined && shapes.size < SHAPES_KEPT) shapes.set(type, (shape = shapeOf(type, data)));
+    const shaped = shape === undefined ? undefined : shapedJson(shape, data);
+    out += shaped ?? keyByKeyJson(type, data);
   }
   return `${out}]`;
 }
 
+function keyByKeyJson(type: string, data: Readonly<Record<string, unknown>>): string {
+  let out = `{"type":${quote(type)},"data":{`;
+  let first = true;
+  for (const key in data) {
+    if (!Object.hasOwn(data, key)) continue;
+    const value = data[key];
+    // Functions and symbols, and objects with such a toJSON, give undefined: left out, as by JSON.
+    const json = flatJson(value) ?? stringifyAny(value);
+    if (json === undefined) continue;
+    out += `${first ? '' : ','}${quote(key)}:${json}`;
+    first = false;
+  }
+  return `${out}}}`;
+}
+
 function isPlainData(type: unknown, data: unknown): data is Readonly<Record<string, unknown>> {
+  if (typeof type !== 'string' || typeof data !== 'object' || data === null) return false;
+  // Not an array, a boxed value or a class instance: those JSON writes its own way.
+  const proto: unknown = Object.getPrototypeOf(data);
   return (
-    typeof type === 'string' &&
-    typeof data === 'object' &&
-    data !== null &&
-    !Array.isArray(data) &&
+    (proto === Object.prototype || proto === null) &&
     typeof (data as { toJSON?: unknown }).toJSON !== 'function'
   );
 }
@@ -432,9 +487,10 @@ interface Waiter {
 /**
  * The request journal: a ring of the last `size` answered Bilibili requests (admin calls are not kept)
  * and the domain events each caused. Events are attributed to the newest unanswered request of the same
- * caller (anonymous callers share mid 0), which is exact for a test client that waits for each answer.
+ * caller whose handler is running (anonymous callers share mid 0), which is exact for a test client that
+ * waits for each answer.
  */
-export class Journal<C extends JournalCaller = JournalCaller> {
+export class Journal<C extends object = object> {
   private readonly ring: (JournalEntry | undefined)[];
   private next = 0;
   private lastId = 0;
@@ -447,6 +503,8 @@ export class Journal<C extends JournalCaller = JournalCaller> {
    * the entry. Bounded: past that many distinct paths, entries keep their own.
    */
   private readonly paths = new Map<string, string>();
+  /** The path of the latest request: most requests repeat it (a comparison instead of hashing the path). */
+  private lastPath = '';
   private waiters: Waiter[] = [];
 
   /** Where finished entries' texts go (null for a journal too large for one: each entry has its own). */
@@ -457,17 +515,15 @@ export class Journal<C extends JournalCaller = JournalCaller> {
     this.ring = new Array<JournalEntry | undefined>(size);
   }
 
-  /**
-   * A request arrived: its entry collects events until `finish`. `caller` tells the caller's mid once
-   * known (anonymous, or not yet authenticated: 0).
-   */
+  /** A request of `caller` arrived: its entry, open until `finish`. */
   start(method: string, path: string, time: number, caller: C): JournalEntry {
     const entry = this.spare.pop() ?? new OpenEntry(this.log);
-    let shared = this.paths.get(path);
+    let shared = path === this.lastPath ? this.lastPath : this.paths.get(path);
     if (shared === undefined) {
       shared = path;
       if (this.paths.size < PATHS_SHARED) this.paths.set(path, path);
     }
+    this.lastPath = shared;
     entry.time = time;
     entry.method = method;
     entry.path = shared;
@@ -476,11 +532,19 @@ export class Journal<C extends JournalCaller = JournalCaller> {
     return entry;
   }
 
+  /**
+   * The request's handler runs now, for `mid` (0: anonymous): from here on its entry collects that
+   * caller's events. Services cause events only from handlers, so this is set before any can come.
+   */
+  handling(entry: JournalEntry, mid: number): void {
+    if (entry instanceof OpenEntry) entry[ACTOR] = mid;
+  }
+
   event(event: DomainEvent): void {
     const open = this.open;
     for (let i = open.length - 1; i >= 0; i--) {
       const entry = open[i]!;
-      if ((entry[CALLER]?.identity?.mid ?? 0) === event.actor) {
+      if (entry[ACTOR] === event.actor) {
         // The event itself: its `actor` is left out when the entry is read.
         addEvent(entry, event);
         return;
@@ -508,9 +572,13 @@ export class Journal<C extends JournalCaller = JournalCaller> {
     const open = this.open;
     const at = open.indexOf(entry as OpenEntry);
     if (at === -1) return;
-    // In place (no array for splice to return): entries mostly finish in arrival order, near the front.
-    for (let i = at + 1; i < open.length; i++) open[i - 1] = open[i]!;
-    open.pop();
+    // Entries mostly finish in arrival order: the oldest goes by `shift` (one move of the rest inside the
+    // builtin, not a loop here); any other in place (no array for splice to return).
+    if (at === 0) open.shift();
+    else {
+      for (let i = at + 1; i < open.length; i++) open[i - 1] = open[i]!;
+      open.pop();
+    }
     (entry as OpenEntry)[CALLER] = null;
     entry.id = ++this.lastId;
     this.recycle(this.ring[this.next]);
