@@ -320,11 +320,38 @@ class PostgresWatchBatchWriter implements WatchBatchWriter {
     ];
   }
 
-  /** One statement, atomic on its own: no BEGIN/COMMIT round trips per batch. */
+  /**
+   * One statement, atomic on its own: no BEGIN/COMMIT round trips per batch — unless it counts anonymous
+   * plays under the cap, which take their addresses' locks first (`lockCapped`).
+   */
   private async writeOnce(m: Merged): Promise<void> {
     // The statement with the outbox CTE only for a batch that has events: the usual heartbeat's is unchanged.
     const events = m.events.length > 0 ? m.events : null;
-    await this.pool.query(events ? BATCH_WITH_EVENTS_SQL : BATCH_SQL, this.batchParams(m, events));
+    const capped = this.cappedKeys(m);
+    if (capped.length === 0) {
+      await this.pool.query(events ? BATCH_WITH_EVENTS_SQL : BATCH_SQL, this.batchParams(m, events));
+      return;
+    }
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query({ name: 'watch-cap-locks', text: CAP_LOCKS_SQL, values: [capped] });
+      await client.query(events ? BATCH_WITH_EVENTS_SQL : BATCH_SQL, this.batchParams(m, events));
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** The archive and address pairs of the batch's anonymous plays that the cap applies to; none without one. */
+  private cappedKeys(m: Merged): string[] {
+    if (this.anonymousCap <= 0) return [];
+    const keys = new Set<string>();
+    for (const p of m.plays) if (p.address) keys.add(`${p.aid}:${p.address}`);
+    return [...keys];
   }
 
   /**
@@ -337,9 +364,12 @@ class PostgresWatchBatchWriter implements WatchBatchWriter {
   private async writeWithAnalytics(m: Merged): Promise<void> {
     const events = m.events.length > 0 ? m.events : null;
     const beats = postgresBeats(m.sessions, m.guests);
+    const capped = this.cappedKeys(m);
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
+      if (capped.length > 0)
+        await client.query({ name: 'watch-cap-locks', text: CAP_LOCKS_SQL, values: [capped] });
       const { rows } = await client.query<PostgresLookupRow>({
         name: events ? 'watch-batch-analytics-events' : 'watch-batch-analytics',
         text: events ? BATCH_ANALYTICS_WITH_EVENTS_SQL : BATCH_ANALYTICS_SQL,
@@ -368,9 +398,20 @@ const PG_NOT_PAUSED = 'WHERE NOT EXISTS (SELECT 1 FROM history_prefs p WHERE p.m
  *
  * The cap: an anonymous play that is not a repeat within the window is ranked among this batch's new plays
  * of the archive from its address; it counts while the rank plus the plays already counted from there in
- * the window stays within the cap. Two nodes' batches racing for the same address can overshoot it by
- * their overlap, never by more.
+ * the window stays within the cap. Batches written at the same time (a node's next batch starts when the
+ * previous one is slow; other nodes) would each count without seeing the other's plays, so a batch with
+ * such plays first takes a lock per address and archive (`CAP_LOCKS_SQL`) in its own statement: this
+ * statement's snapshot, taken after, sees every batch that held them before.
  */
+/**
+ * Transaction-scoped advisory locks, one per `aid:address` key of the batch's capped plays. Taken in the
+ * order of the lock's own key (PostgreSQL evaluates a volatile select list after ORDER BY), so batches
+ * cannot deadlock even where two keys hash alike. The two-key form, with a first key of its own, keeps
+ * them apart from any other advisory lock.
+ */
+const CAP_LOCKS_SQL = `SELECT pg_advisory_xact_lock(${0x7ca9}, hashtext(k.key))
+  FROM unnest($1::text[]) AS k(key) ORDER BY hashtext(k.key)`;
+
 const BATCH_SQL = `
 WITH history_upserts AS (
   INSERT INTO history (mid, business, kid, oid, epid, cid, page, progress, dt, view_at)
