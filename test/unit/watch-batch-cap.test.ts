@@ -29,9 +29,27 @@ describe.each(dialects())('anonymous play cap across concurrent batches (%s)', (
 
   const AT = 1_765_000_000;
   const CAP = 5;
-  const play = (aid: number, device: string): WatchWrite => ({
-    play: { viewer: `b:${aid}-${device}`, aid, at: AT, address: '198.51.100.7' },
-  });
+  /** A new device's first heartbeat from the address; with the analytics on, also the play's session. */
+  const play = (aid: number, device: string, analytics: boolean): WatchWrite => {
+    const viewer = `b:${aid}-${device}`;
+    return {
+      play: { viewer, aid, at: AT, address: '198.51.100.7' },
+      ...(analytics
+        ? {
+            guest: {
+              viewer,
+              session_key: `${viewer}-s`,
+              aid,
+              cid: aid * 10,
+              played_time: 0,
+              real_played_time: 0,
+              video_duration: 600,
+              at: AT,
+            },
+          }
+        : {}),
+    };
+  };
   const views = async (handle: DbHandle, aid: number): Promise<number> =>
     Number(
       (await sql<{ view: number }>`SELECT view FROM archive_stats WHERE aid = ${aid}`.execute(handle.db))
@@ -44,7 +62,8 @@ describe.each(dialects())('anonymous play cap across concurrent batches (%s)', (
       const writer = createWatchBatchWriter(handle, 86_400, CAP, analytics);
       // Several archives, each raced by two batches written at once.
       for (let aid = 700; aid < 706; aid++) {
-        const batch = (side: string) => Array.from({ length: 4 }, (_, i) => play(aid, `${side}${i}`));
+        const batch = (side: string) =>
+          Array.from({ length: 4 }, (_, i) => play(aid, `${side}${i}`, analytics));
         await Promise.all([writer.write(batch('a')), writer.write(batch('b'))]);
         expect(await views(handle, aid), `aid ${aid}`).toBe(CAP);
       }

@@ -322,35 +322,26 @@ class PostgresWatchBatchWriter implements WatchBatchWriter {
 
   /**
    * One statement, atomic on its own: no BEGIN/COMMIT round trips per batch — unless it counts anonymous
-   * plays under the cap, which take their addresses' locks first (`lockCapped`).
+   * plays under the cap, which take their addresses' locks first (`capLocksSql`).
    */
   private async writeOnce(m: Merged): Promise<void> {
     // The statement with the outbox CTE only for a batch that has events: the usual heartbeat's is unchanged.
     const events = m.events.length > 0 ? m.events : null;
-    const capped = this.cappedKeys(m);
-    if (capped.length === 0) {
+    const locks = this.capLockKeys(m);
+    if (locks.length === 0) {
       await this.pool.query(events ? BATCH_WITH_EVENTS_SQL : BATCH_SQL, this.batchParams(m, events));
       return;
     }
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query({ name: 'watch-cap-locks', text: CAP_LOCKS_SQL, values: [capped] });
+    await inTransaction(this.pool, capLocksSql(locks), async (client) => {
       await client.query(events ? BATCH_WITH_EVENTS_SQL : BATCH_SQL, this.batchParams(m, events));
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
-  /** The archive and address pairs of the batch's anonymous plays that the cap applies to; none without one. */
-  private cappedKeys(m: Merged): string[] {
+  /** Lock keys of the archive and address pairs of the batch's anonymous plays under the cap; none without one. */
+  private capLockKeys(m: Merged): number[] {
     if (this.anonymousCap <= 0) return [];
-    const keys = new Set<string>();
-    for (const p of m.plays) if (p.address) keys.add(`${p.aid}:${p.address}`);
+    const keys = new Set<number>();
+    for (const p of m.plays) if (p.address) keys.add(hash32(`${p.aid}:${p.address}`));
     return [...keys];
   }
 
@@ -364,12 +355,8 @@ class PostgresWatchBatchWriter implements WatchBatchWriter {
   private async writeWithAnalytics(m: Merged): Promise<void> {
     const events = m.events.length > 0 ? m.events : null;
     const beats = postgresBeats(m.sessions, m.guests);
-    const capped = this.cappedKeys(m);
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      if (capped.length > 0)
-        await client.query({ name: 'watch-cap-locks', text: CAP_LOCKS_SQL, values: [capped] });
+    const locks = this.capLockKeys(m);
+    await inTransaction(this.pool, locks.length > 0 ? capLocksSql(locks) : 'BEGIN', async (client) => {
       const { rows } = await client.query<PostgresLookupRow>({
         name: events ? 'watch-batch-analytics-events' : 'watch-batch-analytics',
         text: events ? BATCH_ANALYTICS_WITH_EVENTS_SQL : BATCH_ANALYTICS_SQL,
@@ -377,17 +364,57 @@ class PostgresWatchBatchWriter implements WatchBatchWriter {
       });
       const params = postgresAnalyticsParams(beats, rows);
       if (params) await client.query({ name: 'watch-analytics', text: ANALYTICS_SQL, values: params });
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 }
 
+/**
+ * Runs `work` in a transaction opened by `begin` (BEGIN, or BEGIN with the statements that must come
+ * first, in one round trip) and commits it. A connection whose ROLLBACK failed is not given back to the
+ * pool but closed.
+ */
+async function inTransaction(
+  pool: pg.Pool,
+  begin: string,
+  work: (client: pg.PoolClient) => Promise<void>,
+): Promise<void> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query(begin);
+    await work(client);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch((rollback: unknown) => {
+      broken = rollback instanceof Error ? rollback : new Error(String(rollback));
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** FNV-1a over the string's UTF-16 code units, as a signed 32-bit integer (an advisory lock's key). */
+function hash32(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash | 0;
+}
+
 const PG_NOT_PAUSED = 'WHERE NOT EXISTS (SELECT 1 FROM history_prefs p WHERE p.mid = t.mid AND p.paused = 1)';
+
+/**
+ * Transaction-scoped advisory locks, one per archive and address of the batch's capped plays: the first
+ * statement of the batch's transaction, sent with its BEGIN. The keys are 32-bit hashes computed here
+ * (`capLockKeys`), so only integers go into the text; taken in ascending order, so batches cannot
+ * deadlock, even where two pairs hash alike (a lock taken twice in one transaction is held once). The
+ * two-key form, with a first key of its own, keeps them apart from any other advisory lock.
+ */
+function capLocksSql(keys: readonly number[]): string {
+  return `BEGIN; SELECT pg_advisory_xact_lock(${CAP_LOCK_CLASS}, k) FROM unnest('{${keys.join(',')}}'::int[]) AS k ORDER BY k`;
+}
+
+const CAP_LOCK_CLASS = 0x7ca9;
 
 /**
  * A whole batch in ONE statement (data-modifying CTEs run as a unit, all or nothing): the history and
@@ -400,18 +427,9 @@ const PG_NOT_PAUSED = 'WHERE NOT EXISTS (SELECT 1 FROM history_prefs p WHERE p.m
  * of the archive from its address; it counts while the rank plus the plays already counted from there in
  * the window stays within the cap. Batches written at the same time (a node's next batch starts when the
  * previous one is slow; other nodes) would each count without seeing the other's plays, so a batch with
- * such plays first takes a lock per address and archive (`CAP_LOCKS_SQL`) in its own statement: this
+ * such plays first takes a lock per address and archive (`capLocksSql`, with its BEGIN): this
  * statement's snapshot, taken after, sees every batch that held them before.
  */
-/**
- * Transaction-scoped advisory locks, one per `aid:address` key of the batch's capped plays. Taken in the
- * order of the lock's own key (PostgreSQL evaluates a volatile select list after ORDER BY), so batches
- * cannot deadlock even where two keys hash alike. The two-key form, with a first key of its own, keeps
- * them apart from any other advisory lock.
- */
-const CAP_LOCKS_SQL = `SELECT pg_advisory_xact_lock(${0x7ca9}, hashtext(k.key))
-  FROM unnest($1::text[]) AS k(key) ORDER BY hashtext(k.key)`;
-
 const BATCH_SQL = `
 WITH history_upserts AS (
   INSERT INTO history (mid, business, kid, oid, epid, cid, page, progress, dt, view_at)
