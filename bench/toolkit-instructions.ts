@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { Agent, request } from 'undici';
 import { freePort } from '../test/support/postgres-cluster.ts';
-import { BROWSER_UA, FORM, OK, ROOT, WORK, positive } from './lib/common.ts';
+import { OK, ROOT, WORK, positive } from './lib/common.ts';
 import { BENCH_ADMIN_TOKEN, BENCH_ENV, createBenchArchives, createBenchUsers } from './lib/replay.ts';
 import { median } from './lib/report.ts';
-import { heartbeatForm } from './lib/scenarios.ts';
+import { benchHeartbeats } from './lib/scenarios.ts';
 import { createAdminClient } from '../src/client/index.ts';
 
 /**
@@ -27,7 +27,6 @@ import { createAdminClient } from '../src/client/index.ts';
  * bounded by count.
  */
 
-const HEARTBEAT = '/x/click-interface/web/heartbeat';
 const CONNECTIONS = 32;
 
 const program = new Command('toolkit-instructions')
@@ -76,31 +75,19 @@ async function measure(side: 'off' | 'on', warm: number, count: number): Promise
       await admin.faults.add({ method: 'POST', path: '/x/v2/reply/**', code: -412 });
       await admin.faults.add({ path: '/x/click-interface/**', mid: 1, code: -352 });
     }
-    const bodies = Array.from({ length: 1024 }, (_, i) => {
-      const user = users[i % users.length]!;
-      const archive = archives[i % archives.length]!;
-      return {
-        headers: {
-          cookie: user.cookie,
-          'user-agent': BROWSER_UA,
-          referer: `https://www.bilibili.com/video/${archive.bvid}`,
-          origin: 'https://www.bilibili.com',
-          'content-type': FORM,
-        },
-        body: heartbeatForm(
-          i,
-          { aid: archive.aid, cid: archive.cids[i % archive.cids.length]!, duration: archive.duration },
-          user,
-        ),
-      };
-    });
+    const specs = benchHeartbeats(users, archives);
     const agent = new Agent({ connections: CONNECTIONS });
     const load = async (n: number, offset: number): Promise<void> => {
       let next = 0;
       const worker = async () => {
         while (next < n) {
-          const spec = bodies[(offset + next++) & 1023]!;
-          const res = await request(`${base}${HEARTBEAT}`, { method: 'POST', ...spec, dispatcher: agent });
+          const spec = specs[(offset + next++) & 1023]!;
+          const res = await request(`${base}${spec.path}`, {
+            method: 'POST',
+            headers: spec.headers,
+            body: spec.body,
+            dispatcher: agent,
+          });
           const text = await res.body.text();
           if (!text.startsWith(OK))
             throw new Error(`heartbeat answered ${res.statusCode}: ${text.slice(0, 120)}`);

@@ -1,18 +1,7 @@
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PgCluster } from '../test/support/postgres-cluster.ts';
-import {
-  BROWSER_UA,
-  FORM,
-  OK,
-  WORK,
-  f0,
-  f2,
-  f3,
-  positive,
-  commandLine,
-  featureBenchCommand,
-} from './lib/common.ts';
+import { OK, WORK, f0, f2, f3, positive, commandLine, featureBenchCommand } from './lib/common.ts';
 import type { FeatureBenchOptions } from './lib/common.ts';
 import { measureAtOnce } from './lib/at-once.ts';
 import { ensureWrk, runLoad } from './lib/load.ts';
@@ -27,8 +16,8 @@ import {
   startBenchPostgres,
   startReplay,
 } from './lib/replay.ts';
-import type { BenchArchive, BenchDatabase, BenchUser, ReplayNode } from './lib/replay.ts';
-import { heartbeatForm } from './lib/scenarios.ts';
+import type { BenchDatabase, ReplayNode } from './lib/replay.ts';
+import { benchHeartbeats } from './lib/scenarios.ts';
 
 /**
  * The toolkit's cost on the hot path (issue 13): `POST /x/click-interface/web/heartbeat` on a server with
@@ -89,29 +78,6 @@ interface Run {
   rps: number;
   p50Ms: number;
   failures: number;
-}
-
-function heartbeats(users: BenchUser[], archives: BenchArchive[]): RequestSpec[] {
-  return Array.from({ length: 1024 }, (_, i) => {
-    const user = users[i % users.length]!;
-    const archive = archives[i % archives.length]!;
-    return {
-      method: 'POST',
-      path: HEARTBEAT,
-      headers: {
-        Cookie: user.cookie,
-        'User-Agent': BROWSER_UA,
-        Referer: `https://www.bilibili.com/video/${archive.bvid}`,
-        Origin: 'https://www.bilibili.com',
-        'Content-Type': FORM,
-      },
-      body: heartbeatForm(
-        i,
-        { aid: archive.aid, cid: archive.cids[i % archive.cids.length]!, duration: archive.duration },
-        user,
-      ),
-    };
-  });
 }
 
 async function measure(
@@ -199,7 +165,7 @@ async function startSide(
   });
   const users = await createBenchUsers(node.admin, 64);
   const archives = await createBenchArchives(node.admin, 4, users[0]!.mid, '工具箱');
-  return { name, node, database, requests: heartbeats(users, archives), answered: 0 };
+  return { name, node, database, requests: benchHeartbeats(users, archives), answered: 0 };
 }
 
 async function benchDialect(

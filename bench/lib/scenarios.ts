@@ -114,6 +114,30 @@ export function heartbeatForm(
   return playerHeartbeatForm({ video, played, session: randomBytes(16).toString('hex'), user });
 }
 
+/** 1,024 web player heartbeats of the bench users over the bench archives (the feature benches' load). */
+export function benchHeartbeats(users: BenchUser[], archives: BenchArchive[]): RequestSpec[] {
+  return Array.from({ length: 1024 }, (_, i) => {
+    const user = users[i % users.length]!;
+    const archive = archives[i % archives.length]!;
+    return {
+      method: 'POST',
+      path: '/x/click-interface/web/heartbeat',
+      headers: {
+        Cookie: user.cookie,
+        'User-Agent': BROWSER_UA,
+        Referer: `https://www.bilibili.com/video/${archive.bvid}`,
+        Origin: 'https://www.bilibili.com',
+        'Content-Type': FORM,
+      },
+      body: heartbeatForm(
+        i,
+        { aid: archive.aid, cid: archive.cids[i % archive.cids.length]!, duration: archive.duration },
+        user,
+      ),
+    };
+  });
+}
+
 export function replayScenarios(
   system: 'sqlite' | 'postgres',
   areaLabels: readonly string[],

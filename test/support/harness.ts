@@ -60,6 +60,22 @@ export async function createTestDatabase(
   };
 }
 
+/**
+ * A fresh database opened and migrated, for tests of the store's parts on their own; `cleanup` gets its
+ * closing and dropping (run them in reverse order after the test).
+ */
+export async function openMigratedDatabase(
+  dialect: Dialect,
+  cleanup: (() => Promise<void>)[],
+): Promise<DbHandle> {
+  const db = await createTestDatabase(dialect);
+  const handle = createDb(db.target);
+  cleanup.push(() => db.drop());
+  cleanup.push(() => handle.close());
+  await migrateToLatest(handle.db);
+  return handle;
+}
+
 export interface TestServer {
   dialect: Dialect;
   url: string;

@@ -1,11 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { createDb } from '../../src/store/database.ts';
 import type { DbHandle } from '../../src/store/database.ts';
-import { migrateToLatest } from '../../src/store/migrations/index.ts';
 import { createWatchBatchWriter } from '../../src/store/repositories/watch-batch.repository.ts';
 import type { WatchWrite } from '../../src/store/repositories/watch-batch.repository.ts';
-import { createTestDatabase, dialects } from '../support/harness.ts';
+import { dialects, openMigratedDatabase } from '../support/harness.ts';
 
 /**
  * The watch batch with analytics on, straight against each dialect: the analytics are written in the
@@ -18,14 +16,7 @@ describe.each(dialects())('watch batch with analytics (%s)', (dialect) => {
     for (const c of cleanup.splice(0).reverse()) await c();
   });
 
-  const open = async (): Promise<DbHandle> => {
-    const db = await createTestDatabase(dialect);
-    const handle = createDb(db.target);
-    cleanup.push(() => db.drop());
-    cleanup.push(() => handle.close());
-    await migrateToLatest(handle.db);
-    return handle;
-  };
+  const open = (): Promise<DbHandle> => openMigratedDatabase(dialect, cleanup);
 
   /** Makes every insert into `table` fail, as a full disk or a broken constraint would. */
   const refuseInserts = async (handle: DbHandle, table: string): Promise<void> => {
