@@ -75,6 +75,7 @@ interface Options {
   out?: string;
   extras?: string[] | boolean;
   extrasOnly: boolean;
+  serverEnv: string[];
 }
 
 const program = new Command('bench')
@@ -90,6 +91,11 @@ const program = new Command('bench')
   .option('--no-profile', 'do not profile the scenarios behind missed targets')
   .option('--cpu-prof <id...>', 'also profile these scenarios (ids containing one of these)')
   .option('--out <file>', 'report file (default BENCHMARKS.md for a full run, bench/.work/ otherwise)')
+  .option(
+    '--server-env <KEY=VALUE...>',
+    "settings for every Replay node of the run (e.g. REPLAY_PG_PREPARED_STATEMENTS=0 for one side of an A/B); named in the report's method",
+    [],
+  )
   .option(
     '--extras [name...]',
     'after the scenarios, also run the standalone feature benches (bench/analytics.ts, bench/message-center.ts, bench/toolkit.ts; all present, or those named) and append their sections',
@@ -150,7 +156,12 @@ async function prepareReplay(
   const database = await createBenchDatabase(dialect, WORK, pg?.url ?? null);
   let node: ReplayNode | null = null;
   try {
-    node = await startReplay({ name: `replay-${dialect}-setup`, db: database.target, workDir: WORK });
+    node = await startReplay({
+      name: `replay-${dialect}-setup`,
+      db: database.target,
+      workDir: WORK,
+      env: serverEnv,
+    });
     const users = await createBenchUsers(node.admin, userCount);
     const owner = users[0]!.mid;
     const archives = await createBenchArchives(node.admin, archiveCount, owner, 'bench video');
@@ -177,7 +188,12 @@ async function prepareReplay(
     }
     const writeArea = await seedOne('write area', areaArchives[sizes.length]!.aid, 1000);
 
-    node = await startReplay({ name: `replay-${dialect}`, db: database.target, workDir: WORK });
+    node = await startReplay({
+      name: `replay-${dialect}`,
+      db: database.target,
+      workDir: WORK,
+      env: serverEnv,
+    });
     const nav = (await (
       await fetch(`${node.url}/x/web-interface/nav`, { headers: { cookie: users[0]!.cookie } })
     ).json()) as { data?: { wbi_img?: { img_url: string; sub_url: string } } };
@@ -243,8 +259,22 @@ async function runExtras(wanted: string[] | true): Promise<ExtraSection[]> {
   return sections;
 }
 
+/** `--server-env`: added to the environment of every Replay node this run starts. */
+let serverEnv: NodeJS.ProcessEnv = {};
+
+function parseServerEnv(pairs: readonly string[]): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new Error(`--server-env: expected KEY=VALUE, got ${JSON.stringify(pair)}`);
+    env[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return env;
+}
+
 async function main(): Promise<void> {
   const opts = program.parse(process.argv).opts<Options>();
+  serverEnv = parseServerEnv(opts.serverEnv);
   if (opts.extrasOnly) {
     const out = opts.out ?? join(ROOT, 'BENCHMARKS.md');
     const sections = await runExtras(opts.extras === undefined || opts.extras === false ? true : opts.extras);
@@ -580,7 +610,12 @@ async function main(): Promise<void> {
           (distStale
             ? ' (dist/ compiled by bin/build-server.js at the start of the run, as `npm start` does; **the sources changed during the run, so nodes started after that ran them through tsx**)'
             : ' (running dist/, compiled by bin/build-server.js at the start of the run, as `npm start` does)') +
-          " with REPLAY_ADMIN_TOKEN, REPLAY_LOG_LEVEL=warn, REPLAY_COMMENT_RATE_LIMIT_BURST=0, REPLAY_COMMENT_RATE_LIMIT_HOURLY=0 (SQLite: its default synchronous=FULL, WAL; PostgreSQL: the test suite's throwaway cluster, fsync=off)",
+          ` with REPLAY_ADMIN_TOKEN, REPLAY_LOG_LEVEL=warn, REPLAY_COMMENT_RATE_LIMIT_BURST=0, REPLAY_COMMENT_RATE_LIMIT_HOURLY=0${Object.entries(
+            serverEnv,
+          )
+            .map(([k, v]) => `, ${k}=${v}`)
+            .join('')}` +
+          " (SQLite: its default synchronous=FULL, WAL; PostgreSQL: the test suite's throwaway cluster, fsync=off)",
         `taskset -c ${SERVER_CORE} node bin/run-ts.js bench/servers/hello-world.ts <p>`,
         `taskset -c ${SERVER_CORE} node bin/run-ts.js bench/servers/floor.ts <p>`,
         `taskset -c ${SERVER_CORE} node vanilla.js <p> in bench/.peers/node_modules/@waline/vercel with SQLITE_PATH=…, AKISMET_KEY=false, OAUTH_URL=<loopback stub>, IPQPS=0`,
@@ -627,6 +662,7 @@ async function profileScenario(
       db: system.database.target,
       workDir: WORK,
       cpuProfileDir: dir,
+      env: serverEnv,
     });
     profileTarget.set(system.dialect, system.node);
     // A short warm-up first (JIT, caches), left out of the summary like the start-up.
@@ -642,6 +678,7 @@ async function profileScenario(
       name: `replay-${system.dialect}`,
       db: system.database.target,
       workDir: WORK,
+      env: serverEnv,
     });
   }
   // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile: thread 0 is the main thread.

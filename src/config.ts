@@ -146,6 +146,17 @@ const SETTINGS = {
     parse: oneOf(['FULL', 'NORMAL'] as const),
     help: 'SQLite durability: FULL survives power loss, NORMAL a killed process',
   }),
+  /**
+   * PostgreSQL: SQL texts run as named prepared statements, parsed and planned once per connection
+   * (src/store/pg-statement-names.ts); 0 = none, for a PgBouncer in transaction mode that keeps no
+   * prepared statements (before 1.21, or without `max_prepared_statements`).
+   */
+  pgPreparedStatements: setting({
+    env: 'REPLAY_PG_PREPARED_STATEMENTS',
+    default: 256,
+    parse: integer(0, 10_000),
+    help: 'PostgreSQL: SQL texts run as prepared statements (planned once per connection); 0 = none',
+  }),
   /** A file of sensitive words (one per line) added to the list at start; '' for none. */
   sensitiveWordsFile: setting({
     env: 'REPLAY_SENSITIVE_WORDS_FILE',
@@ -421,6 +432,14 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
   }
   resolved.adminTokenGenerated = !tokenGiven;
   return Object.freeze(resolved) as Config;
+}
+
+/** What opening the database takes from the configuration (the store's `DbOptions`). */
+export function databaseOptions(config: Config): {
+  sqliteSynchronous: Config['sqliteSynchronous'];
+  pgPreparedStatements: number;
+} {
+  return { sqliteSynchronous: config.sqliteSynchronous, pgPreparedStatements: config.pgPreparedStatements };
 }
 
 /** A `replay serve` option for commander: the flag and its help line with variable and default. */

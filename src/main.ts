@@ -1,6 +1,6 @@
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
-import { ConfigError } from './config.ts';
+import { ConfigError, databaseOptions } from './config.ts';
 import { createDb } from './store/database.ts';
 import { migrateToLatest } from './store/migrations/index.ts';
 import { Store } from './store/store.ts';
@@ -17,7 +17,7 @@ export async function startServer(
   config: Config,
   log: (line: string) => void = console.log,
 ): Promise<RunningServer> {
-  const handle = createDb(config.db, { sqliteSynchronous: config.sqliteSynchronous });
+  const handle = createDb(config.db, databaseOptions(config));
   await migrateToLatest(handle.db);
   const store = new Store(handle);
   const services = await createServices(store, config);

@@ -1,3 +1,4 @@
+import { databaseOptions } from '../config.ts';
 import type { Config } from '../config.ts';
 import { createDb } from '../store/database.ts';
 import { migrateToLatest } from '../store/migrations/index.ts';
@@ -18,7 +19,7 @@ export async function withServices<T>(
 
 /** Opens the configured database (migrated) as a store, runs `work`, and closes the store. */
 export async function withStore<T>(config: Config, work: (store: Store) => Promise<T>): Promise<T> {
-  const handle = createDb(config.db, { sqliteSynchronous: config.sqliteSynchronous });
+  const handle = createDb(config.db, databaseOptions(config));
   const store = new Store(handle);
   try {
     await migrateToLatest(handle.db);

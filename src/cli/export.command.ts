@@ -1,6 +1,7 @@
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
+import { databaseOptions } from '../config.ts';
 import type { Config } from '../config.ts';
 import { createDb } from '../store/database.ts';
 import { migrateToLatest } from '../store/migrations/index.ts';
@@ -13,7 +14,8 @@ export function registerExportCommand(program: Command, config: () => Config): v
     .command('export [file]')
     .description('write the whole database as JSON Lines (to stdout when no file is given)')
     .action(async (file: string | undefined) => {
-      const handle = createDb(config().db);
+      const cfg = config();
+      const handle = createDb(cfg.db, databaseOptions(cfg));
       const store = new Store(handle);
       const toStdout = file === undefined || file === '-';
       // A file appears under its name only once complete: a failed export leaves no half file behind.

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
+import { databaseOptions } from '../config.ts';
 import type { Config } from '../config.ts';
 import { isAreaType } from '../domain/area-types.ts';
 import {
@@ -35,7 +36,8 @@ export function registerImportCommentsCommand(program: Command, config: () => Co
         const doc = parseJsonFile(readText(file), file);
         const comments = opts.from === 'waline' ? readWaline(doc) : readArtalk(doc);
         const plan = planImport(comments, mapping);
-        const handle = createDb(config().db);
+        const cfg = config();
+        const handle = createDb(cfg.db, databaseOptions(cfg));
         const store = new Store(handle);
         try {
           await migrateToLatest(handle.db);

@@ -2,6 +2,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Interface } from 'node:readline';
 import type { Command } from 'commander';
+import { databaseOptions } from '../config.ts';
 import type { Config } from '../config.ts';
 import { createDb } from '../store/database.ts';
 import { DumpError } from '../store/dump/dump.ts';
@@ -26,7 +27,8 @@ export function registerImportCommand(program: Command, config: () => Config): v
         process.exitCode = 1;
         return;
       }
-      const handle = createDb(config().db);
+      const cfg = config();
+      const handle = createDb(cfg.db, databaseOptions(cfg));
       const store = new Store(handle);
       let lines: Interface | null = null;
       try {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { cliOption, ConfigError, environmentHelp, loadConfig } from '../config.ts';
+import { cliOption, ConfigError, databaseOptions, environmentHelp, loadConfig } from '../config.ts';
 import type { ConfigInput } from '../config.ts';
 import { ERROR_WORDS } from '../client/error-words.ts';
 import { BiliError, messageOf } from '../errors.ts';
@@ -61,7 +61,7 @@ export async function runCli(argv: string[]): Promise<void> {
     .description('apply pending migrations and exit')
     .action(async () => {
       const cfg = config();
-      const handle = createDb(cfg.db);
+      const handle = createDb(cfg.db, databaseOptions(cfg));
       const store = new Store(handle);
       try {
         const applied = await migrateToLatest(handle.db);

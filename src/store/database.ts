@@ -6,6 +6,7 @@ import type * as Pg from 'pg';
 import type { Database } from './schema.ts';
 import { lazyModule } from '../lazy-module.ts';
 import { withStatementCache } from './sqlite-statement-cache.ts';
+import { StatementNames, namingClient } from './pg-statement-names.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -40,7 +41,12 @@ export type DbHandle = SqliteHandle | PostgresHandle;
 export interface DbOptions {
   sqliteSynchronous?: 'FULL' | 'NORMAL';
   poolSize?: number;
+  /** PostgreSQL: how many SQL texts may run as named prepared statements (pg-statement-names.ts); 0: none. */
+  pgPreparedStatements?: number;
 }
+
+/** Default of `pgPreparedStatements` (the `REPLAY_PG_PREPARED_STATEMENTS` setting's). */
+export const PG_PREPARED_STATEMENTS = 256;
 
 export function isPostgresUrl(target: string): boolean {
   return /^postgres(ql)?:\/\//i.test(target);
@@ -61,7 +67,13 @@ function textParser(oid: number): (value: string) => unknown {
 const pgTypes = { getTypeParser: textParser };
 
 function createPostgres(url: string, options: DbOptions): DbHandle {
-  const pool = new (pg().Pool)({ connectionString: url, max: options.poolSize ?? 10, types: pgTypes });
+  const named = options.pgPreparedStatements ?? PG_PREPARED_STATEMENTS;
+  const pool = new (pg().Pool)({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    types: pgTypes,
+    ...(named > 0 ? { Client: namingClient(pg(), new StatementNames(named)) } : {}),
+  });
   // An idle client losing its connection must not take the process down; the pool replaces it.
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

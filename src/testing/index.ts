@@ -13,7 +13,7 @@ import type {
   ToolkitJournalApi,
 } from '../client/index.ts';
 import type { ToolkitFixtureSummary } from '../client/toolkit-admin-api.ts';
-import { loadConfig } from '../config.ts';
+import { databaseOptions, loadConfig } from '../config.ts';
 import type { Config, ConfigInput } from '../config.ts';
 import { createServices } from '../services/services.ts';
 import type { Services } from '../services/services.ts';
@@ -92,7 +92,7 @@ export async function startReplay(options: StartReplayOptions = {}): Promise<Rep
     },
     {},
   );
-  const handle = createDb(config.db, { sqliteSynchronous: 'NORMAL' });
+  const handle = createDb(config.db, { ...databaseOptions(config), sqliteSynchronous: 'NORMAL' });
   let started = false;
   try {
     await migrateToLatest(handle.db);
