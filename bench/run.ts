@@ -93,7 +93,7 @@ const program = new Command('bench')
   .option('--out <file>', 'report file (default BENCHMARKS.md for a full run, bench/.work/ otherwise)')
   .option(
     '--server-env <KEY=VALUE...>',
-    "settings for every Replay node of the run (e.g. REPLAY_PG_PREPARED_STATEMENTS=0 for one side of an A/B); named in the report's method",
+    "settings for the Replay nodes of the scenarios (not the feature benches), e.g. REPLAY_PG_PREPARED_STATEMENTS=0 for one side of an A/B; the report's method names them, values included",
     [],
   )
   .option(

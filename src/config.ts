@@ -154,7 +154,7 @@ const SETTINGS = {
   pgPreparedStatements: setting({
     env: 'REPLAY_PG_PREPARED_STATEMENTS',
     default: 256,
-    parse: integer(0, 10_000),
+    parse: integer(0, 2_000),
     help: 'PostgreSQL: SQL texts run as prepared statements (planned once per connection); 0 = none',
   }),
   /** A file of sensitive words (one per line) added to the list at start; '' for none. */

@@ -3,22 +3,25 @@ import type * as Pg from 'pg';
 
 /**
  * PostgreSQL parses, analyses and plans an unnamed statement every time it runs. For reply/add's one
- * statement (claim, counters, comment, notices, outbox events as CTEs) planning alone took 0.32 ms of
- * the backend's 0.52 ms, and `npm run bench` measured 2.24 ms of CPU per comment with unnamed statements
- * against 1.29 ms with named ones (bench/findings.md). So a SQL text with parameters that runs a second
- * time gets a name: each pooled connection then parses it once, and PostgreSQL may keep a generic plan
- * (plan_cache_mode `auto`: after five runs, when it is estimated to cost no more than planning anew).
- * This is what the SQLite side's statement cache (sqlite-statement-cache.ts) does for better-sqlite3.
+ * statement (claim, counters, comment, notices, outbox events as CTEs) planning alone took 0.32 ms of the
+ * backend's 0.52 ms, and `npm run bench` measured 2.33 / 2.73 ms of CPU per comment with unnamed
+ * statements against 1.72 / 1.59 ms with named ones (bench/findings.md). So a SQL text with parameters
+ * that runs a second time gets a name: each pooled connection then parses it once, and PostgreSQL may keep
+ * a generic plan (plan_cache_mode `auto`: after five runs, when it is estimated to cost no more than
+ * planning anew). This is what the SQLite side's statement cache (sqlite-statement-cache.ts) does for
+ * better-sqlite3.
  *
  * Bounded: at most `max` texts get names (every backend keeps what it prepared until its connection
- * closes); the rest run unnamed as before. Texts without parameters are never named: they include the
- * multi-statement texts (`BEGIN; SELECT …`), which a prepared statement cannot hold.
+ * closes); the rest run unnamed as before. Never named: texts without parameters (they include the
+ * multi-statement texts, `BEGIN; SELECT …`, which a prepared statement cannot hold) and texts of more
+ * than MAX_PARAMETERS (multi-row inserts, a text per row count: they would take the slots of the hot
+ * texts).
  */
 export class StatementNames {
   private readonly names = new Map<string, string>();
   /** Texts seen once: named at their second run, so one-off texts (a variable `IN` list) take no name. */
   private readonly seen = new LRUCache<string, true>({ max: 1024 });
-  /** Renames per text (a changed row type each time); beyond RENAMES_KEPT it runs unnamed. */
+  /** Renames per text; a text renamed more than RENAMES_KEPT times runs unnamed from then on. */
   private readonly renames = new Map<string, number>();
   private counter = 0;
 
@@ -32,6 +35,7 @@ export class StatementNames {
   nameOf(text: string): string | undefined {
     const name = this.names.get(text);
     if (name !== undefined || this.names.size >= this.max) return name;
+    if (this.renames.has(text) && this.renames.get(text)! > RENAMES_KEPT) return undefined;
     if (!this.seen.has(text)) {
       this.seen.set(text, true);
       return undefined;
@@ -41,20 +45,26 @@ export class StatementNames {
   }
 
   /**
-   * The text's prepared statement no longer fits its tables (`SELECT *` after a column was added, by a
-   * newer node's migration): a fresh name, so every connection prepares it again; undefined when the text
-   * now runs unnamed. The old statements stay in their connections, unused.
+   * The text's statement `stale` cannot serve any more (its row type changed under it, or the client
+   * lost track of it): a fresh name, so every connection prepares it again; undefined when the text runs
+   * unnamed from now on. Another caller that failed on `stale` meanwhile gets the current name. The old
+   * statements stay in their connections, unused.
    */
   renamed(text: string, stale: string): string | undefined {
     const current = this.names.get(text);
     if (current !== stale) return current;
     const renames = (this.renames.get(text) ?? 0) + 1;
     this.renames.set(text, renames);
-    if (renames > RENAMES_KEPT) {
-      this.names.delete(text);
-      return undefined;
-    }
-    return this.assign(text);
+    this.names.delete(text);
+    return renames > RENAMES_KEPT ? undefined : this.assign(text);
+  }
+
+  /**
+   * The client lost track of `stale` on one connection (a value pg could not encode): the text takes a
+   * new name when it next comes round. Not counted as a rename: nothing changed on the server.
+   */
+  forget(text: string, stale: string): void {
+    if (this.names.get(text) === stale) this.names.delete(text);
   }
 
   private assign(text: string): string {
@@ -65,6 +75,8 @@ export class StatementNames {
 }
 
 const RENAMES_KEPT = 3;
+/** Texts with more parameters run unnamed (see StatementNames). */
+const MAX_PARAMETERS = 100;
 
 type QueryCallback = (error: Error | null, result?: Pg.QueryResult) => void;
 type PlainQuery = (this: Pg.Client, config: unknown, values?: unknown, callback?: unknown) => unknown;
@@ -82,7 +94,12 @@ export function namingClient(pg: typeof Pg, names: StatementNames): typeof Pg.Cl
   class NamingClient extends pg.Client {}
 
   const query = function (this: Pg.Client, config: unknown, values?: unknown, callback?: unknown): unknown {
-    if (typeof config !== 'string' || !Array.isArray(values) || values.length === 0) {
+    if (
+      typeof config !== 'string' ||
+      !Array.isArray(values) ||
+      values.length === 0 ||
+      values.length > MAX_PARAMETERS
+    ) {
       return plain.call(this, config, values, callback);
     }
     const name = names.nameOf(config);
@@ -90,10 +107,17 @@ export function namingClient(pg: typeof Pg, names: StatementNames): typeof Pg.Cl
     const run = (statement: string) =>
       plain.call(this, { name: statement, text: config, values }) as Promise<Pg.QueryResult>;
     const result = run(name).catch((error: unknown) => {
-      if (!isRowTypeChange(error)) throw error;
+      const stale = staleness(error);
+      if (stale === null) throw error;
+      if (stale === 'client') {
+        // The caller's own error (a value pg could not send), reported as it is.
+        names.forget(config, name);
+        throw error;
+      }
       const next = names.renamed(config, name);
-      // Inside a transaction the error has aborted it: the caller's transaction fails as it would on any
-      // error. Alone, the statement simply runs again, prepared afresh.
+      // Inside a transaction the error has aborted it: the caller's transaction fails, as on any error
+      // (Store.transaction runs its work again). Alone, the statement runs again, prepared afresh: both
+      // errors come before anything was executed.
       if (this.getTransactionStatus() !== 'I') throw error;
       return next === undefined ? (plain.call(this, config, values) as Promise<Pg.QueryResult>) : run(next);
     });
@@ -109,11 +133,26 @@ export function namingClient(pg: typeof Pg, names: StatementNames): typeof Pg.Cl
   return NamingClient;
 }
 
-/** PostgreSQL's answer to a prepared statement whose result columns changed since it was prepared. */
-function isRowTypeChange(error: unknown): boolean {
-  return (
-    error instanceof Error &&
-    (error as { code?: unknown }).code === '0A000' &&
-    error.message.includes('cached plan must not change result type')
-  );
+/**
+ * Whether a named statement's error means the statement cannot be used again under its name:
+ * - 'server': PostgreSQL's answer to a prepared statement whose result columns changed since it was
+ *   prepared (0A000 from RevalidateCachedQuery; its routine, not its message, which PostgreSQL translates
+ *   by `lc_messages`), or to a statement name the connection does not have (26000);
+ * - 'client': an error raised in pg, with no SQLSTATE: when a value cannot be encoded, pg closes the
+ *   statement on the server but still counts it as prepared, so the name must not be used on that
+ *   connection again;
+ * - null: any other error, which leaves the statement as it was.
+ */
+export function staleness(error: unknown): 'server' | 'client' | null {
+  if (!(error instanceof Error)) return null;
+  const { code, routine } = error as { code?: unknown; routine?: unknown };
+  // A connection that broke has no code either; forgetting the name then costs one more Parse elsewhere.
+  if (code === undefined) return 'client';
+  if (code === '26000') return 'server';
+  return code === '0A000' && routine === 'RevalidateCachedQuery' ? 'server' : null;
+}
+
+/** A transaction that failed on a stale prepared statement (see `staleness`): worth running again. */
+export function isStaleStatement(error: unknown): boolean {
+  return staleness(error) === 'server';
 }

@@ -6,6 +6,7 @@ import type { DumpHeader, DumpProgress, ImportOptions, ImportResult } from './du
 import { exportDump, importDump } from './dump/dump.ts';
 import type { DbHandle, Dialect } from './database.ts';
 import { isUniqueViolation } from './database.ts';
+import { isStaleStatement } from './pg-statement-names.ts';
 import { MemoryRateLimits, PostgresRateLimits } from './rate-limits.ts';
 import type { RateLimitStorage } from './rate-limits.ts';
 import { PostgresCommentInserts, SqliteCommentInserts } from './repositories/comment-insert.repository.ts';
@@ -127,6 +128,9 @@ interface Drainable {
  * storage, and closing, which drains every batch before the database goes. Which database it runs on
  * is the store's business: a difference is a class per database here, never a question a service asks.
  */
+/** Attempts of a transaction that stale prepared statements abort (`Store.transaction`). */
+const STALE_STATEMENT_ATTEMPTS = 4;
+
 export class Store extends Repositories {
   /** Where rate limiters keep their counters (memory on one node, `rate_limits` rows when shared). */
   readonly rateLimits: RateLimitStorage;
@@ -155,8 +159,19 @@ export class Store extends Repositories {
     }
   }
 
-  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
-    return this.handle.db.transaction().execute((trx) => work(new Repositories(trx, this.dialect)));
+  /**
+   * Runs `work` in one transaction. On PostgreSQL, one that a prepared statement gone stale aborted (a
+   * newer node's migration changed a table under it; pg-statement-names.ts) runs again: the statement has
+   * a new name by then and the failed attempt was rolled back. Several statements may have gone stale.
+   */
+  async transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.handle.db.transaction().execute((trx) => work(new Repositories(trx, this.dialect)));
+      } catch (error) {
+        if (attempt >= STALE_STATEMENT_ATTEMPTS || !isStaleStatement(error)) throw error;
+      }
+    }
   }
 
   /**

@@ -6,7 +6,9 @@ import { inject } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { PG_PREPARED_STATEMENTS, createDb } from '../../src/store/database.ts';
 import type { DbHandle } from '../../src/store/database.ts';
-import { StatementNames } from '../../src/store/pg-statement-names.ts';
+import { StatementNames, staleness } from '../../src/store/pg-statement-names.ts';
+import { migrateToLatest } from '../../src/store/migrations/index.ts';
+import { Store } from '../../src/store/store.ts';
 import { createTestDatabase } from '../support/harness.ts';
 
 describe('StatementNames', () => {
@@ -38,7 +40,36 @@ describe('StatementNames', () => {
       name = next!;
     }
     expect(names.renamed('t', name)).toBeUndefined();
-    expect(names.nameOf('t')).toBeUndefined();
+    // From then on the text runs unnamed, however often it comes.
+    for (let i = 0; i < 5; i++) expect(names.nameOf('t')).toBeUndefined();
+    expect(names.size).toBe(0);
+  });
+
+  it('forgets a name the client lost track of, without counting it as a rename', () => {
+    const names = new StatementNames(8);
+    names.nameOf('t');
+    const first = names.nameOf('t')!;
+    for (let i = 0; i < 5; i++) {
+      names.forget('t', names.nameOf('t')!);
+      expect(names.nameOf('t')).toBeUndefined();
+    }
+    const later = names.nameOf('t');
+    expect(later).toBeDefined();
+    expect(later).not.toBe(first);
+  });
+
+  it('tells a stale statement by SQLSTATE and routine, whatever language the message is in', () => {
+    const server = (code: string, routine: string, message: string) =>
+      Object.assign(new Error(message), { code, routine });
+    expect(staleness(server('0A000', 'RevalidateCachedQuery', '缓存的计划不能更改结果类型'))).toBe('server');
+    expect(
+      staleness(server('26000', 'FetchPreparedStatement', 'prepared statement "replay_1" does not exist')),
+    ).toBe('server');
+    // Another feature-not-supported error is the caller's.
+    expect(staleness(server('0A000', 'transformLockingClause', 'FOR UPDATE is not allowed'))).toBeNull();
+    expect(staleness(server('23505', '_bt_check_unique', 'duplicate key'))).toBeNull();
+    expect(staleness(new TypeError('Converting circular structure to JSON'))).toBe('client');
+    expect(staleness('not an error')).toBeNull();
   });
 
   it('is on by default, as many texts as the setting says', () => {
@@ -60,11 +91,11 @@ describe.skipIf(!inject('pgUrl'))('named statements on PostgreSQL', () => {
   type T = { t: { id: number; a: string } };
 
   /** A database with table `t`, opened over one connection (so the prepared statements are all on it). */
-  async function open(pgPreparedStatements?: number): Promise<DbHandle & { target: string }> {
+  async function open(pgPreparedStatements?: number, poolSize = 1): Promise<DbHandle & { target: string }> {
     const database = await createTestDatabase('postgres');
     cleanup.push(() => database.drop());
     const handle = createDb(database.target, {
-      poolSize: 1,
+      poolSize,
       ...(pgPreparedStatements === undefined ? {} : { pgPreparedStatements }),
     });
     cleanup.push(() => handle.close());
@@ -96,6 +127,10 @@ describe.skipIf(!inject('pgUrl'))('named statements on PostgreSQL', () => {
     expect(await prepared(handle)).toEqual(['select * from "t" where "id" = $1']);
     // No parameters: never a prepared statement (a multi-statement text could not be one).
     for (let i = 0; i < 3; i++) await handle.pool!.query('SELECT 1; SELECT 2');
+    // Nor a text of more than 100 parameters (a multi-row insert: a text per row count).
+    const many = Array.from({ length: 101 }, (_, i) => i);
+    const sum = `SELECT ${many.map((i) => `$${i + 1}::int`).join(' + ')} AS n`;
+    for (let i = 0; i < 3; i++) expect((await handle.pool!.query(sum, many)).rows).toEqual([{ n: 5050 }]);
     // pg's own callback form, as pg-pool's query uses it, answers from the named statement too.
     const rows = await new Promise<unknown[]>((resolve, reject) =>
       handle.pool!.query('SELECT a FROM t WHERE id = $1', [2], (error, result) =>
@@ -136,5 +171,64 @@ describe.skipIf(!inject('pgUrl'))('named statements on PostgreSQL', () => {
         .execute((tx) => byId(tx, 1)),
     ).rejects.toThrow(/cached plan must not change result type/);
     expect(await byId(tables(handle), 1)).toEqual([{ id: 1, a: 'one', b: 'new', c: 3 }]);
+  });
+  it('a write that returns its row runs exactly once when its statement went stale', async () => {
+    const handle = await open();
+    const insert = (id: number) =>
+      handle.pool!.query('INSERT INTO t (id, a) VALUES ($1, $2) RETURNING *', [id, `n${id}`]);
+    await insert(10);
+    await insert(11);
+    await alter(handle.target, `ALTER TABLE t ADD COLUMN b text NOT NULL DEFAULT 'new'`);
+    // pg-pool's callback form, through the retry.
+    expect((await insert(12)).rows).toEqual([{ id: 12, a: 'n12', b: 'new' }]);
+    const { rows } = await handle.pool!.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM t WHERE id = 12',
+    );
+    expect(rows[0]!.n).toBe(1);
+  });
+
+  it('Store.transaction runs its work again after a stale statement aborted it', async () => {
+    const database = await createTestDatabase('postgres');
+    cleanup.push(() => database.drop());
+    const handle = createDb(database.target, { poolSize: 3 });
+    cleanup.push(() => handle.close());
+    await migrateToLatest(handle.db);
+    await sql`INSERT INTO areas (type, oid, owner_mid, created_at) VALUES (1, 7, 1, 0)`.execute(handle.db);
+    const store = new Store(handle);
+    let runs = 0;
+    const find = () =>
+      store.transaction(async (tx) => {
+        runs++;
+        return tx.areas.find(1, 7);
+      });
+    // The repository's `select *` prepared on several connections.
+    for (let i = 0; i < 2; i++) await Promise.all([find(), find(), find()]);
+    await alter(database.target, 'ALTER TABLE areas ADD COLUMN extra integer NOT NULL DEFAULT 5');
+    runs = 0;
+    const found = await Promise.all([find(), find(), find()]);
+    for (const row of found) expect(row).toMatchObject({ type: 1, oid: 7, extra: 5 });
+    // Each transaction that met the old statement ran once more; none failed.
+    expect(runs).toBeGreaterThan(3);
+    expect(runs).toBeLessThanOrEqual(6);
+  });
+
+  it('a value pg cannot send leaves the statement usable on that connection', async () => {
+    const handle = await open();
+    const client = await handle.pool!.connect();
+    try {
+      const get = (value: unknown) => client.query('SELECT a FROM t WHERE a = $1::text', [value]);
+      await get('one');
+      await get('one');
+      const circular: Record<string, unknown> = {};
+      circular['self'] = circular;
+      await expect(get(circular)).rejects.toThrow(/circular/i);
+      // pg closed the statement but still counts it as prepared: run under its old name, PostgreSQL would
+      // answer 26000, which inside a transaction nothing can retry.
+      await client.query('BEGIN');
+      for (let i = 0; i < 3; i++) expect((await get('two')).rows).toEqual([{ a: 'two' }]);
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
   });
 });

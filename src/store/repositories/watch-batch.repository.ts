@@ -2,6 +2,7 @@ import type SQLite from 'better-sqlite3';
 import type pg from 'pg';
 import type { Kysely } from 'kysely';
 import type { DbHandle } from '../database.ts';
+import { isStaleStatement } from '../pg-statement-names.ts';
 import type { Database } from '../schema.ts';
 import { OutboxRepository } from './outbox.repository.ts';
 import {
@@ -276,7 +277,8 @@ async function retrying(work: () => Promise<void>): Promise<void> {
       return;
     } catch (error) {
       const code = (error as { code?: unknown }).code;
-      if (attempt >= ATTEMPTS || typeof code !== 'string' || !RETRYABLE.has(code)) throw error;
+      const retryable = (typeof code === 'string' && RETRYABLE.has(code)) || isStaleStatement(error);
+      if (attempt >= ATTEMPTS || !retryable) throw error;
     }
   }
 }
