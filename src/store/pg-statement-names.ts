@@ -21,7 +21,10 @@ export class StatementNames {
   private readonly names = new Map<string, string>();
   /** Texts seen once: named at their second run, so one-off texts (a variable `IN` list) take no name. */
   private readonly seen = new LRUCache<string, true>({ max: 1024 });
-  /** Renames per text; a text renamed more than RENAMES_KEPT times runs unnamed from then on. */
+  /**
+   * Renames and forgets per text; a text past RENAMES_KEPT runs unnamed from then on (each leaves a
+   * statement behind on the connections that had it, so a cause that keeps coming must not go on).
+   */
   private readonly renames = new Map<string, number>();
   private counter = 0;
 
@@ -61,10 +64,12 @@ export class StatementNames {
 
   /**
    * The client lost track of `stale` on one connection (a value pg could not encode): the text takes a
-   * new name when it next comes round. Not counted as a rename: nothing changed on the server.
+   * new name when it next comes round, counted as a rename.
    */
   forget(text: string, stale: string): void {
-    if (this.names.get(text) === stale) this.names.delete(text);
+    if (this.names.get(text) !== stale) return;
+    this.names.delete(text);
+    this.renames.set(text, (this.renames.get(text) ?? 0) + 1);
   }
 
   private assign(text: string): string {
@@ -75,6 +80,9 @@ export class StatementNames {
 }
 
 const RENAMES_KEPT = 3;
+/** pg's messages (its own, never translated) for a connection that broke, closed or timed out. */
+const CONNECTION_ERROR =
+  /^(Connection terminated|Client has encountered a connection error|Client was closed|Query read timeout)/;
 /** Texts with more parameters run unnamed (see StatementNames). */
 const MAX_PARAMETERS = 100;
 
@@ -146,8 +154,9 @@ export function namingClient(pg: typeof Pg, names: StatementNames): typeof Pg.Cl
 export function staleness(error: unknown): 'server' | 'client' | null {
   if (!(error instanceof Error)) return null;
   const { code, routine } = error as { code?: unknown; routine?: unknown };
-  // A connection that broke has no code either; forgetting the name then costs one more Parse elsewhere.
-  if (code === undefined) return 'client';
+  // pg's own errors of a connection that broke or timed out have no SQLSTATE either; the statements of a
+  // dead connection go with it and a live one's are intact, so the name is kept.
+  if (code === undefined) return CONNECTION_ERROR.test(error.message) ? null : 'client';
   if (code === '26000') return 'server';
   return code === '0A000' && routine === 'RevalidateCachedQuery' ? 'server' : null;
 }

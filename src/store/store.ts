@@ -128,8 +128,11 @@ interface Drainable {
  * storage, and closing, which drains every batch before the database goes. Which database it runs on
  * is the store's business: a difference is a class per database here, never a question a service asks.
  */
-/** Attempts of a transaction that stale prepared statements abort (`Store.transaction`). */
-const STALE_STATEMENT_ATTEMPTS = 4;
+/**
+ * Attempts of a transaction that stale prepared statements abort (`Store.transaction`): each attempt
+ * meets one (the first aborts it) and renames it, so a transaction of several stale texts needs as many.
+ */
+const STALE_STATEMENT_ATTEMPTS = 8;
 
 export class Store extends Repositories {
   /** Where rate limiters keep their counters (memory on one node, `rate_limits` rows when shared). */
@@ -162,7 +165,7 @@ export class Store extends Repositories {
   /**
    * Runs `work` in one transaction. On PostgreSQL, one that a prepared statement gone stale aborted (a
    * newer node's migration changed a table under it; pg-statement-names.ts) runs again: the statement has
-   * a new name by then and the failed attempt was rolled back. Several statements may have gone stale.
+   * a new name by then and the failed attempt was rolled back.
    */
   async transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {

@@ -45,17 +45,21 @@ describe('StatementNames', () => {
     expect(names.size).toBe(0);
   });
 
-  it('forgets a name the client lost track of, without counting it as a rename', () => {
+  it('forgets a name the client lost track of, a few times, then lets the text run unnamed', () => {
     const names = new StatementNames(8);
     names.nameOf('t');
-    const first = names.nameOf('t')!;
-    for (let i = 0; i < 5; i++) {
-      names.forget('t', names.nameOf('t')!);
+    let name = names.nameOf('t')!;
+    for (let i = 0; i < 3; i++) {
+      names.forget('t', name);
+      // Unnamed at its next run, named anew at the one after.
       expect(names.nameOf('t')).toBeUndefined();
+      const next = names.nameOf('t')!;
+      expect(next).toBeDefined();
+      expect(next).not.toBe(name);
+      name = next;
     }
-    const later = names.nameOf('t');
-    expect(later).toBeDefined();
-    expect(later).not.toBe(first);
+    names.forget('t', name);
+    for (let i = 0; i < 5; i++) expect(names.nameOf('t')).toBeUndefined();
   });
 
   it('tells a stale statement by SQLSTATE and routine, whatever language the message is in', () => {
@@ -69,6 +73,14 @@ describe('StatementNames', () => {
     expect(staleness(server('0A000', 'transformLockingClause', 'FOR UPDATE is not allowed'))).toBeNull();
     expect(staleness(server('23505', '_bt_check_unique', 'duplicate key'))).toBeNull();
     expect(staleness(new TypeError('Converting circular structure to JSON'))).toBe('client');
+    // pg's errors of a broken or timed-out connection leave the statement alone.
+    for (const message of [
+      'Connection terminated unexpectedly',
+      'Client has encountered a connection error and is not queryable',
+      'Query read timeout',
+    ]) {
+      expect(staleness(new Error(message))).toBeNull();
+    }
     expect(staleness('not an error')).toBeNull();
   });
 
@@ -169,9 +181,10 @@ describe.skipIf(!inject('pgUrl'))('named statements on PostgreSQL', () => {
       tables(handle)
         .transaction()
         .execute((tx) => byId(tx, 1)),
-    ).rejects.toThrow(/cached plan must not change result type/);
+    ).rejects.toMatchObject({ code: '0A000', routine: 'RevalidateCachedQuery' });
     expect(await byId(tables(handle), 1)).toEqual([{ id: 1, a: 'one', b: 'new', c: 3 }]);
   });
+
   it('a write that returns its row runs exactly once when its statement went stale', async () => {
     const handle = await open();
     const insert = (id: number) =>
@@ -210,6 +223,26 @@ describe.skipIf(!inject('pgUrl'))('named statements on PostgreSQL', () => {
     // Each transaction that met the old statement ran once more; none failed.
     expect(runs).toBeGreaterThan(3);
     expect(runs).toBeLessThanOrEqual(6);
+  });
+
+  it('a statement the connection lost (26000) is prepared again: alone at once, a transaction fails', async () => {
+    const handle = await open();
+    const client = await handle.pool!.connect();
+    try {
+      const get = (id: number) => client.query('SELECT a FROM t WHERE id = $1', [id]);
+      await get(1);
+      await get(1);
+      // What a pooler that resets server connections does: pg still counts the statement as prepared.
+      await client.query('DEALLOCATE ALL');
+      expect((await get(2)).rows).toEqual([{ a: 'two' }]);
+      await client.query('DEALLOCATE ALL');
+      await client.query('BEGIN');
+      await expect(get(1)).rejects.toMatchObject({ code: '26000' });
+      await client.query('ROLLBACK');
+      expect((await get(1)).rows).toEqual([{ a: 'one' }]);
+    } finally {
+      client.release();
+    }
   });
 
   it('a value pg cannot send leaves the statement usable on that connection', async () => {

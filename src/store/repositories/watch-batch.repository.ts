@@ -351,21 +351,21 @@ class PostgresWatchBatchWriter implements WatchBatchWriter {
    * With the watch analytics (docs/api/analytics.md): one transaction of two statements, so the
    * analytics commit with the heartbeats that caused them. The batch statement also locks and returns
    * the batch's analytics sessions (with whether each user paused history and each new anonymous play
-   * was counted); JS advances them; one statement writes every increment. Both are named (prepared once
-   * per connection), so PostgreSQL does not parse and plan them again for every batch.
+   * was counted); JS advances them; one statement writes every increment. Both are prepared once per
+   * connection by the pool's client (pg-statement-names.ts, which also prepares them again when a
+   * migration made them stale), so PostgreSQL does not parse and plan them again for every batch.
    */
   private async writeWithAnalytics(m: Merged): Promise<void> {
     const events = m.events.length > 0 ? m.events : null;
     const beats = postgresBeats(m.sessions, m.guests);
     const locks = this.capLockKeys(m);
     await inTransaction(this.pool, locks.length > 0 ? capLocksSql(locks) : 'BEGIN', async (client) => {
-      const { rows } = await client.query<PostgresLookupRow>({
-        name: events ? 'watch-batch-analytics-events' : 'watch-batch-analytics',
-        text: events ? BATCH_ANALYTICS_WITH_EVENTS_SQL : BATCH_ANALYTICS_SQL,
-        values: [...this.batchParams(m, events), ...postgresLookupParams(beats)],
-      });
+      const { rows } = await client.query<PostgresLookupRow>(
+        events ? BATCH_ANALYTICS_WITH_EVENTS_SQL : BATCH_ANALYTICS_SQL,
+        [...this.batchParams(m, events), ...postgresLookupParams(beats)],
+      );
       const params = postgresAnalyticsParams(beats, rows);
-      if (params) await client.query({ name: 'watch-analytics', text: ANALYTICS_SQL, values: params });
+      if (params) await client.query(ANALYTICS_SQL, params);
     });
   }
 }
