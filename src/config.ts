@@ -148,8 +148,8 @@ const SETTINGS = {
   }),
   /**
    * PostgreSQL: SQL texts run as named prepared statements, parsed and planned once per connection
-   * (src/store/pg-statement-names.ts); 0 = none, for a PgBouncer in transaction mode that keeps no
-   * prepared statements (before 1.21, or without `max_prepared_statements`).
+   * (src/store/pg-statement-names.ts); 0 = none (to rule out a generic plan). Not a way to run behind a
+   * pooler that keeps no prepared statements: rate-limiter-flexible's PostgreSQL store names its own.
    */
   pgPreparedStatements: setting({
     env: 'REPLAY_PG_PREPARED_STATEMENTS',
