@@ -123,17 +123,17 @@ interface Drainable {
 }
 
 /**
- * The storage entry point services receive: repositories outside a transaction, `transaction()`, and
- * what the store owns on their behalf — the group commits (watch writes, comment adds), the rate-limit
- * storage, and closing, which drains every batch before the database goes. Which database it runs on
- * is the store's business: a difference is a class per database here, never a question a service asks.
- */
-/**
  * Attempts of a transaction that stale prepared statements abort (`Store.transaction`): each attempt
  * meets one (the first aborts it) and renames it, so a transaction of several stale texts needs as many.
  */
 const STALE_STATEMENT_ATTEMPTS = 8;
 
+/**
+ * The storage entry point services receive: repositories outside a transaction, `transaction()`, and
+ * what the store owns on their behalf — the group commits (watch writes, comment adds), the rate-limit
+ * storage, and closing, which drains every batch before the database goes. Which database it runs on
+ * is the store's business: a difference is a class per database here, never a question a service asks.
+ */
 export class Store extends Repositories {
   /** Where rate limiters keep their counters (memory on one node, `rate_limits` rows when shared). */
   readonly rateLimits: RateLimitStorage;
