@@ -14,6 +14,7 @@ const COMPLETED = 1;
 const KEPT = 2;
 const HEX_LENGTH = BUCKETS / 4;
 const EMPTY = '0'.repeat(HEX_LENGTH);
+const HEX_DIGITS = '0123456789abcdef';
 
 export interface SessionState {
   /** UTC day number of the play's first heartbeat: every figure of the play is filed under it. */
@@ -64,9 +65,8 @@ export function advance(prev: SessionState | undefined, beat: Beat): Advance {
   const watchedNow = Math.max(0, beat.real_played_time);
   const delta = prev ? Math.max(0, watchedNow - prev.watched) : watchedNow;
   const position = beat.played_time < 0 ? duration : Math.min(beat.played_time, duration);
-  const covered = prev ? prev.covered : EMPTY;
   const newBuckets: number[] = [];
-  let bits = covered;
+  let bits = prev ? prev.covered : EMPTY;
   // A forward step within the slack is playback even when the whole-second watch time has not moved yet.
   const continuous =
     prev !== undefined && position > prev.position && position - prev.position <= delta + SLACK;
@@ -77,19 +77,10 @@ export function advance(prev: SessionState | undefined, beat: Beat): Advance {
       position > from
         ? Math.min(BUCKETS - 1, Math.max(first, Math.ceil((position * BUCKETS) / duration) - 1))
         : first;
-    const digits = bits.split('').map((d) => parseInt(d, 16));
-    for (let b = first; b <= last; b++) {
-      const mask = 1 << (b % 4);
-      const i = b >> 2;
-      if ((digits[i]! & mask) === 0) {
-        digits[i]! |= mask;
-        newBuckets.push(b);
-      }
-    }
-    if (newBuckets.length > 0) bits = digits.map((d) => d.toString(16)).join('');
+    bits = cover(bits, first, last, newBuckets);
   }
   const flags = prev ? prev.flags : 0;
-  const lastDigit = parseInt(bits[HEX_LENGTH - 1]!, 16);
+  const lastDigit = hexValue(bits, HEX_LENGTH - 1);
   const reachedEnd = beat.played_time === -1 || (lastDigit & (1 << ((BUCKETS - 1) % 4))) !== 0;
   const completed = reachedEnd && (flags & COMPLETED) === 0;
   const kept = watchedNow >= KEPT_SECONDS && (flags & KEPT) === 0;
@@ -109,4 +100,37 @@ export function advance(prev: SessionState | undefined, beat: Beat): Advance {
     kept,
     changed: !prev || delta > 0 || newBuckets.length > 0 || completed || kept || position !== prev.position,
   };
+}
+
+/**
+ * Sets buckets `first`–`last` in the hex bitmap, appending the ones not set before to `added` (ascending),
+ * and returns the new bitmap. Only the digits of that range are read and rewritten: this runs for every
+ * heartbeat, inside the watch batch.
+ */
+function cover(bits: string, first: number, last: number, added: number[]): string {
+  const lo = first >> 2;
+  const hi = last >> 2;
+  let digits = '';
+  let changed = false;
+  for (let i = lo; i <= hi; i++) {
+    const before = hexValue(bits, i);
+    let digit = before;
+    for (let b = Math.max(first, i * 4), end = Math.min(last, i * 4 + 3); b <= end; b++) {
+      const mask = 1 << (b & 3);
+      if ((digit & mask) === 0) {
+        digit |= mask;
+        added.push(b);
+      }
+    }
+    changed ||= digit !== before;
+    digits += HEX_DIGITS[digit];
+  }
+  return changed ? bits.slice(0, lo) + digits + bits.slice(hi + 1) : bits;
+}
+
+/** The value of the bitmap's hex digit at `i` (either case, as `parseInt` reads it). */
+function hexValue(bits: string, i: number): number {
+  const c = bits.charCodeAt(i);
+  // '0'–'9', then 'a'–'f' or 'A'–'F' (bit 5 set lowers the case).
+  return c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x57;
 }

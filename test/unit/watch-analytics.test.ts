@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { advance } from '../../src/domain/watch-analytics.ts';
+import type { Beat, SessionState } from '../../src/domain/watch-analytics.ts';
 
 const beat = (played_time: number, real_played_time: number) => ({
   played_time,
@@ -30,5 +32,60 @@ describe('watch analytics: one heartbeat at a time', () => {
     const end = advance(a.state, beat(-1, 6));
     expect(end).toMatchObject({ completed: true, kept: false });
     expect(advance(end.state, beat(-1, 6)).completed).toBe(false);
+  });
+});
+
+/**
+ * `advance` as it was first written (every digit of the bitmap parsed and written again): the reference
+ * the faster bitmap step is held to.
+ */
+function referenceAdvance(prev: SessionState | undefined, beat: Beat) {
+  const duration = beat.duration > 0 ? beat.duration : 0;
+  const watchedNow = Math.max(0, beat.real_played_time);
+  const delta = prev ? Math.max(0, watchedNow - prev.watched) : watchedNow;
+  const position = beat.played_time < 0 ? duration : Math.min(beat.played_time, duration);
+  const newBuckets: number[] = [];
+  let bits = prev ? prev.covered : '0'.repeat(25);
+  const continuous = prev !== undefined && position > prev.position && position - prev.position <= delta + 2;
+  if (duration > 0 && (!prev || delta > 0 || continuous)) {
+    const from = continuous ? prev.position : Math.max(0, position - delta);
+    const first = Math.min(99, Math.floor((from * 100) / duration));
+    const last =
+      position > from ? Math.min(99, Math.max(first, Math.ceil((position * 100) / duration) - 1)) : first;
+    const digits = bits.split('').map((d) => parseInt(d, 16));
+    for (let b = first; b <= last; b++) {
+      const mask = 1 << (b % 4);
+      if ((digits[b >> 2]! & mask) === 0) {
+        digits[b >> 2]! |= mask;
+        newBuckets.push(b);
+      }
+    }
+    if (newBuckets.length > 0) bits = digits.map((d) => d.toString(16)).join('');
+  }
+  const reachedEnd = beat.played_time === -1 || (parseInt(bits[24]!, 16) & 8) !== 0;
+  return { covered: bits, newBuckets, reachedEnd };
+}
+
+describe('watch analytics: the bitmap', () => {
+  it('covers exactly what parsing every digit covered, over random sessions', () => {
+    const beats = fc.array(
+      fc.record({ played: fc.integer({ min: -1, max: 1000 }), watched: fc.integer({ min: -5, max: 1200 }) }),
+      { minLength: 1, maxLength: 40 },
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1000 }), beats, (duration, list) => {
+        let state: SessionState | undefined;
+        for (const { played, watched } of list) {
+          const beat = { played_time: played, real_played_time: watched, duration, at: 0 };
+          const a = advance(state, beat);
+          const ref = referenceAdvance(state, beat);
+          expect(a.state.covered).toBe(ref.covered);
+          expect(a.newBuckets).toEqual(ref.newBuckets);
+          expect(a.completed).toBe(ref.reachedEnd && ((state?.flags ?? 0) & 1) === 0);
+          state = a.state;
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -71,6 +71,10 @@ interface DailyDelta {
 /** A batch's increments, keyed by aggregate row. */
 class Deltas {
   readonly daily = new Map<string, DailyDelta>();
+  /**
+   * Steps that cancel out within the batch (one session's run ending where the next heartbeat's begins,
+   * or two sessions' runs meeting) sum to 0 and are not written.
+   */
   readonly retention = new Map<
     string,
     { aid: number; cid: number; day: number; bucket: number; delta: number }
@@ -217,7 +221,9 @@ export class SqliteAnalyticsBatch {
     for (const r of d.daily.values()) {
       this.s.daily.run(r.aid, r.cid, r.day, r.plays, r.viewers, r.watch_time, r.completed, r.kept);
     }
-    for (const r of d.retention.values()) this.s.retention.run(r.aid, r.cid, r.day, r.bucket, r.delta);
+    for (const r of d.retention.values()) {
+      if (r.delta !== 0) this.s.retention.run(r.aid, r.cid, r.day, r.bucket, r.delta);
+    }
     for (const r of d.users.values()) this.s.user.run(r.mid, r.day, r.plays, r.watch_time);
   }
 }
@@ -374,7 +380,7 @@ ON CONFLICT (aid, cid, day) DO UPDATE SET plays = d.plays + excluded.plays,
 
 function analyticsParams(states: readonly SessionRow[], d: Deltas): unknown[] {
   const daily = sortedValues(d.daily);
-  const retention = sortedValues(d.retention);
+  const retention = sortedValues(d.retention).filter((r) => r.delta !== 0);
   const users = sortedValues(d.users);
   return [
     states.map((s) => s.mid),
