@@ -443,11 +443,12 @@ async function seedSessions(store: Store, aid: number, cid: number, count: numbe
         cid,
         day: sessions.day[j]!,
         watched: sessions.watched[j]!,
+        started: sessions.day[j]! * 86_400,
         covered: sessions.covered[j]!,
         flags: sessions.flags[j]!,
         position: 0,
       }));
-      // SQLite's bound-parameter limit (32 766): 9 columns × 2 000 rows per statement.
+      // SQLite's bound-parameter limit (32 766): 10 columns × 2 000 rows per statement.
       for (let i = 0; i < rows.length; i += 2000) {
         await tx.db
           .insertInto('analytics_sessions')

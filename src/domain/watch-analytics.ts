@@ -10,6 +10,12 @@ export const KEPT_SECONDS = 3;
 
 /** Rounding slack between reported position and watch time in continuous playback, seconds. */
 const SLACK = 2;
+/**
+ * Watch time a session may count beyond the wall time since its first heartbeat, seconds: a player's
+ * first heartbeat may come a little after playback began, and clocks round. Without a bound, one forged
+ * `real_played_time` would set an archive's watch time to anything.
+ */
+export const WATCH_ALLOWANCE = 60;
 const COMPLETED = 1;
 const KEPT = 2;
 const HEX_LENGTH = BUCKETS / 4;
@@ -21,6 +27,11 @@ export interface SessionState {
   day: number;
   /** The session's watch time already counted, seconds. */
   watched: number;
+  /**
+   * Unix seconds of the session's first analysed heartbeat: the session counts at most the wall time since
+   * then (plus `WATCH_ALLOWANCE`). 0 for a session recorded before this was kept: no bound.
+   */
+  started: number;
   /** Covered buckets: a hex bitmap, bucket i is bit (i % 4) of hex digit floor(i / 4). */
   covered: string;
   flags: number;
@@ -63,7 +74,12 @@ export const dayOf = (unixSeconds: number): number => Math.floor(unixSeconds / 8
 export function advance(prev: SessionState | undefined, beat: Beat): Advance {
   const duration = beat.duration > 0 ? beat.duration : 0;
   const watchedNow = Math.max(0, beat.real_played_time);
-  const delta = prev ? Math.max(0, watchedNow - prev.watched) : watchedNow;
+  const counted = prev ? prev.watched : 0;
+  const started = prev ? prev.started : beat.at;
+  // Watch time grows no faster than the wall clock: what the client reports beyond that waits until
+  // enough time has passed (an honest player's late heartbeats), and a forged value never counts.
+  const allowed = started > 0 ? Math.max(0, beat.at - started) + WATCH_ALLOWANCE - counted : Infinity;
+  const delta = Math.max(0, Math.min(watchedNow - counted, allowed));
   const position = beat.played_time < 0 ? duration : Math.min(beat.played_time, duration);
   const newBuckets: number[] = [];
   let bits = prev ? prev.covered : EMPTY;
@@ -83,10 +99,12 @@ export function advance(prev: SessionState | undefined, beat: Beat): Advance {
   const lastDigit = hexValue(bits, HEX_LENGTH - 1);
   const reachedEnd = beat.played_time === -1 || (lastDigit & (1 << ((BUCKETS - 1) % 4))) !== 0;
   const completed = reachedEnd && (flags & COMPLETED) === 0;
-  const kept = watchedNow >= KEPT_SECONDS && (flags & KEPT) === 0;
+  const watched = counted + delta;
+  const kept = watched >= KEPT_SECONDS && (flags & KEPT) === 0;
   const state: SessionState = {
     day: prev ? prev.day : dayOf(beat.at),
-    watched: Math.max(prev?.watched ?? 0, watchedNow),
+    watched,
+    started,
     covered: bits,
     flags: flags | (completed ? COMPLETED : 0) | (kept ? KEPT : 0),
     position,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../src/client/index.ts';
 import type { BiliClient, HeartbeatParams } from '../../src/client/index.ts';
 import { AdminApiError } from '../../src/client/admin-client.ts';
+import { WATCH_ALLOWANCE } from '../../src/domain/watch-analytics.ts';
 import { ArchiveAnalytics, DiagnoseCompareData, WatchTotalsData } from '../../src/wire/analytics.schema.ts';
 import { dialects, startTestServer } from '../support/harness.ts';
 import type { TestServer } from '../support/harness.ts';
@@ -11,6 +12,13 @@ import { expectWire } from '../support/wire.ts';
 const VIDEO = { aid: 880_001, cid: 8_800_011, duration: 100 };
 const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
+/** Seconds a session played since its previous heartbeat: the watch time it reports now beyond before. */
+function playingFor(played: Map<string, number>, session: string, watched = 0): number {
+  const before = played.get(session) ?? 0;
+  played.set(session, Math.max(before, watched));
+  return Math.max(0, watched - before);
+}
+
 describe.each(dialects())('watch analytics (%s)', (dialect) => {
   let s: TestServer;
   let owner: { client: BiliClient; mid: number };
@@ -18,9 +26,14 @@ describe.each(dialects())('watch analytics (%s)', (dialect) => {
   let day1: string;
   const viewers: { client: BiliClient; mid: number }[] = [];
 
-  /** A heartbeat of one session at the clock's current time. */
-  const beat = (v: { client: BiliClient }, session: string, p: Partial<HeartbeatParams>) =>
-    v.client.history.heartbeat({
+  const played = new Map<string, number>();
+  /**
+   * A heartbeat of one session, sent once the watch time it reports has passed on the clock since the
+   * session's previous heartbeat, as a player sends it (watch time never outpaces the clock).
+   */
+  const beat = (v: { client: BiliClient }, session: string, p: Partial<HeartbeatParams>) => {
+    s.clock.advance(playingFor(played, session, p.real_played_time));
+    return v.client.history.heartbeat({
       aid: VIDEO.aid,
       cid: VIDEO.cid,
       video_duration: VIDEO.duration,
@@ -29,6 +42,7 @@ describe.each(dialects())('watch analytics (%s)', (dialect) => {
       play_type: 0,
       ...p,
     });
+  };
 
   beforeAll(async () => {
     s = await startTestServer(dialect, {}, { transport: 'inject' });
@@ -223,6 +237,40 @@ describe.each(dialects())('watch analytics (%s)', (dialect) => {
     const after = await s.admin.analytics.archive(VIDEO.aid, { from: day1, to: day1 });
     expect(after.totals).toEqual(before.totals);
   });
+
+  it('a forged real_played_time counts no more watch time than the clock allows', async () => {
+    const forged = { aid: 880_003, cid: 8_800_031, duration: 60 };
+    await s.admin.createArchive({
+      aid: forged.aid,
+      title: 'forged',
+      owner_mid: owner.mid,
+      pages: [{ cid: forged.cid, part: 'P1', duration: forged.duration }],
+    });
+    const cheat = await s.signedIn();
+    const send = (p: Partial<HeartbeatParams>) =>
+      cheat.client.history.heartbeat({
+        aid: forged.aid,
+        cid: forged.cid,
+        video_duration: forged.duration,
+        start_ts: 1,
+        session: 'forged',
+        play_type: 0,
+        ...p,
+      });
+    await send({ play_type: 1, played_time: 0, real_played_time: 0 });
+    for (let i = 0; i < 5; i++) await send({ played_time: 60, real_played_time: 2_147_483_647 });
+    const today = dateOf(s.clock.nowMs());
+    const figures = await s.admin.analytics.archive(forged.aid, { from: today, to: today });
+    expect(figures.totals.watch_time).toBe(WATCH_ALLOWANCE);
+    expect((await s.admin.analytics.userTotals(cheat.mid, { from: today, to: today })).watch_time).toBe(
+      WATCH_ALLOWANCE,
+    );
+    // Ten seconds later, ten seconds more: the clock, not the report, sets the pace.
+    s.clock.advance(10);
+    await send({ played_time: 60, real_played_time: 2_147_483_647 });
+    const later = await s.admin.analytics.archive(forged.aid, { from: today, to: today });
+    expect(later.totals.watch_time).toBe(WATCH_ALLOWANCE + 10);
+  });
 });
 
 describe.each(dialects())('watch analytics count anonymous viewers (%s)', (dialect) => {
@@ -233,8 +281,10 @@ describe.each(dialects())('watch analytics count anonymous viewers (%s)', (diale
   let day: string;
   let signed: { client: BiliClient; mid: number };
   const guest = (buvid: string) => createClient({ baseUrl: s.url, cookies: { buvid3: `${buvid}-infoc` } });
-  const beat = (c: BiliClient, session: string, p: Partial<HeartbeatParams>) =>
-    c.history.heartbeat({
+  const played = new Map<string, number>();
+  const beat = (c: BiliClient, session: string, p: Partial<HeartbeatParams>) => {
+    s.clock.advance(playingFor(played, session, p.real_played_time));
+    return c.history.heartbeat({
       aid: GV.aid,
       cid: GV.cid,
       video_duration: GV.duration,
@@ -243,6 +293,7 @@ describe.each(dialects())('watch analytics count anonymous viewers (%s)', (diale
       play_type: 0,
       ...p,
     });
+  };
 
   beforeAll(async () => {
     s = await startTestServer(dialect, { anonymousPlayCap: 2 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { advance } from '../../src/domain/watch-analytics.ts';
+import { WATCH_ALLOWANCE, advance } from '../../src/domain/watch-analytics.ts';
 import type { Beat, SessionState } from '../../src/domain/watch-analytics.ts';
 
 const beat = (played_time: number, real_played_time: number) => ({
@@ -87,5 +87,46 @@ describe('watch analytics: the bitmap', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('watch analytics: watch time never outpaces the clock', () => {
+  const T = 1_765_000_000;
+  const at = (seconds: number, real: number, played = 10) => ({
+    played_time: played,
+    real_played_time: real,
+    duration: 600,
+    at: T + seconds,
+  });
+
+  it('a forged watch time counts at most the allowance, and then what the clock allows', () => {
+    const first = advance(undefined, at(0, 2_147_483_647));
+    expect(first.watchTime).toBe(WATCH_ALLOWANCE);
+    expect(first.state).toMatchObject({ watched: WATCH_ALLOWANCE, started: T });
+    // A hundred more at the same second add nothing.
+    let state = first.state;
+    for (let i = 0; i < 100; i++) {
+      const a = advance(state, at(0, 2_147_483_647));
+      expect(a.watchTime).toBe(0);
+      state = a.state;
+    }
+    // 30 s later, 30 s more.
+    const later = advance(state, at(30, 2_147_483_647));
+    expect(later.watchTime).toBe(30);
+    expect(later.state.watched).toBe(WATCH_ALLOWANCE + 30);
+  });
+
+  it('an honest player whose heartbeats arrive late still gets all of its watch time', () => {
+    // Heartbeats every 15 s of playback, but the first three held back and sent at once at 45 s.
+    let a = advance(undefined, at(0, 0, 0));
+    for (const real of [15, 30, 45]) a = advance(a.state, at(45, real, real));
+    expect(a.state.watched).toBe(45);
+    // A session that reports 200 s after 100 s of wall time: 160 now, the rest as time passes.
+    let b = advance(undefined, at(0, 0, 0));
+    b = advance(b.state, at(100, 200, 200));
+    expect(b.state.watched).toBe(160);
+    b = advance(b.state, at(140, 200, 200));
+    expect(b.watchTime).toBe(40);
+    expect(b.state.watched).toBe(200);
   });
 });

@@ -21,6 +21,7 @@ import * as auditLog from './2026-12-05-13-audit-log.ts';
 import * as toolkitCluster from './2026-12-06-01-toolkit-cluster.ts';
 import * as onlineViewers from './2026-12-06-02-online-viewers.ts';
 import * as toolkitJournalTime from './2026-12-06-03-toolkit-journal-time.ts';
+import * as analyticsSessionStart from './2026-12-06-04-analytics-session-start.ts';
 
 /** All migrations, in order. Names are dated and sort lexically; a released one is never edited. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -45,6 +46,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-06-01-toolkit-cluster': toolkitCluster,
   '2026-12-06-02-online-viewers': onlineViewers,
   '2026-12-06-03-toolkit-journal-time': toolkitJournalTime,
+  '2026-12-06-04-analytics-session-start': analyticsSessionStart,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

@@ -147,13 +147,14 @@ export class SqliteAnalyticsBatch {
     this.s = {
       counted: db.prepare('SELECT 1 FROM play_counts WHERE viewer = ? AND aid = ? AND counted_at > ?'),
       get: db.prepare(
-        'SELECT day, watched, covered, flags, position FROM analytics_sessions WHERE mid = ? AND session_key = ?',
+        'SELECT day, watched, started, covered, flags, position FROM analytics_sessions WHERE mid = ? AND session_key = ?',
       ),
       // Positional parameters throughout: binding from arrays skips better-sqlite3's per-name lookups,
       // and a known session is a plain update by key rather than an insert that falls into its conflict.
       insert: db.prepare(
-        `INSERT INTO analytics_sessions (mid, session_key, aid, cid, day, watched, covered, flags, position)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO analytics_sessions (mid, session_key, aid, cid, day, watched, started, covered, flags,
+           position)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       update: db.prepare(
         `UPDATE analytics_sessions SET aid = ?, cid = ?, watched = ?, covered = ?, flags = ?, position = ?
@@ -198,7 +199,18 @@ export class SqliteAnalyticsBatch {
     if (prev)
       this.s.update.run(b.aid, b.cid, t.watched, t.covered, t.flags, t.position, b.mid, b.session_key);
     else
-      this.s.insert.run(b.mid, b.session_key, b.aid, b.cid, t.day, t.watched, t.covered, t.flags, t.position);
+      this.s.insert.run(
+        b.mid,
+        b.session_key,
+        b.aid,
+        b.cid,
+        t.day,
+        t.watched,
+        t.started,
+        t.covered,
+        t.flags,
+        t.position,
+      );
     this.deltas.add(b, t.day, a);
   }
 
@@ -275,13 +287,13 @@ export function postgresAnalyticsLookup(first: number, window: string): string {
   SELECT * FROM unnest(${p(0)}::bigint[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::bigint[], ${p(4)}::bigint[])
     WITH ORDINALITY AS b(mid, session_key, viewer, aid, at, i)
 ), locked AS MATERIALIZED (
-  SELECT a.mid, a.session_key, a.day, a.watched, a.covered, a.flags, a.position
+  SELECT a.mid, a.session_key, a.day, a.watched, a.started, a.covered, a.flags, a.position
   FROM analytics_sessions a
   WHERE (a.mid, a.session_key) IN (SELECT mid, session_key FROM beats)
   ORDER BY a.mid, a.session_key
   FOR UPDATE
 )
-SELECT b.i::int AS i, l.day, l.watched, l.covered, l.flags, l.position,
+SELECT b.i::int AS i, l.day, l.watched, l.started, l.covered, l.flags, l.position,
   EXISTS (SELECT 1 FROM history_prefs h WHERE h.mid = b.mid AND h.paused = 1) AS paused,
   (b.viewer <> '' AND l.mid IS NULL AND (
     EXISTS (SELECT 1 FROM play_counts c WHERE c.viewer = b.viewer AND c.aid = b.aid AND c.counted_at > b.at - ${window})
@@ -293,6 +305,7 @@ export interface PostgresLookupRow {
   i: number;
   day: number | null;
   watched: number | null;
+  started: number | null;
   covered: string | null;
   flags: number | null;
   position: number | null;
@@ -318,7 +331,14 @@ export function postgresAnalyticsParams(
     const before: SessionState | undefined =
       r.day === null
         ? undefined
-        : { day: r.day, watched: r.watched!, covered: r.covered!, position: r.position!, flags: r.flags! };
+        : {
+            day: r.day,
+            watched: r.watched!,
+            started: r.started!,
+            covered: r.covered!,
+            position: r.position!,
+            flags: r.flags!,
+          };
     // An anonymous session without analytics yet counts once its play was counted in the window.
     if (!before && b.viewers[i] !== '' && !r.counted) continue;
     const a = advance(before, beatOf(beat));
@@ -344,9 +364,9 @@ type SessionRow = SessionState & { mid: number; session_key: string; aid: number
 /** Every increment of a batch in one statement (in the batch's transaction); the daily viewers come from the viewer rows it inserted. */
 export const ANALYTICS_SQL = `
 WITH states AS (
-  INSERT INTO analytics_sessions AS a (mid, session_key, aid, cid, day, watched, covered, flags, position)
+  INSERT INTO analytics_sessions AS a (mid, session_key, aid, cid, day, watched, covered, flags, position, started)
   SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::int[], $6::int[], $7::text[], $8::int[],
-    $29::int[])
+    $29::int[], $30::bigint[])
   ON CONFLICT (mid, session_key) DO UPDATE SET aid = excluded.aid, cid = excluded.cid,
     watched = excluded.watched, covered = excluded.covered, flags = excluded.flags, position = excluded.position
   RETURNING 1
@@ -412,5 +432,6 @@ function analyticsParams(states: readonly SessionRow[], d: Deltas): unknown[] {
     daily.map((r) => r.completed),
     daily.map((r) => r.kept),
     states.map((s) => s.position),
+    states.map((s) => s.started),
   ];
 }

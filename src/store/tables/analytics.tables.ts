@@ -7,6 +7,8 @@ export interface AnalyticsSessionsTable {
   cid: number;
   day: number;
   watched: number;
+  /** Unix seconds of the session's first analysed heartbeat (0: recorded before this was kept). */
+  started: number;
   covered: string;
   flags: number;
   position: number;
