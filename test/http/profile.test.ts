@@ -170,6 +170,13 @@ describe.each(dialects())('profile, password and account deletion (%s)', (dialec
     const own = await comment(gone.client, area, 'my reply', root);
     expect((await gone.client.history.report({ aid: AID, cid: CID, progress: 30 })).code).toBe(0);
     await gone.client.accountSelf.uploadFace(PNG.toString('base64'));
+    // What else is theirs: a mail address, the watch-later list, a play the analytics recorded.
+    expect((await gone.client.notify.setMail({ email: 'leaving@example.com' })).code).toBe(0);
+    expect((await gone.client.toview.add({ aid: AID })).code).toBe(0);
+    const play = { aid: AID, cid: CID, video_duration: 300, start_ts: 1, session: 'leaving' };
+    await gone.client.history.heartbeat({ ...play, play_type: 1, played_time: 0, real_played_time: 0 });
+    await gone.client.history.heartbeat({ ...play, play_type: 0, played_time: 10, real_played_time: 10 });
+    await s.store.flush();
     const second = s.anonymous();
     expect((await second.passwordLogin('leaving_user', 'long-enough-pw')).code).toBe(0);
 
@@ -204,6 +211,30 @@ describe.each(dialects())('profile, password and account deletion (%s)', (dialec
       .execute();
     expect(sessions).toEqual([]);
     expect(await s.store.accounts.findAvatar(gone.mid)).toBeUndefined();
+    const left = async (
+      table: 'toview' | 'analytics_sessions' | 'analytics_viewers' | 'analytics_users' | 'user_mail',
+    ) => (await s.store.db.selectFrom(table).select('mid').where('mid', '=', gone.mid).execute()).length;
+    expect({
+      toview: await left('toview'),
+      analytics_sessions: await left('analytics_sessions'),
+      analytics_viewers: await left('analytics_viewers'),
+      analytics_users: await left('analytics_users'),
+      user_mail: await left('user_mail'),
+    }).toEqual({ toview: 0, analytics_sessions: 0, analytics_viewers: 0, analytics_users: 0, user_mail: 0 });
+    // Replies to and likes of their comments notify nobody: their inbox went with them.
+    await comment(other.client, area, 'a reply after they left', root);
+    expect((await other.client.reply.like({ type: 1, oid: area, rpid: root, action: 1 })).code).toBe(0);
+    const inbox = await s.store.db
+      .selectFrom('notices')
+      .select('id')
+      .where('recipient_mid', '=', gone.mid)
+      .execute();
+    const cards = await s.store.db
+      .selectFrom('like_notices')
+      .select('rpid')
+      .where('recipient_mid', '=', gone.mid)
+      .execute();
+    expect({ notices: inbox.length, likeCards: cards.length }).toEqual({ notices: 0, likeCards: 0 });
     // The name is free again.
     expect((await s.anonymous().accountSelf.register('leaving_user', 'another-password')).code).toBe(0);
   });

@@ -96,10 +96,21 @@ export class AccountRepository {
 
   /**
    * Everything personal of a deleted account: sessions, watch history and its settings, open watch
-   * sessions, notices addressed to them and their read marks, emote package choices, the avatar, host-site
-   * identities and a pending forced cookie refresh. Comments, votes and reports stay (see docs/api/accounts.md).
+   * sessions, the watch-later list, what the watch analytics keep of them (their sessions, days watched
+   * and own totals; the archives' counts stay), notices addressed to them and their read marks, the mail
+   * address and its queue, emote package choices, the avatar, host-site identities and a pending forced
+   * cookie refresh. Comments, votes and reports stay (see docs/api/accounts.md).
    */
   async erasePersonalData(mid: number): Promise<void> {
+    await this.db.deleteFrom('toview').where('mid', '=', mid).execute();
+    await this.db.deleteFrom('analytics_sessions').where('mid', '=', mid).execute();
+    // Keyed by part and day: found by scanning, which a deletion (rare) can afford rather than every
+    // play paying for an index by viewer.
+    await this.db.deleteFrom('analytics_viewers').where('mid', '=', mid).execute();
+    await this.db.deleteFrom('analytics_users').where('mid', '=', mid).execute();
+    await this.db.deleteFrom('user_mail').where('mid', '=', mid).execute();
+    await this.db.deleteFrom('mail_queue').where('recipient_mid', '=', mid).execute();
+    await this.db.deleteFrom('mail_recipients').where('mid', '=', mid).execute();
     await this.db.deleteFrom('sessions').where('mid', '=', mid).execute();
     await this.db.deleteFrom('cookie_refresh_forced').where('mid', '=', mid).execute();
     await this.db.deleteFrom('history').where('mid', '=', mid).execute();

@@ -198,9 +198,11 @@ export class SqliteCommentInserts implements CommentInserts {
       `INSERT INTO replies (rpid, type, oid, mid, root, parent, dialog, floor, message, plat, mentions, ctime)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     );
+    // A deleted account gets no notices (its inbox was erased with it: docs/api/accounts.md).
     const notice = db.prepare<[number, number, number, number, number, number, number, number, number]>(
       `INSERT INTO notices (recipient_mid, kind, time, actor_mid, type, oid, root, source_rpid, target_rpid)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       SELECT * FROM (SELECT ? AS recipient_mid, ?, ?, ?, ?, ?, ?, ?, ?) AS n
+       WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.mid = n.recipient_mid AND u.deleted = 1)`,
     );
     const event = db.prepare(OutboxRepository.SQLITE_INSERT);
 

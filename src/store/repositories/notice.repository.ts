@@ -62,7 +62,8 @@ export class NoticeRepository {
   /**
    * PostgreSQL: the CTE body that writes `targets`' notices for the comment the CTE named `inserted`
    * returns, so an add stays ONE statement (ReplyRepository.insertRoot, insertReply). A Reply notice
-   * answers the comment's parent (none for a level-1 comment), an At notice nothing.
+   * answers the comment's parent (none for a level-1 comment), an At notice nothing. A deleted account
+   * gets none.
    */
   static insertFromInserted(targets: readonly NoticeTarget[]): RawBuilder<unknown> {
     const recipients = targets.map((t) => t.recipient);
@@ -70,7 +71,8 @@ export class NoticeRepository {
     return sql`INSERT INTO notices (recipient_mid, kind, time, actor_mid, type, oid, root, source_rpid, target_rpid)
       SELECT n.recipient, n.kind, inserted.ctime, inserted.mid, inserted.type, inserted.oid, inserted.root,
         inserted.rpid, CASE WHEN n.kind = ${NoticeKind.Reply} THEN inserted.parent ELSE 0 END
-      FROM inserted CROSS JOIN unnest(${recipients}::bigint[], ${kinds}::integer[]) AS n(recipient, kind)`;
+      FROM inserted CROSS JOIN unnest(${recipients}::bigint[], ${kinds}::integer[]) AS n(recipient, kind)
+      WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.mid = n.recipient AND u.deleted = 1)`;
   }
 
   /** The comment is gone: so are the notices it caused, and its like card. */
@@ -113,7 +115,19 @@ export class NoticeRepository {
             sql<number>`1`.as('counts'),
           ])
           .where('rpid', '=', rpid)
-          .where('state', '=', ReplyState.Visible),
+          .where('state', '=', ReplyState.Visible)
+          // A deleted author's comments collect no like card (their inbox was erased with them).
+          .where((w) =>
+            w.not(
+              w.exists(
+                w
+                  .selectFrom('users')
+                  .select('users.mid')
+                  .whereRef('users.mid', '=', 'replies.mid')
+                  .where('users.deleted', '=', 1),
+              ),
+            ),
+          ),
       )
       .onConflict((oc) =>
         oc.column('rpid').doUpdateSet((eb) => ({
