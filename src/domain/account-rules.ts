@@ -34,11 +34,14 @@ export function passwordProblem(password: string, uname?: string): string | null
   return null;
 }
 
-/** Control characters would break the one-line rendering of a signature everywhere it appears. */
+/**
+ * Control characters (C0, DEL and C1, whose U+0085 is a line break) and the Unicode line and paragraph
+ * separators would break the one-line rendering of a signature everywhere it appears.
+ */
 export function signProblem(sign: string): string | null {
   if ([...sign].length > SIGN_MAX) return `signature must be at most ${SIGN_MAX} characters`;
   // eslint-disable-next-line no-control-regex -- the point is to find control characters
-  if (/[\u0000-\u001f\u007f]/.test(sign)) return 'signature must be one line of text';
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(sign)) return 'signature must be one line of text';
   return null;
 }
 

@@ -120,6 +120,7 @@ describe.each(dialects())('profile, password and account deletion (%s)', (dialec
     const served = await fetch(local(face));
     expect(served.status).toBe(200);
     expect(served.headers.get('content-type')).toBe('image/png');
+    expect(served.headers.get('x-content-type-options')).toBe('nosniff');
     expect(Buffer.from(await served.arrayBuffer())).toEqual(PNG);
 
     const next = await client.accountSelf.uploadFace(`data:image/jpeg;base64,${JPEG.toString('base64')}`);

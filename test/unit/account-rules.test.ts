@@ -38,6 +38,10 @@ describe('account rules', () => {
     expect(signProblem('字'.repeat(70))).toBeNull();
     expect(signProblem('字'.repeat(71))).toContain('70');
     expect(signProblem('two\nlines')).toContain('one line');
+    // C1 controls (U+0085 is NEL, a line break) and the Unicode line and paragraph separators too.
+    for (const c of ['\u0085', '\u009f', '\u2028', '\u2029'])
+      expect(signProblem(`a${c}b`)).toContain('one line');
+    expect(signProblem('emoji 🎉 and 中文 · fine')).toBeNull();
   });
 
   it("cleans a host site's name into one that follows the rules, or gives up", () => {
