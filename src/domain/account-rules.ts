@@ -14,6 +14,16 @@ export const AVATAR_MAX_BYTES = 1024 * 1024;
 /** What comments by a deleted account show as their author. */
 export const DELETED_NAME = '账号已注销';
 
+/**
+ * A user as others see them: a deleted account under `DELETED_NAME` alone, with no avatar or signature.
+ * Its stored name carries `#<mid>` only because names are unique, so that never reaches an answer.
+ */
+export function shownUser<T extends { deleted: number; uname: string; face: string; sign: string }>(
+  row: T,
+): T {
+  return row.deleted ? { ...row, uname: DELETED_NAME, face: '', sign: '' } : row;
+}
+
 /** Letters and digits of any script, `_` and `-`; no spaces, punctuation, symbols or invisible characters. */
 const NAME_CHARS = /^[\p{L}\p{N}_-]+$/u;
 

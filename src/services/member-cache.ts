@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { DELETED_NAME } from '../domain/account-rules.ts';
+import { shownUser } from '../domain/account-rules.ts';
 import type { UserRow } from '../store/repositories/user.repository.ts';
 import type { Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
@@ -48,7 +48,7 @@ export class MemberCache {
       const version = this.version;
       const fetched = await this.store.users.findByMids(missing);
       for (const [mid, stored] of fetched) {
-        const row = asMember(stored);
+        const row = shownUser(stored);
         found.set(mid, row);
         // A row read while the version moved may predate the change: used for this answer, not kept.
         if (this.version === version) this.rows.set(mid, row);
@@ -97,11 +97,6 @@ export class MemberCache {
       });
     return this.pendingCheck;
   }
-}
-
-/** A deleted account's comments keep their place in threads, under one name and the default avatar. */
-function asMember(row: UserRow): UserRow {
-  return row.deleted ? { ...row, uname: DELETED_NAME, face: '', sign: '' } : row;
 }
 
 function sameSecond(a: number, b: number): boolean {

@@ -1,3 +1,4 @@
+import { shownUser } from '../domain/account-rules.ts';
 import { ARCHIVE_AREA_TYPE } from '../domain/area-types.ts';
 import { BiliError } from '../errors.ts';
 import type { ArchiveRow } from '../store/repositories/archive.repository.ts';
@@ -137,7 +138,7 @@ export class MessageFeedService {
     const from = q.lastMid > 0 ? { afterMid: q.lastMid } : { offset: (q.pn - 1) * ps };
     const fetched = await this.store.notices.likers(card.rpid, mid, from, ps + 1);
     const likers = fetched.slice(0, ps);
-    const users = await this.store.users.findByMids(likers.map((l) => l.mid));
+    const users = await this.shownUsers(likers.map((l) => l.mid));
     return { items: withUsers(likers, users), isEnd: fetched.length <= ps };
   }
 
@@ -188,7 +189,7 @@ export class MessageFeedService {
       const source = replies.get(n.source_rpid);
       if (source) for (const m of mentionsOf(source)) mids.add(m);
     }
-    const users = await this.store.users.findByMids([...mids]);
+    const users = await this.shownUsers([...mids]);
     const items: NoticeView[] = [];
     for (const notice of rows) {
       const actor = users.get(notice.actor_mid);
@@ -222,13 +223,20 @@ export class MessageFeedService {
     ]);
     const mids = new Set<number>();
     for (const list of likers.values()) for (const l of list) mids.add(l.mid);
-    const users = await this.store.users.findByMids([...mids]);
+    const users = await this.shownUsers([...mids]);
     return cards.map((card) => ({
       card,
       likers: withUsers(likers.get(card.rpid) ?? [], users),
       comment: comments.get(card.rpid),
       archive: card.type === ARCHIVE_AREA_TYPE ? archives.get(card.oid) : undefined,
     }));
+  }
+
+  /** The users as others see them (a deleted account under its one shown name: `shownUser`). */
+  private async shownUsers(mids: readonly number[]): Promise<Map<number, UserRow>> {
+    const users = await this.store.users.findByMids(mids);
+    for (const [mid, user] of users) users.set(mid, shownUser(user));
+    return users;
   }
 
   private archivesOf(rows: readonly { type: number; oid: number }[]): Promise<Map<number, ArchiveRow>> {

@@ -1,3 +1,4 @@
+import { shownUser } from '../domain/account-rules.ts';
 import { mentionCandidates, resolveMentions } from '../domain/mentions.ts';
 import { checkMessage } from '../domain/message-rules.ts';
 import { OTHER_REASON, otherReasonContentOk } from '../domain/report-reasons.ts';
@@ -344,7 +345,7 @@ export class ReplyService {
 
   private async replyAuthorName(row: ReplyRow | undefined): Promise<string> {
     const user = row ? await this.store.users.findByMid(row.mid) : undefined;
-    return user?.uname ?? '';
+    return user ? shownUser(user).uname : '';
   }
 
   private async mentionedMids(message: string): Promise<number[]> {

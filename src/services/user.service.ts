@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SEXES } from '../domain/account.ts';
+import { shownUser } from '../domain/account-rules.ts';
 import { BiliError } from '../errors.ts';
 import type { UserRow } from '../store/repositories/user.repository.ts';
 import type { Repositories, Store } from '../store/store.ts';
@@ -90,7 +91,7 @@ export class UserService {
   async publicProfile(mid: number): Promise<{ user: UserRow; archiveCount: number }> {
     const user = await this.store.users.findByMid(mid);
     if (!user) throw new BiliError(-404, `mid ${mid}`);
-    return { user, archiveCount: await this.store.archives.countByOwner(mid) };
+    return { user: shownUser(user), archiveCount: await this.store.archives.countByOwner(mid) };
   }
 
   async update(

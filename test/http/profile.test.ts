@@ -236,6 +236,12 @@ describe.each(dialects())('profile, password and account deletion (%s)', (dialec
       .where('recipient_mid', '=', gone.mid)
       .execute();
     expect({ notices: inbox.length, likeCards: cards.length }).toEqual({ notices: 0, likeCards: 0 });
+    // Others see the one deleted-account name, never the stored `#<mid>`: on the card, and in the prefix
+    // of a reply to their reply.
+    expect((await s.anonymous().account.card(gone.mid)).data?.card.name).toBe('账号已注销');
+    const answer = await other.client.reply.add({ type: 1, oid: area, message: 'answer', root, parent: own });
+    expect(answer.code, answer.message).toBe(0);
+    expect(answer.data!.reply!.content.message).toBe('回复 @账号已注销 :answer');
     // The name is free again.
     expect((await s.anonymous().accountSelf.register('leaving_user', 'another-password')).code).toBe(0);
   });
