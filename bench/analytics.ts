@@ -23,8 +23,7 @@ import {
 } from './lib/common.ts';
 import type { FeatureBenchOptions } from './lib/common.ts';
 import { ensureWrk, runLoad } from './lib/load.ts';
-import type { LoadOptions, RequestSpec } from './lib/load.ts';
-import { measureAtOnce } from './lib/at-once.ts';
+import type { RequestSpec } from './lib/load.ts';
 import {
   CLOCK_TICKS,
   LOAD_CORE,
@@ -51,10 +50,8 @@ import type { BenchArchive, BenchUser, ReplayNode } from './lib/replay.ts';
 /**
  * What the watch analytics (issue 15) cost, in one run per database:
  * (a) `POST /x/click-interface/web/heartbeat` CPU per answer with analytics recording on and off
- *     (`REPLAY_WATCH_ANALYTICS`): two servers over two fresh databases of the same dialect. On SQLite both
- *     are loaded at once over the same seconds (`measureAtOnce`: this machine's other load comes and goes
- *     within seconds, and alternating runs of one side moved by up to 20 % between runs); on PostgreSQL
- *     (and with `--alternate`) in turn, on, off, off, on, …. Three loads: signed-in
+ *     (`REPLAY_WATCH_ANALYTICS`): two servers over two fresh databases of the same dialect, loaded in
+ *     turn (on, off, on, off, …) so the machine's other load falls on both alike. Three loads: signed-in
  *     playback (sessions advancing 15 s per heartbeat), anonymous playback (devices by buvid3, each with
  *     a counted start), and signed-in heartbeats that each start a new play (the worst case for the
  *     analytics: every heartbeat a new session row, viewer row and daily row).
@@ -62,15 +59,13 @@ import type { BenchArchive, BenchUser, ReplayNode } from './lib/replay.ts';
  *     its retention curve) for an archive with 1k recorded play sessions and one with 1M, seeded straight
  *     into the analytics tables as the watch batch would have left them: median latency and CPU per read.
  *
- * `node ./bin/run-ts.js bench/analytics.ts [--db sqlite postgres] [--runs 3] [--duration 5] [--alternate]
- * [--cpu-prof dir]`.
+ * `node ./bin/run-ts.js bench/analytics.ts [--db sqlite postgres] [--runs 3] [--duration 5] [--cpu-prof dir]`.
  * Prints a markdown section. Loopback only; every loop is bounded by count and time.
  */
 
 interface Options extends FeatureBenchOptions {
   sessions: number;
   part: string[];
-  alternate: boolean;
   cpuProf?: string;
 }
 
@@ -81,7 +76,6 @@ const program = featureBenchCommand(
 )
   .option('--sessions <n>', 'play sessions of the big archive', positive, 1_000_000)
   .option('--part <name...>', 'heartbeat and/or read', ['heartbeat', 'read'])
-  .option('--alternate', 'SQLite too: measure the on and off servers one after the other, each alone', false)
   .option('--cpu-prof <dir>', 'run the heartbeat servers under --cpu-prof, profiles written to this folder');
 
 const log = (line: string) => console.error(line);
@@ -129,30 +123,34 @@ interface Side {
 
 const perAnswer = (s: Side): number => (s.requests ? s.cpuMs / s.requests : NaN);
 
-async function measure(wrk: string, load: LoadOptions, own: () => number[]): Promise<Side> {
+async function measure(
+  wrk: string,
+  url: string,
+  own: () => number[],
+  requests: RequestSpec[],
+  durationS: number,
+  connections: number,
+  tag: string,
+  okPrefix = OK,
+  delayMs?: number,
+): Promise<Side> {
   await settle(own());
   const before = treeTicks(own());
-  const result = await runLoad(wrk, load);
+  const load = await runLoad(wrk, {
+    baseUrl: url,
+    requests,
+    okPrefix,
+    connections,
+    durationS,
+    tag,
+    workDir: WORK,
+    ...(delayMs === undefined ? {} : { delayMs }),
+  });
   // The group commit's last batches and PostgreSQL's work for them belong to this run.
   await settle(own());
   const cpuMs = ((treeTicks(own()) - before) * 1000) / CLOCK_TICKS;
-  if (result.failures > 0) log(`  ${load.tag}: ${result.failures} failures, first: ${result.firstFailure}`);
-  return {
-    cpuMs,
-    requests: result.requests,
-    rps: result.rps,
-    p50Ms: result.p50Ms,
-    failures: result.failures,
-  };
-}
-
-/**
- * SQLite: both servers under load at once over the same seconds (`measureAtOnce`), so the machine's other
- * load falls on both sides of every pair alike; PostgreSQL (one cluster for both servers, whose CPU cannot
- * be split between them) and `--alternate`: one after the other, in alternating order.
- */
-function atOnce(opts: Options, dialect: 'sqlite' | 'postgres'): boolean {
-  return dialect === 'sqlite' && !opts.alternate;
+  if (load.failures > 0) log(`  ${tag}: ${load.failures} failures, first: ${load.firstFailure}`);
+  return { cpuMs, requests: load.requests, rps: load.rps, p50Ms: load.p50Ms, failures: load.failures };
 }
 
 const browser = (cookie: string, bvid: string): Record<string, string> => ({
@@ -294,52 +292,27 @@ async function benchHeartbeat(
       const specs = nodes.map((_, i) => loads(fixtures[i]!)[l]!.requests);
       // Warm-up of both (JIT, caches, the first pass of the sessions).
       for (let i = 0; i < 2; i++) {
-        const warm = { baseUrl: nodes[i]!.url, requests: specs[i]!, okPrefix: OK, workDir: WORK };
-        await measure(
-          wrk,
-          { ...warm, connections: opts.connections, durationS: 2, tag: `warm${l}-${i}` },
-          ownOf(nodes[i]!),
-        );
+        await measure(wrk, nodes[i]!.url, ownOf(nodes[i]!), specs[i]!, 2, opts.connections, `warm${l}-${i}`);
       }
       // Saturated (as many answers as each side gives), then paced at one offered rate for both sides
       // (60 % of what the analytics side sustained): at saturation the faster side also commits bigger
       // groups, which lowers its CPU per answer by itself; paced, both commit alike.
       const run = async (load: string, delayMs?: number): Promise<Pair> => {
         const pair: Pair = { label, load, on: [], off: [] };
-        const loadOf = (i: number, r: number): LoadOptions => ({
-          baseUrl: nodes[i]!.url,
-          requests: specs[i]!,
-          okPrefix: OK,
-          connections: opts.connections,
-          durationS: opts.duration,
-          tag: `${i === 0 ? 'on' : 'off'}${l}-${load.slice(0, 3)}${r}`,
-          workDir: WORK,
-          ...(delayMs === undefined ? {} : { delayMs }),
-        });
         for (let r = 0; r < opts.runs; r++) {
-          if (atOnce(opts, dialect)) {
-            const [on, off] = await measureAtOnce(
+          for (const i of r % 2 === 0 ? [0, 1] : [1, 0]) {
+            const side = await measure(
               wrk,
-              [0, 1].map((i) => ({ own: ownOf(nodes[i]!), load: loadOf(i, r) })),
+              nodes[i]!.url,
+              ownOf(nodes[i]!),
+              specs[i]!,
+              opts.duration,
+              opts.connections,
+              `${i === 0 ? 'on' : 'off'}${l}-${load.slice(0, 3)}${r}`,
+              OK,
+              delayMs,
             );
-            for (const [side, result] of [
-              [pair.on, on!],
-              [pair.off, off!],
-            ] as const) {
-              if (result.failures > 0) log(`  ${result.failures} failures, first: ${result.firstFailure}`);
-              side.push({
-                cpuMs: result.cpuMs,
-                requests: result.requests,
-                rps: result.rps,
-                p50Ms: result.p50Ms,
-                failures: result.failures,
-              });
-            }
-          } else {
-            for (const i of r % 2 === 0 ? [0, 1] : [1, 0]) {
-              const side = await measure(wrk, loadOf(i, r), ownOf(nodes[i]!));
-              (i === 0 ? pair.on : pair.off).push(side);
-            }
+            (i === 0 ? pair.on : pair.off).push(side);
           }
           log(
             `  ${label}, ${load}, run ${r + 1}: on ${f3(perAnswer(pair.on[r]!))} ms/answer ${f0(pair.on[r]!.rps)} req/s; ` +
@@ -356,12 +329,9 @@ async function benchHeartbeat(
     }
     const row = (label: string, side: string, sides: Side[]) =>
       `| ${label} | ${side} | ${f3(median(sides.map(perAnswer)))} | ${sides.map((s) => f3(perAnswer(s))).join(' / ')} | ${f0(median(sides.map((s) => s.rps)))} | ${f2(median(sides.map((s) => s.p50Ms)))} | ${sides.reduce((n, s) => n + s.failures, 0)} |`;
-    const ratio = (p: Pair) => median(p.on.map(perAnswer)) / median(p.off.map(perAnswer));
-    // Each run's on/off with the other side's run of the same seconds (at once) or right next to it.
-    const paired = (p: Pair) => median(p.on.map((s, r) => perAnswer(s) / perAnswer(p.off[r]!)));
     lines.push(
       '',
-      `##### Heartbeat CPU, analytics on vs off (${opts.runs} × ${opts.duration} s per side and load, ${opts.connections} connections, ${atOnce(opts, dialect) ? 'both servers under load at once, sharing the server core' : 'alternating'})`,
+      `##### Heartbeat CPU, analytics on vs off (${opts.runs} × ${opts.duration} s per side and load, ${opts.connections} connections, alternating)`,
       '',
       '| heartbeats | load | analytics | CPU ms / answer (median) | per run | req/s | p50 ms | failures |',
       '|---|---|---|---:|---|---:|---:|---:|',
@@ -370,12 +340,12 @@ async function benchHeartbeat(
         row(`${p.label} | ${p.load}`, 'off', p.off),
       ]),
       '',
-      `On / off, CPU per answer (target ≤ 1.10), medians / median of the paired runs' ratios: ${pairs
-        .map((p) => `${p.label}, ${p.load}: **${f3(ratio(p))}** / **${f3(paired(p))}**`)
-        .join('; ')}. Paced rows compare one operating point (same offered rate, so alike group commits).` +
-        (atOnce(opts, dialect)
-          ? ' Both servers share the server core, so each answers about half as fast as alone.'
-          : ''),
+      `On / off, CPU per answer (target ≤ 1.10), medians: ${pairs
+        .map(
+          (p) =>
+            `${p.label}, ${p.load}: **${f3(median(p.on.map(perAnswer)) / median(p.off.map(perAnswer)))}**`,
+        )
+        .join('; ')}. Paced rows compare one operating point (same offered rate, so alike group commits).`,
     );
   } finally {
     for (const node of nodes) await node.server.stop();
@@ -526,19 +496,21 @@ async function benchRead(
       };
       const check = (await started.admin.analytics.archive(archive.aid)).totals.plays;
       log(`  ${label}: the read reports ${f0(check)} plays over 30 days`);
-      const read = (durationS: number, tag: string): LoadOptions => ({
-        baseUrl: started.url,
-        requests: [request],
-        okPrefix: '{"aid":',
-        connections: 8,
-        durationS,
-        tag,
-        workDir: WORK,
-      });
-      await measure(wrk, read(1, `read-warm-${label}`), own);
+      await measure(wrk, started.url, own, [request], 1, 8, `read-warm-${label}`, '{"aid":');
       const sides: Side[] = [];
       for (let r = 0; r < opts.runs; r++) {
-        sides.push(await measure(wrk, read(Math.min(opts.duration, 3), `read-${label}-${r}`), own));
+        sides.push(
+          await measure(
+            wrk,
+            started.url,
+            own,
+            [request],
+            Math.min(opts.duration, 3),
+            8,
+            `read-${label}-${r}`,
+            '{"aid":',
+          ),
+        );
       }
       const side: Side = {
         cpuMs: 0,
