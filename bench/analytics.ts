@@ -163,9 +163,11 @@ const browser = (cookie: string, bvid: string): Record<string, string> => ({
 
 /**
  * Playback: each session's heartbeats in order, 15 s apart (a start, then playing), sessions interleaved
- * so that consecutive requests belong to different sessions as with many players. wrk cycles through the
- * list, so after the first pass a session's heartbeats repeat positions (watch time does not grow): the
- * later passes measure the analytics' per-heartbeat state write without new coverage.
+ * so that consecutive requests belong to different sessions as with many players. A session reports its
+ * 40 × 15 s within seconds here, and the server counts watch time no faster than its clock (60 s ahead
+ * at most: docs/api/analytics.md): past the first minute, a session's first heartbeat in each second adds
+ * a second of watch time and of coverage, and the others add none. So the passes wrk makes through the
+ * list keep writing some watch time and retention, but less per heartbeat than real playback's 15 s.
  */
 function playback(
   viewers: { cookie: string; user?: { mid: number; csrf: string } }[],
