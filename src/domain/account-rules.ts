@@ -24,6 +24,13 @@ export function shownUser<T extends { deleted: number; uname: string; face: stri
   return row.deleted ? { ...row, uname: DELETED_NAME, face: '', sign: '' } : row;
 }
 
+/** `shownUser` over a map of users by mid (a new map). */
+export function shownUsers<T extends { deleted: number; uname: string; face: string; sign: string }>(
+  rows: ReadonlyMap<number, T>,
+): Map<number, T> {
+  return new Map([...rows].map(([mid, row]) => [mid, shownUser(row)]));
+}
+
 /** Letters and digits of any script, `_` and `-`; no spaces, punctuation, symbols or invisible characters. */
 const NAME_CHARS = /^[\p{L}\p{N}_-]+$/u;
 

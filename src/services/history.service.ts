@@ -1,3 +1,4 @@
+import { shownUsers } from '../domain/account-rules.ts';
 import { LRUCache } from 'lru-cache';
 import { bv2av } from '../domain/bvid.ts';
 import { isValidReportedProgress, resumeAtMs, storedProgress } from '../domain/progress.ts';
@@ -564,7 +565,9 @@ export class HistoryService {
       this.store.seasons.findMany(CHEESE_BUSINESS, seasonIds(CHEESE_BUSINESS)),
       this.store.seasons.episodesOf(CHEESE_BUSINESS, seasonIds(CHEESE_BUSINESS)),
     ]);
-    const owners = await this.store.users.findByMids([...archives.values()].map((a) => a.owner_mid));
+    const owners = shownUsers(
+      await this.store.users.findByMids([...archives.values()].map((a) => a.owner_mid)),
+    );
     const seasonOf = (row: HistoryRow): EntrySeason | null => {
       const [seasons, episodesOf] =
         row.business === PGC_BUSINESS

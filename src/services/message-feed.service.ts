@@ -1,4 +1,4 @@
-import { shownUser } from '../domain/account-rules.ts';
+import { shownUsers } from '../domain/account-rules.ts';
 import { ARCHIVE_AREA_TYPE } from '../domain/area-types.ts';
 import { BiliError } from '../errors.ts';
 import type { ArchiveRow } from '../store/repositories/archive.repository.ts';
@@ -234,9 +234,7 @@ export class MessageFeedService {
 
   /** The users as others see them (a deleted account under its one shown name: `shownUser`). */
   private async shownUsers(mids: readonly number[]): Promise<Map<number, UserRow>> {
-    const users = await this.store.users.findByMids(mids);
-    for (const [mid, user] of users) users.set(mid, shownUser(user));
-    return users;
+    return shownUsers(await this.store.users.findByMids(mids));
   }
 
   private archivesOf(rows: readonly { type: number; oid: number }[]): Promise<Map<number, ArchiveRow>> {

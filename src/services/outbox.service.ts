@@ -174,10 +174,13 @@ export class OutboxService {
     return (await this.store.outbox.userMail([mid])).get(mid) ?? { mid, email: '', optOut: false };
   }
 
+  /** -626 for a deleted account: its address was erased with it, and it is mailed nothing more. */
   async setMailSettings(mid: number, patch: { email?: string; optOut?: boolean }): Promise<UserMail> {
     if (patch.email !== undefined && patch.email !== '' && !EMAIL.test(patch.email)) {
       throw badParam('email', '不是邮箱地址');
     }
+    const user = await this.store.users.findByMid(mid);
+    if (!user || user.deleted) throw new BiliError(-626, `mid ${mid}`);
     await this.store.outbox.setUserMail(mid, patch, nowSeconds(this.clock));
     return this.mailSettings(mid);
   }

@@ -1,3 +1,4 @@
+import { shownUser } from '../domain/account-rules.ts';
 import { CHEESE_BUSINESS, PGC_BUSINESS, isSeasonSubType } from '../domain/season.ts';
 import type { SeasonBusiness } from '../domain/season.ts';
 import { BiliError } from '../errors.ts';
@@ -161,7 +162,8 @@ export class SeasonService {
     const pages = new Map<number, PageRow>();
     for (const list of pagesOf.values()) for (const p of list) pages.set(p.cid, p);
     const first = episodes[0] ? archives.get(episodes[0].aid) : undefined;
-    const owner = first ? ((await this.store.users.findByMid(first.owner_mid)) ?? null) : null;
+    const stored = first ? await this.store.users.findByMid(first.owner_mid) : undefined;
+    const owner = stored ? shownUser(stored) : null;
     return { season, episodes, archives, pages, views, owner, progress: progress ?? null };
   }
 

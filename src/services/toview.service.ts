@@ -1,3 +1,4 @@
+import { shownUsers } from '../domain/account-rules.ts';
 import { bv2av } from '../domain/bvid.ts';
 import { foldForMatching } from '../domain/text-fold.ts';
 import { BiliError, badParam } from '../errors.ts';
@@ -133,7 +134,9 @@ export class ToviewService {
       this.store.history.replyCounts(aids),
       this.store.toview.historyOf(mid, aids),
     ]);
-    const owners = await this.store.users.findByMids([...archives.values()].map((a) => a.owner_mid));
+    const owners = shownUsers(
+      await this.store.users.findByMids([...archives.values()].map((a) => a.owner_mid)),
+    );
     return rows.map((row) => {
       const archive = archives.get(row.aid) ?? null;
       return {

@@ -1,3 +1,4 @@
+import { shownUser } from '../domain/account-rules.ts';
 import type { PageRow } from '../store/repositories/archive.repository.ts';
 import type { ArchiveRow } from '../store/repositories/archive.repository.ts';
 import type { UserRow } from '../store/repositories/user.repository.ts';
@@ -32,7 +33,7 @@ export class VideoService {
     return {
       archive,
       pages,
-      owner: owner ?? null,
+      owner: owner ? shownUser(owner) : null,
       view: views.get(archive.aid) ?? 0,
       reply: replies.get(archive.aid) ?? 0,
     };

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMTPServer } from 'smtp-server';
+import { AdminApiError } from '../../src/client/admin-client.ts';
 import type { BiliClient } from '../../src/client/index.ts';
 import { MailSettingsData } from '../../src/wire/notify-settings.schema.ts';
 import { dialects, startTestServer } from '../support/harness.ts';
@@ -243,6 +244,44 @@ describe.each(dialects())('notification e-mail (%s)', (dialect) => {
     await waitFor(() => mailsTo('erin@example.test').length >= 1);
     expect(text(mailsTo('erin@example.test')[0]!)).toContain('after opting in again');
     expect(text(mailsTo('erin@example.test')[0]!)).not.toContain('hello');
+  });
+
+  it('a deleted account: its queued mail goes with it, it is mailed nothing more, and no address can be set', async () => {
+    const ivy = await actor('ivy');
+    const jack = await actor('jack');
+    await s.admin.webhooks.setUserMail(ivy.mid, { email: 'ivy@example.test' });
+    const root = await add(ivy, 'ivy writes');
+    // A reply waiting in ivy's queue for her digest window (her last mail was just sent).
+    await s.handle.db
+      .insertInto('mail_recipients')
+      .values({ mid: ivy.mid, last_sent_at: Date.now(), lease_until: 0 })
+      .onConflict((oc) => oc.column('mid').doUpdateSet({ last_sent_at: Date.now() }))
+      .execute();
+    await s.handle.db
+      .insertInto('mail_queue')
+      .values({ recipient_mid: ivy.mid, event_id: 'queued-before-deletion', kind: 'reply', payload: '{}' })
+      .execute();
+    expect((await ivy.client.accountSelf.deleteAccount('secret-pass')).code).toBe(0);
+    const left = async (table: 'mail_queue' | 'mail_recipients' | 'user_mail') =>
+      (
+        await s.handle.db
+          .selectFrom(table)
+          .selectAll()
+          .where(table === 'mail_queue' ? 'recipient_mid' : 'mid', '=', ivy.mid)
+          .execute()
+      ).length;
+    expect([await left('mail_queue'), await left('mail_recipients'), await left('user_mail')]).toEqual([
+      0, 0, 0,
+    ]);
+    await add(jack, 'reply to ivy after she left', { root, parent: root });
+    await new Promise((resolve) => setTimeout(resolve, DIGEST_SECONDS * 1000 + 500));
+    expect(mailsTo('ivy@example.test')).toHaveLength(0);
+    expect(await left('mail_queue')).toBe(0);
+    const refused = await s.admin.webhooks
+      .setUserMail(ivy.mid, { email: 'ivy@example.test' })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(AdminApiError);
+    expect((refused as AdminApiError).status).toBe(404);
   });
 
   it('users without an address get no mail and queue nothing', async () => {

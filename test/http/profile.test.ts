@@ -178,6 +178,21 @@ describe.each(dialects())('profile, password and account deletion (%s)', (dialec
     await gone.client.history.heartbeat({ ...play, play_type: 1, played_time: 0, real_played_time: 0 });
     await gone.client.history.heartbeat({ ...play, play_type: 0, played_time: 10, real_played_time: 10 });
     await s.store.flush();
+    // A video they uploaded, which stays.
+    const upload = await s.admin.createArchive({
+      title: 'their upload',
+      owner_mid: gone.mid,
+      pages: [{ part: 'P1', duration: 60 }],
+    });
+    // Their reply to the other user's comment: a notice in the other user's inbox.
+    const theirs = await comment(other.client, area, 'the other root');
+    await comment(gone.client, area, 'my answer to them', theirs);
+    const heldBefore = await s.store.db
+      .selectFrom('analytics_sessions')
+      .select('mid')
+      .where('mid', '=', gone.mid)
+      .execute();
+    expect(heldBefore).toHaveLength(1);
     const second = s.anonymous();
     expect((await second.passwordLogin('leaving_user', 'long-enough-pw')).code).toBe(0);
 
@@ -222,6 +237,17 @@ describe.each(dialects())('profile, password and account deletion (%s)', (dialec
       analytics_users: await left('analytics_users'),
       user_mail: await left('user_mail'),
     }).toEqual({ toview: 0, analytics_sessions: 0, analytics_viewers: 0, analytics_users: 0, user_mail: 0 });
+    const plays = await s.store.db
+      .selectFrom('play_counts')
+      .select('aid')
+      .where('viewer', '=', `m:${gone.mid}`)
+      .execute();
+    expect(plays).toEqual([]);
+    // The notice they caused stays in the other user's inbox, under the one deleted-account name.
+    const feed = await other.client.msgfeed.reply();
+    const fromThem = feed.data!.items.find((i) => i.item.source_content === 'my answer to them');
+    expect(fromThem?.user.nickname).toBe('账号已注销');
+    expect((await s.anonymous().video.view({ aid: upload.aid })).data?.owner.name).toBe('账号已注销');
     // Replies to and likes of their comments notify nobody: their inbox went with them.
     await comment(other.client, area, 'a reply after they left', root);
     expect((await other.client.reply.like({ type: 1, oid: area, rpid: root, action: 1 })).code).toBe(0);

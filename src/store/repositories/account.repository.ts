@@ -95,14 +95,20 @@ export class AccountRepository {
   }
 
   /**
-   * Everything personal of a deleted account: sessions, watch history and its settings, open watch
-   * sessions, the watch-later list, what the watch analytics keep of them (their sessions, days watched
-   * and own totals; the archives' counts stay), notices addressed to them and their read marks, the mail
-   * address and its queue, emote package choices, the avatar, host-site identities and a pending forced
-   * cookie refresh. Comments, votes and reports stay (see docs/api/accounts.md).
+   * Everything personal of a deleted account: sessions and sign-ins confirmed but not collected, watch
+   * history and its settings, open watch sessions, which archives they played, the watch-later list, what
+   * the watch analytics keep of them (their sessions, days watched and own totals; the archives' counts
+   * stay), notices addressed to them and their read marks, the mail address and its queue, emote package
+   * choices, the avatar, host-site identities and a pending forced cookie refresh. Comments, votes and
+   * reports stay (see docs/api/accounts.md).
    */
   async erasePersonalData(mid: number): Promise<void> {
     await this.db.deleteFrom('toview').where('mid', '=', mid).execute();
+    // Which archives they played, and when (the play count's window; the counts themselves stay).
+    await this.db.deleteFrom('play_counts').where('viewer', '=', `m:${mid}`).execute();
+    // A QR or TV sign-in confirmed for them and not yet collected would still hand out a session.
+    await this.db.deleteFrom('qr_logins').where('mid', '=', mid).execute();
+    await this.db.deleteFrom('tv_logins').where('mid', '=', mid).execute();
     await this.db.deleteFrom('analytics_sessions').where('mid', '=', mid).execute();
     // Keyed by part and day: found by scanning, which a deletion (rare) can afford rather than every
     // play paying for an index by viewer.
