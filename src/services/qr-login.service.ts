@@ -34,6 +34,9 @@ export class QrLoginService {
     if (row.state === QrState.Waiting) return { code: 86101 };
     if (row.state === QrState.Scanned) return { code: 86090 };
     if (row.state !== QrState.Confirmed || row.mid === null) return { code: 86038 };
+    // Confirmed by an account deleted since: nobody is signed in as it.
+    const user = await this.store.users.findByMid(row.mid);
+    if (!user || user.deleted) return { code: 86038 };
     // Only the poll that wins this transition gets the session; a racing second poll sees 86038.
     if (!(await this.store.qrLogins.transition(key, [QrState.Confirmed], QrState.Consumed)))
       return { code: 86038 };

@@ -47,6 +47,9 @@ export class TvLoginService {
     if (!row) return { code: 86038 };
     if (row.state === TvState.Waiting) return { code: 86039 };
     if (row.state !== TvState.Confirmed || row.mid === null) return { code: 86038 };
+    // Confirmed by an account deleted since: nobody is signed in as it.
+    const user = await this.store.users.findByMid(row.mid);
+    if (!user || user.deleted) return { code: 86038 };
     // Only the poll that wins this transition gets the tokens; a racing second poll sees 86038.
     if (!(await this.store.tvLogins.transition(code, [TvState.Confirmed], TvState.Consumed)))
       return { code: 86038 };

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BiliClient, NavData } from '../../src/client/index.ts';
 import { ProfileData } from '../../src/wire/account-self.schema.ts';
+import type { AdminApiError } from '../../src/client/admin-client.ts';
+import { createClient } from '../../src/client/index.ts';
+import { tokenHash } from '../../src/services/session.service.ts';
 import { dialects, startTestServer } from '../support/harness.ts';
 import type { TestServer } from '../support/harness.ts';
 import { expectWire } from '../support/wire.ts';
@@ -184,6 +187,10 @@ describe.each(dialects())('profile, password and account deletion (%s)', (dialec
       owner_mid: gone.mid,
       pages: [{ part: 'P1', duration: 60 }],
     });
+    // The other user watched it: their history search finds it by its uploader's shown name only.
+    expect(
+      (await other.client.history.report({ aid: upload.aid, cid: upload.pages[0]!.cid, progress: 5 })).code,
+    ).toBe(0);
     // Their reply to the other user's comment: a notice in the other user's inbox.
     const theirs = await comment(other.client, area, 'the other root');
     await comment(gone.client, area, 'my answer to them', theirs);
@@ -193,6 +200,12 @@ describe.each(dialects())('profile, password and account deletion (%s)', (dialec
       .where('mid', '=', gone.mid)
       .execute();
     expect(heldBefore).toHaveLength(1);
+    const playedBefore = await s.store.db
+      .selectFrom('play_counts')
+      .select('aid')
+      .where('viewer', '=', `m:${gone.mid}`)
+      .execute();
+    expect(playedBefore).toHaveLength(1);
     const second = s.anonymous();
     expect((await second.passwordLogin('leaving_user', 'long-enough-pw')).code).toBe(0);
 
@@ -248,6 +261,30 @@ describe.each(dialects())('profile, password and account deletion (%s)', (dialec
     const fromThem = feed.data!.items.find((i) => i.item.source_content === 'my answer to them');
     expect(fromThem?.user.nickname).toBe('账号已注销');
     expect((await s.anonymous().video.view({ aid: upload.aid })).data?.owner.name).toBe('账号已注销');
+    // Nobody signs in as them again: the admin API refuses a session, and one written in a race with the
+    // deletion (a QR or TV sign-in collected at that moment) does not resolve.
+    const refusedSession = await s.admin.issueSession(gone.mid).catch((e: unknown) => e);
+    expect((refusedSession as AdminApiError).status).toBe(404);
+    const raced = 'raced-session-token-0123456789';
+    await s.store.db
+      .insertInto('sessions')
+      .values({
+        token_hash: tokenHash(raced),
+        kind: 'web',
+        mid: gone.mid,
+        csrf: 'raced-csrf',
+        sid: 'raced',
+        refresh_token_hash: '',
+        created_at: Math.floor(s.clock.nowMs() / 1000),
+        expires_at: Math.floor(s.clock.nowMs() / 1000) + 3600,
+      })
+      .execute();
+    const found = async (keyword: string) =>
+      ((await other.client.toview.searchHistory({ keyword })).data?.list ?? []).map((i) => i.kid);
+    expect(await found(`#${gone.mid}`)).toEqual([]);
+    expect(await found('账号已注销')).toEqual([upload.aid]);
+    const racedClient = createClient({ baseUrl: s.url, cookies: { SESSDATA: raced } });
+    expect((await racedClient.nav()).code).toBe(-101);
     // Replies to and likes of their comments notify nobody: their inbox went with them.
     await comment(other.client, area, 'a reply after they left', root);
     expect((await other.client.reply.like({ type: 1, oid: area, rpid: root, action: 1 })).code).toBe(0);

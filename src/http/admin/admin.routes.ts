@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { BiliError } from '../../errors.ts';
 import type { Services } from '../../services/services.ts';
 import { requireAdminToken } from './admin-auth.ts';
 import {
@@ -76,6 +77,8 @@ export function adminRoutes(services: Services, adminToken: string) {
       },
       async (request, reply) => {
         const user = await services.users.get(request.params.mid);
+        // A deleted account signs in nowhere (its sessions would not resolve).
+        if (user.deleted) throw new BiliError(-626, `mid ${user.mid} is deleted`);
         const web = await services.sessions.issueWeb(user.mid);
         const app = await services.sessions.issueApp(user.mid);
         return reply.status(201).send({

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
+import { DELETED_NAME } from '../../domain/account-rules.ts';
 import type { Database } from '../schema.ts';
 import type { HistoryRow } from './history.repository.ts';
 
@@ -55,7 +56,12 @@ export class HistorySearchRepository {
       query = query.where((eb) =>
         eb.or([
           eb(sql`lower(a.title)`, 'like', sql`${pattern} escape '\\'`),
-          eb(sql`lower(u.uname)`, 'like', sql`${pattern} escape '\\'`),
+          // The uploader's name as it is shown: a deleted account's stored `#<mid>` is nobody's to find.
+          eb(
+            sql`lower(CASE WHEN u.deleted = 1 THEN ${DELETED_NAME} ELSE u.uname END)`,
+            'like',
+            sql`${pattern} escape '\\'`,
+          ),
           eb(sql`lower(s.title)`, 'like', sql`${pattern} escape '\\'`),
         ]),
       );

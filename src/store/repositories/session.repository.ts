@@ -1,4 +1,4 @@
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { InferResult, Insertable, Kysely, Selectable } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { SessionsTable } from '../tables/identity.tables.ts';
@@ -21,24 +21,29 @@ export class SessionRepository {
   private activeSql: string | undefined;
 
   private activeQuery(tokenHash: string, now: number) {
-    return this.db
-      .selectFrom('sessions')
-      .innerJoin('users', 'users.mid', 'sessions.mid')
-      .selectAll('users')
-      .select([
-        'sessions.token_hash',
-        'sessions.kind',
-        'sessions.csrf',
-        'sessions.sid',
-        'sessions.refresh_token_hash',
-        'sessions.created_at as session_created_at',
-        'sessions.expires_at',
-        'sessions.refresh_csrf_hash',
-        'sessions.refresh_csrf_expires_at',
-        'sessions.superseded_by',
-      ])
-      .where('sessions.token_hash', '=', tokenHash)
-      .where('sessions.expires_at', '>', now);
+    return (
+      this.db
+        .selectFrom('sessions')
+        .innerJoin('users', 'users.mid', 'sessions.mid')
+        .selectAll('users')
+        .select([
+          'sessions.token_hash',
+          'sessions.kind',
+          'sessions.csrf',
+          'sessions.sid',
+          'sessions.refresh_token_hash',
+          'sessions.created_at as session_created_at',
+          'sessions.expires_at',
+          'sessions.refresh_csrf_hash',
+          'sessions.refresh_csrf_expires_at',
+          'sessions.superseded_by',
+        ])
+        .where('sessions.token_hash', '=', tokenHash)
+        .where('sessions.expires_at', '>', now)
+        // A deleted account's sessions are deleted with it; one minted in a race with the deletion (a QR or
+        // TV sign-in collected at that moment) must not sign anyone in either.
+        .where('users.deleted', '=', sql.lit(0))
+    );
   }
 
   /** The live session for a token hash, with its user, in one round trip. */
