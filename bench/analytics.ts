@@ -164,10 +164,12 @@ const browser = (cookie: string, bvid: string): Record<string, string> => ({
 /**
  * Playback: each session's heartbeats in order, 15 s apart (a start, then playing), sessions interleaved
  * so that consecutive requests belong to different sessions as with many players. A session reports its
- * 40 × 15 s within seconds here, and the server counts watch time no faster than its clock (60 s ahead
- * at most: docs/api/analytics.md): past the first minute, a session's first heartbeat in each second adds
- * a second of watch time and of coverage, and the others add none. So the passes wrk makes through the
- * list keep writing some watch time and retention, but less per heartbeat than real playback's 15 s.
+ * 40 × 15 s within seconds here, while the server counts at most the seconds since the session's first
+ * heartbeat plus 60 (docs/api/analytics.md). So a heartbeat adds watch time and coverage only when it
+ * reports more than was counted and the clock has allowed more since: past the first minute, about a
+ * second per session and second of wall time (more at once after a pause, such as the other server's
+ * runs). The passes wrk makes through the list keep writing some watch time and retention, but less per
+ * heartbeat than real playback's 15 s.
  */
 function playback(
   viewers: { cookie: string; user?: { mid: number; csrf: string } }[],
