@@ -355,11 +355,16 @@ describe.runIf(dialects().includes('postgres'))('two nodes, one PostgreSQL', () 
     });
     afterAll(async () => cluster.close());
 
-    /** Repeats `probe` on node B until it answers `code`; returns the time it took. */
+    /**
+     * Repeats `probe` on node B until it answers `code`; returns how long after the start the first probe
+     * that saw it was sent (not when its answer came back: on a loaded machine one slow answer would
+     * otherwise count as propagation time).
+     */
     const untilCode = async (probe: () => Promise<BiliEnvelope>, code: number): Promise<number> => {
       const start = Date.now();
       while (Date.now() - start < TTL_MS * 10) {
-        if ((await probe()).code === code) return Date.now() - start;
+        const sent = Date.now();
+        if ((await probe()).code === code) return sent - start;
         await sleep(20);
       }
       return Infinity;
