@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import type { BiliClient, NavData } from '../../src/client/index.ts';
 import { ProfileData } from '../../src/wire/account-self.schema.ts';
 import type { AdminApiError } from '../../src/client/admin-client.ts';
@@ -55,6 +56,12 @@ describe.each(dialects())('profile, password and account deletion (%s)', (dialec
   /** The test server's publicUrl has port 0; its links are fetched from the real address. */
   const local = (url: string) => url.replace(s.config.publicUrl, s.url);
   const memberOf = async (rpid: number) => (await s.anonymous().reply.info({ rpid })).data!.member!;
+  /** How many rows of `table` have `value` in `column`: what is stored of an account, before and after. */
+  const rowsWhere = async (table: string, column: string, value: number | string): Promise<number> => {
+    const { rows } = await sql<{ n: number | string }>`SELECT count(*) AS n FROM ${sql.table(table)}
+      WHERE ${sql.ref(column)} = ${value}`.execute(s.store.db);
+    return Number(rows[0]!.n);
+  };
 
   it('a new name shows in nav and as member.uname of their comments', async () => {
     const { client } = await member('before_name');
@@ -194,18 +201,8 @@ describe.each(dialects())('profile, password and account deletion (%s)', (dialec
     // Their reply to the other user's comment: a notice in the other user's inbox.
     const theirs = await comment(other.client, area, 'the other root');
     await comment(gone.client, area, 'my answer to them', theirs);
-    const heldBefore = await s.store.db
-      .selectFrom('analytics_sessions')
-      .select('mid')
-      .where('mid', '=', gone.mid)
-      .execute();
-    expect(heldBefore).toHaveLength(1);
-    const playedBefore = await s.store.db
-      .selectFrom('play_counts')
-      .select('aid')
-      .where('viewer', '=', `m:${gone.mid}`)
-      .execute();
-    expect(playedBefore).toHaveLength(1);
+    expect(await rowsWhere('analytics_sessions', 'mid', gone.mid)).toBe(1);
+    expect(await rowsWhere('play_counts', 'viewer', `m:${gone.mid}`)).toBe(1);
     const second = s.anonymous();
     expect((await second.passwordLogin('leaving_user', 'long-enough-pw')).code).toBe(0);
 
@@ -240,9 +237,7 @@ describe.each(dialects())('profile, password and account deletion (%s)', (dialec
       .execute();
     expect(sessions).toEqual([]);
     expect(await s.store.accounts.findAvatar(gone.mid)).toBeUndefined();
-    const left = async (
-      table: 'toview' | 'analytics_sessions' | 'analytics_viewers' | 'analytics_users' | 'user_mail',
-    ) => (await s.store.db.selectFrom(table).select('mid').where('mid', '=', gone.mid).execute()).length;
+    const left = (table: string) => rowsWhere(table, 'mid', gone.mid);
     expect({
       toview: await left('toview'),
       analytics_sessions: await left('analytics_sessions'),
@@ -250,12 +245,7 @@ describe.each(dialects())('profile, password and account deletion (%s)', (dialec
       analytics_users: await left('analytics_users'),
       user_mail: await left('user_mail'),
     }).toEqual({ toview: 0, analytics_sessions: 0, analytics_viewers: 0, analytics_users: 0, user_mail: 0 });
-    const plays = await s.store.db
-      .selectFrom('play_counts')
-      .select('aid')
-      .where('viewer', '=', `m:${gone.mid}`)
-      .execute();
-    expect(plays).toEqual([]);
+    expect(await rowsWhere('play_counts', 'viewer', `m:${gone.mid}`)).toBe(0);
     // The notice they caused stays in the other user's inbox, under the one deleted-account name.
     const feed = await other.client.msgfeed.reply();
     const fromThem = feed.data!.items.find((i) => i.item.source_content === 'my answer to them');
@@ -288,17 +278,10 @@ describe.each(dialects())('profile, password and account deletion (%s)', (dialec
     // Replies to and likes of their comments notify nobody: their inbox went with them.
     await comment(other.client, area, 'a reply after they left', root);
     expect((await other.client.reply.like({ type: 1, oid: area, rpid: root, action: 1 })).code).toBe(0);
-    const inbox = await s.store.db
-      .selectFrom('notices')
-      .select('id')
-      .where('recipient_mid', '=', gone.mid)
-      .execute();
-    const cards = await s.store.db
-      .selectFrom('like_notices')
-      .select('rpid')
-      .where('recipient_mid', '=', gone.mid)
-      .execute();
-    expect({ notices: inbox.length, likeCards: cards.length }).toEqual({ notices: 0, likeCards: 0 });
+    expect({
+      notices: await rowsWhere('notices', 'recipient_mid', gone.mid),
+      likeCards: await rowsWhere('like_notices', 'recipient_mid', gone.mid),
+    }).toEqual({ notices: 0, likeCards: 0 });
     // Others see the one deleted-account name, never the stored `#<mid>`: on the card, and in the prefix
     // of a reply to their reply.
     expect((await s.anonymous().account.card(gone.mid)).data?.card.name).toBe('账号已注销');
