@@ -187,7 +187,7 @@ export class AccountService {
     }
     const now = nowSeconds(this.clock);
     await this.store.transaction(async (tx) => {
-      await tx.accounts.erasePersonalData(mid);
+      await tx.accounts.erasePersonalData(mid, now);
       // The name is unique, so the deleted row keeps a unique stand-in that frees the old name.
       await tx.users.update(mid, {
         uname: `${DELETED_NAME}#${mid}`,
@@ -200,6 +200,11 @@ export class AccountService {
       await tx.changeVersions.bump(USERS_VERSION_KEY);
     });
     this.onUserChanged(mid);
+    // A play accepted just before the deletion and still waiting in this node's group commit would write
+    // its window row (which archive they played, and when) after the erase: it is written now and erased
+    // again. Their history, sessions and analytics are refused by the paused history (erasePersonalData).
+    await this.store.flush();
+    await this.store.accounts.erasePlays(mid);
   }
 
   async createInvite(input: NewInvite): Promise<InviteRow> {

@@ -181,7 +181,10 @@ export class OutboxService {
     }
     const user = await this.store.users.findByMid(mid);
     if (!user || user.deleted) throw new BiliError(-626, `mid ${mid}`);
-    await this.store.outbox.setUserMail(mid, patch, nowSeconds(this.clock));
+    // Deleted between the check above and this write: refused by the write itself.
+    if (!(await this.store.outbox.setUserMail(mid, patch, nowSeconds(this.clock)))) {
+      throw new BiliError(-626, `mid ${mid}`);
+    }
     return this.mailSettings(mid);
   }
 

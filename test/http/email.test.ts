@@ -282,6 +282,9 @@ describe.each(dialects())('notification e-mail (%s)', (dialect) => {
       .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(AdminApiError);
     expect((refused as AdminApiError).status).toBe(404);
+    // A change that passed that check just before the deletion: its write is refused too.
+    expect(await s.store.outbox.setUserMail(ivy.mid, { email: 'ivy@example.test' }, 1)).toBe(false);
+    expect(await left('user_mail')).toBe(0);
   });
 
   it('users without an address get no mail and queue nothing', async () => {

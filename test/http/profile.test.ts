@@ -275,6 +275,47 @@ describe.each(dialects())('profile, password and account deletion (%s)', (dialec
     expect(await found('账号已注销')).toEqual([upload.aid]);
     const racedClient = createClient({ baseUrl: s.url, cookies: { SESSDATA: raced } });
     expect((await racedClient.nav()).code).toBe(-101);
+    // A heartbeat accepted just before the deletion and written after it (a group commit still gathering,
+    // here or on another node) stores nothing of them: no history, watch session or analytics.
+    const late = s.store.createWatchWrites({
+      batching: { maxBatchSize: 8, maxWaitMs: 0 },
+      playWindowSeconds: 60,
+      anonymousCap: 0,
+    });
+    const at = Math.floor(s.clock.nowMs() / 1000);
+    await late.enqueue({
+      history: {
+        mid: gone.mid,
+        business: 'archive',
+        kid: AID,
+        oid: AID,
+        epid: 0,
+        cid: CID,
+        page: 1,
+        progress: 40,
+        dt: 2,
+        view_at: at,
+      },
+      session: {
+        mid: gone.mid,
+        session_key: 'late',
+        aid: AID,
+        cid: CID,
+        start_ts: 1,
+        played_time: 40,
+        realtime: 40,
+        real_played_time: 40,
+        video_duration: 300,
+        play_type: 0,
+        at,
+      },
+    });
+    expect({
+      history: await left('history'),
+      watch_sessions: await left('watch_sessions'),
+      analytics_sessions: await left('analytics_sessions'),
+      analytics_users: await left('analytics_users'),
+    }).toEqual({ history: 0, watch_sessions: 0, analytics_sessions: 0, analytics_users: 0 });
     // Replies to and likes of their comments notify nobody: their inbox went with them.
     await comment(other.client, area, 'a reply after they left', root);
     expect((await other.client.reply.like({ type: 1, oid: area, rpid: root, action: 1 })).code).toBe(0);

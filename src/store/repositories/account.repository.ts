@@ -94,18 +94,27 @@ export class AccountRepository {
       .execute();
   }
 
+  /** Which archives they played and when: the play count's window rows (the counts themselves stay). */
+  async erasePlays(mid: number): Promise<void> {
+    await this.db.deleteFrom('play_counts').where('viewer', '=', `m:${mid}`).execute();
+  }
+
   /**
    * Everything personal of a deleted account: sessions and sign-ins confirmed but not collected, watch
-   * history and its settings, open watch sessions, which archives they played, the watch-later list, what
+   * history, open watch sessions, which archives they played, the watch-later list, what
    * the watch analytics keep of them (their sessions, days watched and own totals; the archives' counts
    * stay), notices addressed to them and their read marks, the mail address and its queue, emote package
    * choices, the avatar, host-site identities and a pending forced cookie refresh. Comments, votes and
    * reports stay (see docs/api/accounts.md).
+   *
+   * Their history is left paused rather than its setting erased: a heartbeat or progress report accepted
+   * just before the deletion may still wait in a group commit (here or on another node), and the watch
+   * batch refuses a paused user's history, watch session, analytics and history events in the statements
+   * it runs anyway, so nothing of theirs is written back after this.
    */
-  async erasePersonalData(mid: number): Promise<void> {
+  async erasePersonalData(mid: number, now: number): Promise<void> {
     await this.db.deleteFrom('toview').where('mid', '=', mid).execute();
-    // Which archives they played, and when (the play count's window; the counts themselves stay).
-    await this.db.deleteFrom('play_counts').where('viewer', '=', `m:${mid}`).execute();
+    await this.erasePlays(mid);
     // A QR or TV sign-in confirmed for them and not yet collected would still hand out a session.
     await this.db.deleteFrom('qr_logins').where('mid', '=', mid).execute();
     await this.db.deleteFrom('tv_logins').where('mid', '=', mid).execute();
@@ -120,7 +129,11 @@ export class AccountRepository {
     await this.db.deleteFrom('sessions').where('mid', '=', mid).execute();
     await this.db.deleteFrom('cookie_refresh_forced').where('mid', '=', mid).execute();
     await this.db.deleteFrom('history').where('mid', '=', mid).execute();
-    await this.db.deleteFrom('history_prefs').where('mid', '=', mid).execute();
+    await this.db
+      .insertInto('history_prefs')
+      .values({ mid, paused: 1, updated_at: now })
+      .onConflict((oc) => oc.column('mid').doUpdateSet({ paused: 1, updated_at: now }))
+      .execute();
     await this.db.deleteFrom('watch_sessions').where('mid', '=', mid).execute();
     await this.db.deleteFrom('notices').where('recipient_mid', '=', mid).execute();
     await this.db.deleteFrom('like_notices').where('recipient_mid', '=', mid).execute();

@@ -327,17 +327,34 @@ export class OutboxRepository {
     );
   }
 
-  async setUserMail(mid: number, patch: { email?: string; optOut?: boolean }, now: number): Promise<void> {
+  /**
+   * False when `mid` is no live account. The check is part of the write (one statement), so a change
+   * racing the account's deletion cannot put an address back after the deletion erased it.
+   */
+  async setUserMail(mid: number, patch: { email?: string; optOut?: boolean }, now: number): Promise<boolean> {
     const set = {
       ...(patch.email !== undefined ? { email: patch.email } : {}),
       ...(patch.optOut !== undefined ? { opt_out: patch.optOut ? 1 : 0 } : {}),
       updated_at: now,
     };
-    await this.db
+    const result = await this.db
       .insertInto('user_mail')
-      .values({ mid, email: patch.email ?? '', opt_out: patch.optOut ? 1 : 0, updated_at: now })
+      .columns(['mid', 'email', 'opt_out', 'updated_at'])
+      .expression((eb) =>
+        eb
+          .selectFrom('users')
+          .select([
+            'users.mid',
+            sql<string>`CAST(${patch.email ?? ''} AS text)`.as('email'),
+            sql<number>`CAST(${patch.optOut ? 1 : 0} AS integer)`.as('opt_out'),
+            sql<number>`CAST(${now} AS bigint)`.as('updated_at'),
+          ])
+          .where('users.mid', '=', mid)
+          .where('users.deleted', '=', 0),
+      )
       .onConflict((oc) => oc.column('mid').doUpdateSet(set))
-      .execute();
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
   /**
