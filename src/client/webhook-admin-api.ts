@@ -9,7 +9,8 @@ export type EventType =
   | 'comment.deleted'
   | 'comment.reported'
   | 'history.heartbeat'
-  | 'history.report';
+  | 'history.report'
+  | 'account.deleted';
 
 export interface AdminWebhookEndpoint {
   id: number;

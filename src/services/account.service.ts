@@ -16,6 +16,7 @@ import type { Clock } from './clock.ts';
 import { nowSeconds } from './clock.ts';
 import { hashPassword, randomAlnum, verifyPassword } from './crypto.ts';
 import { USERS_VERSION_KEY } from './member-cache.ts';
+import type { OutboxService } from './outbox.service.ts';
 import { tryConsume } from './rate-limiter.factory.ts';
 import type { UserService } from './user.service.ts';
 
@@ -54,6 +55,8 @@ export class AccountService {
     private readonly clock: Clock,
     private readonly users: UserService,
     private readonly options: AccountOptions,
+    /** The `account.deleted` webhook event is written with the deletion. */
+    private readonly outbox: OutboxService,
     /** Called after a change that cached sessions and member rows must see at once. */
     private readonly onUserChanged: (mid: number) => void = () => undefined,
   ) {
@@ -198,6 +201,12 @@ export class AccountService {
         updated_at: now,
       });
       await tx.changeVersions.bump(USERS_VERSION_KEY);
+      // For receivers that keep their own copy of names and comments (docs/webhooks.md): committed with
+      // the deletion, so it is never lost and never sent for a deletion that rolled back.
+      if (this.outbox.wants('account.deleted')) {
+        const event = this.outbox.event('account.deleted', { mid, deleted_at: now });
+        await tx.outbox.insertEvents([this.outbox.row(event, now)]);
+      }
     });
     this.onUserChanged(mid);
     // A play accepted just before the deletion and still waiting in this node's group commit would write

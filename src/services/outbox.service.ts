@@ -20,10 +20,11 @@ export const EVENT_TYPES = [
   'comment.reported',
   'history.heartbeat',
   'history.report',
+  'account.deleted',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-/** What an endpoint created without a filter receives: every comment event; history events are opt-in. */
+/** What an endpoint created without a filter receives: every comment event; the others are opt-in. */
 export const DEFAULT_EVENTS: readonly EventType[] = EVENT_TYPES.filter((t) => t.startsWith('comment.'));
 
 /** The events e-mail is made from (to the recipient of a reply or an @mention). */

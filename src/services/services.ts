@@ -103,7 +103,12 @@ export async function createServices(
     sessions.forgetUser(mid);
     members.forget(mid);
   };
-  const accounts = new AccountService(store, clock, users, config, userChanged);
+  const outbox = new OutboxService(store, clock, {
+    cacheMs: config.webhookCacheMs,
+    mail: config.smtpUrl !== '',
+  });
+  await outbox.init();
+  const accounts = new AccountService(store, clock, users, config, outbox, userChanged);
   const sso = await SsoService.create(
     store,
     clock,
@@ -126,11 +131,6 @@ export async function createServices(
   await emotes.init();
   const sensitiveWords = new SensitiveWordService(store, clock);
   if (config.sensitiveWordsFile) await sensitiveWords.seedFromFile(config.sensitiveWordsFile);
-  const outbox = new OutboxService(store, clock, {
-    cacheMs: config.webhookCacheMs,
-    mail: config.smtpUrl !== '',
-  });
-  await outbox.init();
   const replies = new ReplyService(
     store,
     clock,

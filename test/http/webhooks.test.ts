@@ -276,6 +276,26 @@ describe.each(dialects())('webhooks (%s)', (dialect) => {
     await s.admin.webhooks.remove(history.id);
   });
 
+  it('account.deleted is opt-in, committed with the deletion, and carries the id only', async () => {
+    const comments = await s.admin.webhooks.create({ url: `${r.url}/every-comment` });
+    const accounts = await s.admin.webhooks.create({ url: `${r.url}/accounts`, events: ['account.deleted'] });
+    const leaving = await actor('leaving');
+    const kept = await actor('kept');
+    // A refused deletion (wrong password) rolls back and writes no event.
+    expect((await kept.client.accountSelf.deleteAccount('wrong password')).code).toBe(-629);
+    expect((await leaving.client.accountSelf.deleteAccount('secret-pass')).code).toBe(0);
+    await r.waitFor(() => r.byPath('/accounts').length >= 1);
+    // Nothing else arrives for the refused one.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const got = r.byPath('/accounts');
+    expect(got.map((x) => [x.json.type, x.json.data])).toEqual([
+      ['account.deleted', { mid: leaving.mid, deleted_at: Math.floor(s.clock.nowMs() / 1000) }],
+    ]);
+    expect(r.byPath('/every-comment')).toHaveLength(0);
+    await s.admin.webhooks.remove(comments.id);
+    await s.admin.webhooks.remove(accounts.id);
+  });
+
   it('a disabled endpoint gets nothing; enabled again, it gets what happens next', async () => {
     const ep = await s.admin.webhooks.create({
       url: `${r.url}/toggle`,
