@@ -155,6 +155,19 @@ describe.each(dialects())('toolkit reset and snapshots on %s', (dialect) => {
     await expect(s.admin.toolkit.snapshots.restore('before')).rejects.toMatchObject({ status: 404 });
     await expect(s.admin.toolkit.snapshots.save('bad name!')).rejects.toMatchObject({ status: 400 });
     await expect(s.admin.toolkit.reset('fixture')).rejects.toMatchObject({ status: 404 });
+    // As the README's shell example sends it: a POST with no body at all is the default reset.
+    const bare = await fetch(`${s.url}/admin/api/v1/toolkit/reset`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.config.adminToken}` },
+    });
+    expect(bare.status).toBe(200);
+    expect(await bare.json()).toMatchObject({ to: 'empty' });
+    const wrong = await fetch(`${s.url}/admin/api/v1/toolkit/reset`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.config.adminToken}`, 'content-type': 'application/json' },
+      body: '{"to":"nothing"}',
+    });
+    expect(wrong.status).toBe(400);
   });
 
   it('reset while requests are in flight: each completes before or after, nothing half-written', async () => {

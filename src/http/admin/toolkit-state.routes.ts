@@ -65,6 +65,12 @@ export function toolkitStateRoutes(services: Services, adminToken: string, enabl
           ),
           response: { 200: Type.Object({ to: Type.String(), ...Took }), ...errors },
         },
+        // A POST with no body at all (`curl -X POST …/reset`) is the default reset, as the docs show it;
+        // validation would refuse an absent body as "not an object".
+        preValidation: (request, _reply, done) => {
+          request.body ??= {};
+          done();
+        },
       },
       async (request) => {
         const to = request.body?.to ?? 'empty';
