@@ -211,6 +211,9 @@ describe.each(dialects())('toolkit fault injection (%s)', (dialect) => {
       { path: 'no-slash', code: -412 },
       { probability: 2, code: -412 },
       { status: 99 },
+      { method: 'FOO\r\nX', code: -412 },
+      { status: 204, code: -412 },
+      { status: 304, code: -412 },
     ]) {
       const error = await s.admin.faults.add(bad).catch((e: unknown) => e);
       expect(error, JSON.stringify(bad)).toBeInstanceOf(AdminApiError);

@@ -14,7 +14,12 @@ const security = [{ adminToken: [] }];
 
 const FaultFields = {
   method: Type.Optional(
-    Type.String({ minLength: 1, maxLength: 16, description: 'GET, POST…; any when absent' }),
+    Type.String({
+      minLength: 1,
+      maxLength: 16,
+      pattern: '^[A-Za-z]+$',
+      description: 'GET, POST…; any when absent',
+    }),
   ),
   path: Type.Optional(
     Type.String({
