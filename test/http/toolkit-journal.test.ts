@@ -138,6 +138,25 @@ describe.each(dialects())('toolkit request journal (%s)', (dialect) => {
     expect(await s.admin.journal.list()).toEqual([]);
   });
 
+  it('a hostile body (40,000 nested levels) is journaled bounded: reads, waits and fault rules keep working', async () => {
+    const since = (await s.admin.journal.list({})).at(-1)?.id ?? 0;
+    const deep = `${'{"a":'.repeat(40_000)}1${'}'.repeat(40_000)}`;
+    const sent = await fetch(`${s.url}/x/nothing-here`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: deep,
+    });
+    expect(sent.status).toBe(404);
+    const [entry] = await s.admin.journal.list({ since, path: '/x/nothing-here' });
+    expect(JSON.stringify(entry!.params).length).toBeLessThan(200);
+    expect(await s.admin.journal.wait({ since, path: '/x/nothing-here' }, 1000)).not.toBeNull();
+    // On PostgreSQL the node writes its journal to the shared table and follows the shared rules: a rule
+    // added now still applies.
+    const rule = await s.admin.faults.add({ path: '/x/web-interface/nav', code: -412, count: 1 });
+    expect((await viewer.client.nav()).code).toBe(-412);
+    await s.admin.faults.remove(rule.id).catch(() => undefined);
+  });
+
   it('reads the code of a large answer too (written as a Buffer), and of a small one', async () => {
     await s.admin.putArea(1, 66602, { owner_mid: owner.mid });
     for (let i = 0; i < 20; i++) {

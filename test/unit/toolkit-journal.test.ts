@@ -56,6 +56,60 @@ describe('toolkit journal', () => {
     expect(entry!.path).toBe('/x/click-interface/web/heartbeat');
   });
 
+  it('secrets are redacted at every depth and under bracketed or padded names', () => {
+    const journal = new Journal(10);
+    answered(journal, {}, { url: '/x/a', form: 'extra%5Bpassword%5D=p1&csrf%5B%5D=c1&pwd%00=p2&aid=1' });
+    answered(
+      journal,
+      {},
+      { url: '/x/b', body: { extra: { password: 'p3', list: [{ csrf: 'c2' }] }, aid: 2 } },
+    );
+    const [form, json] = journal.query();
+    expect(form!.params).toEqual({
+      'extra[password]': '[redacted]',
+      'csrf[]': '[redacted]',
+      'pwd\u0000': '[redacted]',
+      aid: '1',
+    });
+    expect(json!.params).toEqual({
+      extra: { password: '[redacted]', list: [{ csrf: '[redacted]' }] },
+      aid: 2,
+    });
+    expect(JSON.stringify(journal.query())).not.toMatch(/p1|p2|p3|c1|c2/);
+  });
+
+  it('a body of any depth or size is kept bounded: reads, waits and serialisation never overflow', () => {
+    const journal = new Journal(10);
+    let deep: unknown = 1;
+    for (let i = 0; i < 40_000; i++) deep = { a: deep };
+    answered(journal, {}, { url: '/x/deep', body: deep });
+    const long = 'x'.repeat(300_000);
+    answered(journal, {}, { url: '/x/long', form: `aid=3&message=${long}` });
+    answered(journal, {}, { url: '/x/wide', body: { list: Array.from({ length: 1000 }, (_, i) => i) } });
+    const [kept, cut, wide] = journal.query({ since: 0 });
+    let level = kept!.params;
+    for (let i = 0; i < 7; i++) level = level['a'] as Record<string, unknown>;
+    expect(level).toEqual({ a: '[nested too deep]' });
+    expect(cut!.params['aid']).toBe('3');
+    expect(cut!.params['message']).toBe(`${'x'.repeat(1024)}…[${300_000 - 1024} more characters]`);
+    expect((wide!.params['list'] as unknown[]).length).toBe(101);
+    expect((wide!.params['list'] as unknown[])[100]).toBe('[900 more items]');
+    expect(JSON.stringify(journal.query()).length).toBeLessThan(10_000);
+  });
+
+  it('a wide body is kept within one budget of values and characters, long names cut', () => {
+    const journal = new Journal(10);
+    const row = (i: number) =>
+      Object.fromEntries(Array.from({ length: 100 }, (_, k) => [`k${i}_${k}`, 'v'.repeat(100)]));
+    const wide = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`r${i}`, row(i)]));
+    answered(journal, {}, { url: '/x/wide', body: { ...wide, ['n'.repeat(5000)]: 1 } });
+    const [entry] = journal.query();
+    const text = JSON.stringify(entry!.params);
+    expect(text.length).toBeLessThan(20_000);
+    expect(text).toMatch(/\[\d+ more keys\]/);
+    expect(Object.keys(entry!.params).some((key) => key.length > 257)).toBe(false);
+  });
+
   it('params of a request that never reached validation are the strings the client sent', () => {
     const journal = new Journal(10);
     answered(journal, {}, { url: '/x/v2/reply/add?oid=7', form: 'type=1' });
@@ -231,9 +285,12 @@ describe('toolkit journal', () => {
     };
     const sent: string[] = [];
     for (let i = 0; i < 400; i++) {
-      // Mostly texts that take most of a slot of the log (1 KiB), now and then one far over it.
-      const length = rng(10) === 0 ? 900 + rng(4000) : 600 + rng(350);
-      const text = `${i}长${'xy'.repeat(length >> 1)}`.slice(0, Math.max(3, length));
+      // Mostly texts that take most of a slot of the log (1 KiB), now and then one far over it (in bytes:
+      // each 长 is three; a value is kept up to 1,024 characters).
+      const text =
+        rng(10) === 0
+          ? `${i}${'长'.repeat(300 + rng(700))}`
+          : `${i}长${'xy'.repeat((600 + rng(350)) >> 1)}`.slice(0, 600 + rng(350));
       sent.push(text);
       const entry = journal.start('POST', '/x/v2/reply/add', Date.now(), {});
       journal.handling(entry, 0);

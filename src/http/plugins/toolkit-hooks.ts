@@ -78,7 +78,11 @@ export function registerToolkitHooks(
   app.decorateRequest('toolkitSocket', null);
   if (cluster) {
     // Cluster mode: this node's rules, clock and journal follow the shared ones from the start.
-    app.addHook('onReady', () => cluster.start(runtime));
+    app.addHook('onReady', () =>
+      cluster.start(runtime, (error) =>
+        app.log.error({ err: error }, 'toolkit cluster: this node could not follow the shared runtime'),
+      ),
+    );
     app.addHook('onClose', () => cluster.stop());
   }
 

@@ -56,14 +56,16 @@ export class ToolkitCluster {
   constructor(
     private readonly store: ToolkitSharedStore,
     options: Partial<ClusterOptions> = {},
-    private readonly onError: (error: unknown) => void = () => undefined,
+    /** What a failed tick, write or wait is reported to (the app's logger, given at `start`). */
+    private onError: (error: unknown) => void = () => undefined,
   ) {
     this.options = { ...DEFAULTS, ...options };
   }
 
   /** Loads the shared rules and clock into this node's parts and starts following them. */
-  async start(parts: ClusterParts): Promise<void> {
+  async start(parts: ClusterParts, onError?: (error: unknown) => void): Promise<void> {
     this.parts = parts;
+    if (onError) this.onError = onError;
     await this.refresh();
     this.timer = setInterval(() => {
       if (!this.ticking) void this.tick();
@@ -228,7 +230,9 @@ export class ToolkitCluster {
     const version = await this.store.version();
     const now = Date.now();
     if (version !== this.applied) {
-      await this.writeJournal();
+      // A journal write that fails must not keep this node on old rules and an old clock: it is reported,
+      // and its entries go out with the next write.
+      await this.writeJournal().catch((error: unknown) => this.onError(error));
       const [rules, clock] = await Promise.all([this.listFaults(), this.store.clock()]);
       parts.faults.replaceAll(rules);
       parts.clock?.load(clock);

@@ -209,11 +209,86 @@ const SECRET = new Set([
 
 export const REDACTED = '[redacted]';
 
+/** A kept string value is cut after this many characters (a note says how many more there were). */
+export const MAX_VALUE_CHARS = 1024;
+/** Objects and arrays in a kept value: entries kept of each, and how deep. */
+const MAX_ITEMS = 100;
+const MAX_DEPTH = 8;
+/**
+ * A request whose URL and form text together are longer than this keeps its parameters (bounded) rather
+ * than its text: the journal holds about its size × this at most, not its size × the body limit.
+ */
+const MAX_TEXT_CHARS = 16 * 1024;
+
+/**
+ * Whether a parameter name holds a secret: the name itself or any part of it (`extra[password]`,
+ * `csrf[]`, `pwd\u0000` name one as well as `password`, `csrf`, `pwd` do).
+ */
+function isSecret(key: string): boolean {
+  const name = key.toLowerCase();
+  if (SECRET.has(name)) return true;
+  for (const part of name.split(/[^a-z0-9_]+/)) if (SECRET.has(part)) return true;
+  return false;
+}
+
+/** What one entry's parameters may keep in all: values, and characters of string values. */
+const MAX_VALUES = 256;
+const MAX_CHARS = 8 * 1024;
+const CUT = '[not kept: the entry kept enough]';
+/** A parameter name is shown up to this many characters. */
+const MAX_KEY_CHARS = 256;
+
+interface Budget {
+  values: number;
+  chars: number;
+}
+
+/**
+ * Parameters as the journal shows them: secrets replaced by "[redacted]" at every depth, long strings
+ * cut, objects and arrays bounded in size and depth, the whole within MAX_VALUES values and MAX_CHARS
+ * characters. A client's body is anyone's: one of 40,000 nested levels overflowed the stack of every
+ * journal read, and of the cluster's journal writer.
+ */
 export function redact(params: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(params))
-    out[key] = SECRET.has(key.toLowerCase()) ? REDACTED : value;
-  return out;
+  return boundedObject(params, 0, { values: MAX_VALUES, chars: MAX_CHARS });
+}
+
+function bounded(value: unknown, depth: number, budget: Budget): unknown {
+  if (budget.values <= 0) return CUT;
+  budget.values--;
+  if (typeof value === 'string') {
+    const keep = Math.min(MAX_VALUE_CHARS, Math.max(0, budget.chars));
+    budget.chars -= Math.min(value.length, keep);
+    return value.length > keep ? `${value.slice(0, keep)}…[${value.length - keep} more characters]` : value;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_DEPTH) return '[nested too deep]';
+  if (Array.isArray(value)) {
+    const out = value.slice(0, MAX_ITEMS).map((item: unknown) => bounded(item, depth + 1, budget));
+    if (value.length > MAX_ITEMS) out.push(`[${value.length - MAX_ITEMS} more items]`);
+    return out;
+  }
+  return boundedObject(value as Readonly<Record<string, unknown>>, depth, budget);
+}
+
+function boundedObject(
+  value: Readonly<Record<string, unknown>>,
+  depth: number,
+  budget: Budget,
+): Record<string, unknown> {
+  const keys = Object.keys(value);
+  const kept: (readonly [string, unknown])[] = [];
+  for (const key of keys) {
+    if (kept.length === MAX_ITEMS || budget.values <= 0 || budget.chars <= 0) {
+      kept.push(['…', `[${keys.length - kept.length} more keys]`]);
+      break;
+    }
+    const shown = key.length > MAX_KEY_CHARS ? `${key.slice(0, MAX_KEY_CHARS)}…` : key;
+    budget.chars -= shown.length;
+    kept.push([shown, isSecret(key) ? REDACTED : bounded(value[key], depth + 1, budget)]);
+  }
+  // fromEntries defines the keys: a `__proto__` parameter stays a parameter.
+  return Object.fromEntries(kept);
 }
 
 /** Adds an event to an entry (its events array is shared and frozen until the first one). */
@@ -238,6 +313,16 @@ export function keepRequest(
   merged: boolean,
 ): void {
   if (!(entry instanceof OpenEntry)) {
+    entry.params = paramsOf(url, form, body, validate, merged);
+    return;
+  }
+  if (
+    (form === null && body !== null && typeof body === 'object') ||
+    url.length + (form?.length ?? 0) > MAX_TEXT_CHARS
+  ) {
+    // A JSON body (rare on Bilibili's API), or a long request: its parameters are worked out now and kept
+    // bounded (the parsed body may be any size and depth), with its events as they are. Such requests are
+    // few, so what they keep being promoted by the collector costs nothing the heartbeats would notice.
     entry.params = paramsOf(url, form, body, validate, merged);
     return;
   }
