@@ -76,6 +76,18 @@ describe.each(dialects())('admin API (%s)', (dialect) => {
     expect((await adminError(s.admin.createUser({ uname: 'x', level: 9 }))).status).toBe(400);
     expect((await adminError(s.admin.request('POST', '/users', { uname: 'x', extra: 1 }))).status).toBe(400);
     expect((await adminError(s.admin.getUser(999999))).status).toBe(404);
+    // A given mid leaves room for the automatic ones after it; times stay within what every column holds.
+    expect((await adminError(s.admin.createUser({ uname: 'top', mid: 2 ** 53 - 1 }))).status).toBe(400);
+    for (const patch of [{ vip_due_date: 1e308 }, { vip_due_date: 1e19 }]) {
+      expect((await adminError(s.admin.request('PATCH', `/users/${c.mid}`, patch))).status).toBe(400);
+    }
+    expect(
+      (
+        await adminError(
+          s.admin.request('POST', '/archives', { title: 't', owner_mid: c.mid, pubdate: 1e300 }),
+        )
+      ).status,
+    ).toBe(400);
   });
 
   it('patches users: ban takes effect at once, rename, password', async () => {
@@ -256,6 +268,26 @@ describe.each(dialects())('admin API (%s)', (dialect) => {
     );
     expect(paths.every((p) => p.startsWith('/admin/api/v1/'))).toBe(true);
     expect((await fetch(`${s.url}/admin/api/docs`)).status).toBe(200);
+  });
+
+  // Last: the automatic mids after this one are near 2^52.
+  it('a given mid up to 2^52 leaves room for automatic ones; above is refused', async () => {
+    const top = await s.admin.createUser({ uname: 'top', mid: 2 ** 52 });
+    const after = await s.admin.createUser({ uname: 'after_top' });
+    expect(after.mid).toBe(top.mid + 1);
+    expect(await s.admin.getUser(after.mid)).toMatchObject({ uname: 'after_top' });
+    expect(
+      (
+        await adminError(
+          s.admin.request('POST', '/archives', {
+            title: 't',
+            owner_mid: top.mid,
+            aid: 2 ** 51 - 1,
+            pages: [{ part: 'P', duration: 1 }],
+          }),
+        )
+      ).status,
+    ).toBe(400);
   });
 });
 

@@ -41,6 +41,19 @@ describe.each(dialects())('toolkit virtual clock (%s)', (dialect) => {
         .catch((e: { status: number }) => e.status);
       expect(status, JSON.stringify(bad)).toBe(400);
     }
+    // Past 1970 or 9999 the call is refused whole: the reset and set before the advance are not applied.
+    const kept = await s.admin.clock.set(1_700_000_000_000);
+    for (const bad of [
+      { reset: true, set: 0, advance: -1 },
+      { set: 253_402_300_799_000, advance: 10_000 },
+    ]) {
+      const status = await s.admin
+        .request('POST', '/toolkit/clock', bad)
+        .catch((e: { status: number }) => e.status);
+      expect(status, JSON.stringify(bad)).toBe(400);
+      expect((await s.admin.clock.get()).offset_ms).toBeCloseTo(kept.offset_ms, -3);
+    }
+    await s.admin.clock.reset();
   });
 
   it('6 minutes later a duplicate comment goes through, with the moved ctime', async () => {

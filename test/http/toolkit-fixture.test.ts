@@ -154,6 +154,12 @@ describe.each(dialects())('toolkit fixtures on %s', (dialect) => {
       [{ ...FIXTURE, archives: [{ ...FIXTURE.archives[0], owner_mid: 77 }] }, '/archives/0/owner_mid'],
       [{ ...FIXTURE, history: [{ mid: 1002, aid: 170001, cid: 1 }] }, '/history/0/cid'],
       [{ ...FIXTURE, unknown: 1 }, '/'],
+      [{ ...FIXTURE, history: [{ mid: 1002, aid: 170001, progress: 2 ** 31 }] }, '/history/0/progress'],
+      [{ ...FIXTURE, users: [...FIXTURE.users, { mid: 2 ** 53 - 1, uname: 'top' }] }, '/users/'],
+      [
+        { ...FIXTURE, users: [...FIXTURE.users, { mid: 9, uname: ' sp ' }] },
+        'uname: no spaces around a uname',
+      ],
     ];
     for (const [fixture, path] of cases) {
       const error = await s.admin.toolkit.loadFixture(fixture).catch((e: unknown) => e);
@@ -357,7 +363,7 @@ describe.each(dialects())('toolkit fixtures on %s', (dialect) => {
     const summary = await s.services.fixtures.loadFile(file);
     expect(summary).toMatchObject({ users: 1, archives: 1, comments: 1 });
     writeFileSync(file, 'users:\n  - mid: 7\n    uname: yaml_user\n    bogus: 1\n');
-    await expect(s.services.fixtures.loadFile(file)).rejects.toThrow(`${file}/users/0`);
+    await expect(s.services.fixtures.loadFile(file)).rejects.toThrow(`${file}: /users/0`);
     expect((await s.handle.db.selectFrom('replies').select('rpid').execute()).map((r) => r.rpid)).toEqual([
       777,
     ]);

@@ -2,21 +2,26 @@ import Type from 'typebox';
 import type { ArchiveWithPages } from '../../services/catalog.service.ts';
 import type { AreaRow } from '../../store/repositories/area.repository.ts';
 import type { UserRow } from '../../store/repositories/user.repository.ts';
+import { MAX_GIVEN_AID, MAX_GIVEN_ID, MAX_TIME_MS, MAX_TIME_SECONDS } from '../../domain/ids.ts';
 
 const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+/** An id given to a new row: automatic ids continue above it (domain/ids.ts). */
+const GivenId = Type.Integer({ minimum: 1, maximum: MAX_GIVEN_ID });
 const Sex = Type.Union([Type.Literal('男'), Type.Literal('女'), Type.Literal('保密')]);
 
 export const UserBody = Type.Object(
   {
     uname: Type.String({ minLength: 1, maxLength: 32 }),
     password: Type.Optional(Type.String({ minLength: 6, maxLength: 256 })),
-    mid: Type.Optional(Id),
+    mid: Type.Optional(GivenId),
     sex: Type.Optional(Sex),
     sign: Type.Optional(Type.String({ maxLength: 500 })),
     face: Type.Optional(Type.String({ maxLength: 2048 })),
     level: Type.Optional(Type.Integer({ minimum: 0, maximum: 6 })),
     vip_type: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 })),
-    vip_due_date: Type.Optional(Type.Integer({ minimum: 0, description: 'Unix milliseconds' })),
+    vip_due_date: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: MAX_TIME_MS, description: 'Unix milliseconds' }),
+    ),
     official_type: Type.Optional(Type.Integer({ minimum: -1, maximum: 1 })),
     official_desc: Type.Optional(Type.String({ maxLength: 200 })),
   },
@@ -33,7 +38,7 @@ export const UserPatchBody = Type.Object(
     face: Type.Optional(Type.String({ maxLength: 2048 })),
     level: Type.Optional(Type.Integer({ minimum: 0, maximum: 6 })),
     vip_type: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 })),
-    vip_due_date: Type.Optional(Type.Integer({ minimum: 0 })),
+    vip_due_date: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_TIME_MS })),
     official_type: Type.Optional(Type.Integer({ minimum: -1, maximum: 1 })),
     official_desc: Type.Optional(Type.String({ maxLength: 200 })),
   },
@@ -73,7 +78,7 @@ export const SessionIssued = Type.Object({
 
 const PageIn = Type.Object(
   {
-    cid: Type.Optional(Id),
+    cid: Type.Optional(GivenId),
     part: Type.String({ minLength: 1, maxLength: 200 }),
     duration: Type.Integer({ minimum: 1, maximum: 86400 * 7 }),
   },
@@ -82,7 +87,7 @@ const PageIn = Type.Object(
 
 export const ArchiveBody = Type.Object(
   {
-    aid: Type.Optional(Type.Integer({ minimum: 1, maximum: 2 ** 51 - 1 })),
+    aid: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_GIVEN_AID })),
     title: Type.String({ minLength: 1, maxLength: 200 }),
     owner_mid: Id,
     cover: Type.Optional(Type.String({ maxLength: 2048 })),
@@ -90,7 +95,7 @@ export const ArchiveBody = Type.Object(
     tid: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000 })),
     tname: Type.Optional(Type.String({ maxLength: 50 })),
     copyright: Type.Optional(Type.Integer({ minimum: 1, maximum: 3 })),
-    pubdate: Type.Optional(Type.Integer({ minimum: 0 })),
+    pubdate: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_TIME_SECONDS })),
     pages: Type.Array(PageIn, { minItems: 1, maxItems: 1000 }),
   },
   { additionalProperties: false },

@@ -2,6 +2,7 @@ import Type from 'typebox';
 import type { EmotePackage, EmoteService } from '../../services/emote.service.ts';
 import type { SensitiveWord } from '../../services/sensitive-word.service.ts';
 import { escapeName } from '../../domain/emote-escape.ts';
+import { MAX_GIVEN_ID } from '../../domain/ids.ts';
 
 const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 
@@ -21,7 +22,7 @@ const ImageIn = Type.Object(
 
 export const EmotePackageBody = Type.Object(
   {
-    id: Type.Optional(Type.Integer({ minimum: 1001, maximum: Number.MAX_SAFE_INTEGER })),
+    id: Type.Optional(Type.Integer({ minimum: 1001, maximum: MAX_GIVEN_ID })),
     text: Type.String({ minLength: 1, maxLength: 32, description: 'Package name' }),
     type: Type.Optional(
       Type.Integer({
@@ -35,7 +36,7 @@ export const EmotePackageBody = Type.Object(
     emotes: Type.Array(
       Type.Object(
         {
-          id: Type.Optional(Type.Integer({ minimum: 100_001, maximum: Number.MAX_SAFE_INTEGER })),
+          id: Type.Optional(Type.Integer({ minimum: 100_001, maximum: MAX_GIVEN_ID })),
           text: Type.String({
             minLength: 1,
             maxLength: 66,

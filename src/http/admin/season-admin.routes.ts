@@ -9,8 +9,11 @@ import type { Services } from '../../services/services.ts';
 import { seasonNewDesc } from '../mappers/history.mapper.ts';
 import { requireAdminToken } from './admin-auth.ts';
 import { AdminError } from './admin.schemas.ts';
+import { MAX_GIVEN_ID } from '../../domain/ids.ts';
 
 const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+/** An id given to a new row: automatic ids continue above it (domain/ids.ts). */
+const GivenId = Type.Integer({ minimum: 1, maximum: MAX_GIVEN_ID });
 const errors = { 400: AdminError, 401: AdminError, 404: AdminError, 409: AdminError };
 const Total = Type.Integer({
   minimum: 0,
@@ -20,7 +23,7 @@ const Total = Type.Integer({
 
 export const EpisodeIn = Type.Object(
   {
-    epid: Type.Optional(Id),
+    epid: Type.Optional(GivenId),
     aid: Type.Integer({ minimum: 1, maximum: 2 ** 51 - 1, description: 'The archive carrying the episode' }),
     cid: Type.Optional(
       Type.Integer({
@@ -43,7 +46,7 @@ export const EpisodeIn = Type.Object(
 );
 
 const Common = {
-  season_id: Type.Optional(Id),
+  season_id: Type.Optional(GivenId),
   title: Type.String({ minLength: 1, maxLength: 200 }),
   cover: Type.Optional(Type.String({ maxLength: 2048 })),
   desc: Type.Optional(Type.String({ maxLength: 2000 })),

@@ -7,6 +7,7 @@ import type { ToolkitRuntime } from '../plugins/toolkit-hooks.ts';
 import { requireAdminToken } from './admin-auth.ts';
 import { AdminError } from './admin.schemas.ts';
 import { requireToolkit } from './toolkit-guard.ts';
+import { MAX_TIME_MS } from '../../domain/ids.ts';
 
 const errors = { 400: AdminError, 401: AdminError, 403: AdminError, 404: AdminError };
 const tags = ['toolkit'];
@@ -107,9 +108,7 @@ const ClockState = Type.Object({
 
 const ClockBody = Type.Object(
   {
-    set: Type.Optional(
-      Type.Integer({ minimum: 0, maximum: 253_402_300_799_000, description: 'jump to, Unix ms' }),
-    ),
+    set: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_TIME_MS, description: 'jump to, Unix ms' })),
     advance: Type.Optional(Type.Integer({ minimum: -3.2e11, maximum: 3.2e11, description: 'move by, ms' })),
     freeze: Type.Optional(Type.Boolean()),
     reset: Type.Optional(Type.Boolean({ description: 'back to real time, running' })),
@@ -272,9 +271,17 @@ export function toolkitRuntimeRoutes(runtime: ToolkitRuntime | null, adminToken:
         const runtime = on();
         const clock = clockOf(runtime);
         const body = request.body;
+        const before = clock.snapshot();
         if (body.reset) clock.reset();
         if (body.set !== undefined) clock.set(body.set);
         if (body.advance !== undefined) clock.advance(body.advance);
+        // Dates outside 1970–9999 have no ISO form (the analytics' days) and make negative expiries: the
+        // call is refused whole, the clock left as it was.
+        const now = clock.nowMs();
+        if (now < 0 || now > MAX_TIME_MS) {
+          clock.load(before);
+          throw new BiliError(-400, 'the clock would leave 1970-01-01 – 9999-12-31: set or advance less');
+        }
         if (body.freeze !== undefined) clock.freeze(body.freeze);
         // Cluster mode: every node reads this time once the call answers.
         await runtime.cluster?.publishClock();

@@ -1,11 +1,13 @@
 import Type from 'typebox';
 import type { Static } from 'typebox';
+import { MAX_GIVEN_AID, MAX_GIVEN_ID, MAX_TIME_MS } from '../../domain/ids.ts';
 
 // The fixture file (docs/toolkit.md "Fixtures"; published as docs/fixture.schema.json by
 // `npm run fixture-schema`). Only `typebox` is imported: the schema is shared by the server, the docs and
 // the client types. Every id is given, never assigned, so a test can hard-code it.
 
-const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+// Ids up to MAX_GIVEN_ID (domain/ids.ts): automatic ids created after the fixture continue above them.
+const Id = Type.Integer({ minimum: 1, maximum: MAX_GIVEN_ID });
 const Time = Type.Integer({ minimum: 0, maximum: 4_102_444_800, description: 'Unix seconds' });
 const Token = Type.String({ minLength: 1, maxLength: 512, pattern: '^[^;\\s]+$' });
 
@@ -32,7 +34,9 @@ export const FixtureUser = Type.Object(
     face: Type.Optional(Type.String({ maxLength: 2048 })),
     level: Type.Optional(Type.Integer({ minimum: 0, maximum: 6 })),
     vip_type: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 })),
-    vip_due_date: Type.Optional(Type.Integer({ minimum: 0, description: 'Unix milliseconds' })),
+    vip_due_date: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: MAX_TIME_MS, description: 'Unix milliseconds' }),
+    ),
     official_type: Type.Optional(Type.Integer({ minimum: -1, maximum: 1 })),
     official_desc: Type.Optional(Type.String({ maxLength: 200 })),
     banned: Type.Optional(Type.Boolean()),
@@ -52,7 +56,7 @@ export const FixturePage = Type.Object(
 
 export const FixtureArchive = Type.Object(
   {
-    aid: Type.Integer({ minimum: 1, maximum: 2 ** 51 - 1 }),
+    aid: Type.Integer({ minimum: 1, maximum: MAX_GIVEN_AID }),
     owner_mid: Id,
     title: Type.String({ minLength: 1, maxLength: 80 }),
     desc: Type.Optional(Type.String({ maxLength: 2000 })),
@@ -89,7 +93,7 @@ export const FixtureReply = Type.Object(
 
 export const FixtureThread = Type.Object(
   {
-    oid: Type.Integer({ minimum: 1, maximum: 2 ** 51 - 1, description: 'aid of a fixture archive' }),
+    oid: Type.Integer({ minimum: 1, maximum: MAX_GIVEN_AID, description: 'aid of a fixture archive' }),
     ...CommentFields,
     pinned: Type.Optional(Type.Boolean({ description: 'the area owner pinned it (one per archive)' })),
     replies: Type.Optional(Type.Array(FixtureReply, { maxItems: 10_000 })),
@@ -100,12 +104,12 @@ export const FixtureThread = Type.Object(
 const EpisodeFields = {
   epid: Type.Integer({
     minimum: 1,
-    maximum: Number.MAX_SAFE_INTEGER,
+    maximum: MAX_GIVEN_ID,
     description: 'episode id; seasons and courses are separate namespaces',
   }),
   aid: Type.Integer({
     minimum: 1,
-    maximum: 2 ** 51 - 1,
+    maximum: MAX_GIVEN_AID,
     description: 'the fixture archive whose part carries it',
   }),
   cid: Type.Optional({ ...Id, description: 'the part; the archive’s first part when absent' }),
@@ -138,7 +142,7 @@ export const FixtureLesson = Type.Object(
 );
 
 const SeasonFields = {
-  season_id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'ssid' }),
+  season_id: Type.Integer({ minimum: 1, maximum: MAX_GIVEN_ID, description: 'ssid' }),
   title: Type.String({ minLength: 1, maxLength: 80 }),
   cover: Type.Optional(Type.String({ maxLength: 2048 })),
   desc: Type.Optional(Type.String({ maxLength: 2000 })),
@@ -177,7 +181,7 @@ export const FixtureHistory = Type.Object(
   {
     mid: Id,
     aid: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: 2 ** 51 - 1, description: 'the archive; needed without epid' }),
+      Type.Integer({ minimum: 1, maximum: MAX_GIVEN_AID, description: 'the archive; needed without epid' }),
     ),
     epid: Type.Optional({
       ...Id,
@@ -185,7 +189,9 @@ export const FixtureHistory = Type.Object(
     }),
     course: Type.Optional(Type.Boolean({ description: '`epid` names a course lesson' })),
     cid: Type.Optional({ ...Id, description: 'the part; the first part (or the episode’s) when absent' }),
-    progress: Type.Optional(Type.Integer({ minimum: -1, description: 'seconds; -1 = finished' })),
+    progress: Type.Optional(
+      Type.Integer({ minimum: -1, maximum: 2 ** 31 - 1, description: 'seconds; -1 = finished' }),
+    ),
     view_at: Type.Optional(Time),
     dt: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
   },

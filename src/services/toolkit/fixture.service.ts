@@ -76,7 +76,10 @@ export class FixtureService {
     try {
       compiled = await compileFixture(data, nowSeconds(this.clock));
     } catch (error) {
-      if (error instanceof FixtureError) throw new BiliError(-400, `${source}${error.message}`);
+      // A file's error names the file, then the JSON pointer in it: `fixture.yaml: /threads/0/mid: …`.
+      if (error instanceof FixtureError) {
+        throw new BiliError(-400, source === '' ? error.message : `${source}: ${error.message}`);
+      }
       throw error;
     }
     await this.state.loadFixture(this.work(compiled));
@@ -129,6 +132,8 @@ export async function compileFixture(data: unknown, now: number): Promise<Compil
   for (const [i, u] of (fixture.users ?? []).entries()) {
     const at = `/users/${i}`;
     if (users.has(u.mid)) fail(`${at}/mid`, `duplicate mid ${u.mid}`);
+    // As the admin API and sign-up have it: a name padded with spaces looks like another.
+    if (u.uname.trim() !== u.uname) fail(`${at}/uname`, 'no spaces around a uname');
     const lower = u.uname.toLowerCase();
     if (unames.has(lower)) fail(`${at}/uname`, `duplicate uname ${JSON.stringify(u.uname)}`);
     unames.add(lower);
