@@ -130,10 +130,15 @@ export class AccountService {
       const problem = signProblem(patch.sign);
       if (problem) throw new BiliError(-400, problem);
     }
-    return this.users.update(mid, {
-      ...(uname === undefined ? {} : { uname }),
-      ...(patch.sign === undefined ? {} : { sign: patch.sign }),
-    });
+    return this.users.update(
+      mid,
+      {
+        ...(uname === undefined ? {} : { uname }),
+        ...(patch.sign === undefined ? {} : { sign: patch.sign }),
+      },
+      undefined,
+      { live: true },
+    );
   }
 
   /**
@@ -151,11 +156,12 @@ export class AccountService {
     const face = `${this.options.publicUrl}/x/replay/avatar/${mid}/${hash}`;
     const row = await this.store.transaction(async (tx) => {
       await tx.accounts.putAvatar({ mid, hash, content_type: type, data: bytes, updated_at: now });
-      const updated = await tx.users.update(mid, { face, updated_at: now });
+      // Deleted since the check above: thrown inside, so the picture is rolled back with it.
+      const updated = await tx.users.update(mid, { face, updated_at: now }, { live: true });
+      if (!updated) throw new BiliError(-626);
       await tx.changeVersions.bump(USERS_VERSION_KEY);
       return updated;
     });
-    if (!row) throw new BiliError(-626);
     this.onUserChanged(mid);
     return row;
   }
@@ -175,7 +181,7 @@ export class AccountService {
     }
     const problem = passwordProblem(next, user.uname);
     if (problem) throw new BiliError(-628, problem);
-    await this.users.update(mid, { password: next });
+    await this.users.update(mid, { password: next }, undefined, { live: true });
   }
 
   /**
@@ -190,8 +196,10 @@ export class AccountService {
     }
     const now = nowSeconds(this.clock);
     await this.store.transaction(async (tx) => {
-      await tx.accounts.erasePersonalData(mid, now);
-      // The name is unique, so the deleted row keeps a unique stand-in that frees the old name.
+      // The row first: on PostgreSQL its lock makes a change racing the deletion (the mail address, the
+      // history pause: both check the row in their write) wait for this commit and then see `deleted`,
+      // or, when it got there first, commit before the erase below and be erased with the rest. The name
+      // is unique, so the deleted row keeps a unique stand-in that frees the old name.
       await tx.users.update(mid, {
         uname: `${DELETED_NAME}#${mid}`,
         password_hash: null,
@@ -200,6 +208,7 @@ export class AccountService {
         deleted: 1,
         updated_at: now,
       });
+      await tx.accounts.erasePersonalData(mid, now);
       await tx.changeVersions.bump(USERS_VERSION_KEY);
       // For receivers that keep their own copy of names and comments (docs/webhooks.md): committed with
       // the deletion, so it is never lost and never sent for a deletion that rolled back.
@@ -209,11 +218,11 @@ export class AccountService {
       }
     });
     this.onUserChanged(mid);
-    // A play accepted just before the deletion and still waiting in this node's group commit would write
-    // its window row (which archive they played, and when) after the erase: it is written now and erased
-    // again. Their history, sessions and analytics are refused by the paused history (erasePersonalData).
+    // Heartbeats accepted just before the deletion may still wait in this node's group commit, or be in a
+    // batch statement that started before the commit (on PostgreSQL it does not see the pause yet): they
+    // are written now, and what they wrote of the account is erased again (erasePersonalData).
     await this.store.flush();
-    await this.store.accounts.erasePlays(mid);
+    await this.store.accounts.eraseWatchData(mid);
   }
 
   async createInvite(input: NewInvite): Promise<InviteRow> {

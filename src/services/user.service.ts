@@ -99,6 +99,8 @@ export class UserService {
     patch: UserPatch,
     /** Runs in the update's transaction once the row changed (the operator's audit row). */
     alongside?: (tx: Repositories, row: UserRow) => Promise<void>,
+    /** The user's own change: refused (-626) by the write itself once the account is deleted. */
+    options: { live?: boolean } = {},
   ): Promise<UserRow> {
     validateProfile(patch);
     const { password, banned, ...profile } = patch;
@@ -109,12 +111,16 @@ export class UserService {
         const other = await tx.users.findByUname(patch.uname);
         if (other && other.mid !== mid) throw new BiliError(-652, `uname ${patch.uname}`);
       }
-      const row = await tx.users.update(mid, {
-        ...profile,
-        ...(passwordHash === undefined ? {} : { password_hash: passwordHash }),
-        ...(banned === undefined ? {} : { banned: banned ? 1 : 0 }),
-        updated_at: nowSeconds(this.clock),
-      });
+      const row = await tx.users.update(
+        mid,
+        {
+          ...profile,
+          ...(passwordHash === undefined ? {} : { password_hash: passwordHash }),
+          ...(banned === undefined ? {} : { banned: banned ? 1 : 0 }),
+          updated_at: nowSeconds(this.clock),
+        },
+        options,
+      );
       // Other nodes' member caches (MemberCache) empty themselves when this version moves.
       if (row) await tx.changeVersions.bump(USERS_VERSION_KEY);
       if (row && alongside) await alongside(tx, row);

@@ -83,7 +83,7 @@ export class Repositories {
     this.areas = new AreaRepository(db);
     this.replies = new ReplyRepository(db, dialect);
     this.replyReports = new ReplyReportRepository(db);
-    this.history = new HistoryRepository(db);
+    this.history = new HistoryRepository(db, dialect);
     this.emotes = new EmoteRepository(db);
     this.sensitiveWords = new SensitiveWordRepository(db);
     this.changeVersions = new ChangeVersionRepository(db);

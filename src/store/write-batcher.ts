@@ -68,16 +68,20 @@ export class WriteBatcher<T> {
     return this.pending.length;
   }
 
-  /** Writes whatever is gathered now and waits until every batch started so far has settled. */
+  /**
+   * Writes whatever is gathered now and waits until every batch started so far has settled; batches of
+   * items that arrive meanwhile are not waited for (under steady traffic there would always be one).
+   */
   async flush(): Promise<void> {
     this.flushPending();
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    await Promise.allSettled([...this.inFlight]);
   }
 
-  /** Refuses new items, then flushes (the server's shutdown path, before the database closes). */
+  /** Refuses new items, then writes and waits for everything (the shutdown path, before the database closes). */
   async close(): Promise<void> {
     this.closed = true;
-    await this.flush();
+    this.flushPending();
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
   private readonly onTurnEnd = (): void => {

@@ -316,6 +316,12 @@ describe.each(dialects())('profile, password and account deletion (%s)', (dialec
       analytics_sessions: await left('analytics_sessions'),
       analytics_users: await left('analytics_users'),
     }).toEqual({ history: 0, watch_sessions: 0, analytics_sessions: 0, analytics_users: 0 });
+    // Changes that passed their check just before the deletion are refused by their own write: the
+    // history stays paused (a session another node still had cached), the row gets no name back.
+    await s.store.history.setPaused(gone.mid, false, at);
+    expect(await s.store.history.isPaused(gone.mid)).toBe(true);
+    expect(await s.store.users.update(gone.mid, { sign: 'back again' }, { live: true })).toBeUndefined();
+    expect((await s.store.users.findByMid(gone.mid))?.sign).toBe('');
     // Replies to and likes of their comments notify nobody: their inbox went with them.
     await comment(other.client, area, 'a reply after they left', root);
     expect((await other.client.reply.like({ type: 1, oid: area, rpid: root, action: 1 })).code).toBe(0);

@@ -281,7 +281,7 @@ describe.each(dialects())('webhooks (%s)', (dialect) => {
     const accounts = await s.admin.webhooks.create({ url: `${r.url}/accounts`, events: ['account.deleted'] });
     const leaving = await actor('leaving');
     const kept = await actor('kept');
-    // A refused deletion (wrong password) rolls back and writes no event.
+    // A refused deletion (wrong password) writes no event.
     expect((await kept.client.accountSelf.deleteAccount('wrong password')).code).toBe(-629);
     expect((await leaving.client.accountSelf.deleteAccount('secret-pass')).code).toBe(0);
     await r.waitFor(() => r.byPath('/accounts').length >= 1);

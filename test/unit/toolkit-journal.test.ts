@@ -58,7 +58,14 @@ describe('toolkit journal', () => {
 
   it('secrets are redacted at every depth and under bracketed or padded names', () => {
     const journal = new Journal(10);
-    answered(journal, {}, { url: '/x/a', form: 'extra%5Bpassword%5D=p1&csrf%5B%5D=c1&pwd%00=p2&aid=1' });
+    answered(
+      journal,
+      {},
+      {
+        url: '/x/a',
+        form: 'extra%5Bpassword%5D=p1&csrf%5B%5D=c1&pwd%00=p2&old_password=p4&qrcode_key=q1&aid=1',
+      },
+    );
     answered(
       journal,
       {},
@@ -69,13 +76,15 @@ describe('toolkit journal', () => {
       'extra[password]': '[redacted]',
       'csrf[]': '[redacted]',
       'pwd\u0000': '[redacted]',
+      old_password: '[redacted]',
+      qrcode_key: '[redacted]',
       aid: '1',
     });
     expect(json!.params).toEqual({
       extra: { password: '[redacted]', list: [{ csrf: '[redacted]' }] },
       aid: 2,
     });
-    expect(JSON.stringify(journal.query())).not.toMatch(/p1|p2|p3|c1|c2/);
+    expect(JSON.stringify(journal.query())).not.toMatch(/p1|p2|p3|p4|q1|c1|c2/);
   });
 
   it('a body of any depth or size is kept bounded: reads, waits and serialisation never overflow', () => {

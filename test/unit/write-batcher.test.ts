@@ -119,6 +119,29 @@ describe('WriteBatcher', () => {
     await expect(b.enqueue(3)).rejects.toBeInstanceOf(WriteBatcherClosedError);
   });
 
+  it('flush() waits for what was gathered and in flight when it was called, not for items arriving after', async () => {
+    const r = recorder({ delayMs: 10 });
+    const b = new WriteBatcher(r.write, { maxBatchSize: 100, maxWaitMs: 0 });
+    const before = b.enqueue(0);
+    // Steady traffic: an item every few milliseconds, bounded in count.
+    let stop = false;
+    const traffic = (async () => {
+      for (let i = 1; i <= 200 && !stop; i++) {
+        void b.enqueue(i);
+        await sleep(2);
+      }
+    })();
+    let beforeWritten = false;
+    void before.then(() => (beforeWritten = true));
+    await b.flush();
+    expect(beforeWritten).toBe(true);
+    // It returned while the traffic still ran: the loop had not written its last items.
+    expect(r.batches.flat()).not.toContain(200);
+    stop = true;
+    await traffic;
+    await b.close();
+  });
+
   it('refuses nonsensical options', () => {
     const write = () => undefined;
     expect(() => new WriteBatcher(write, { maxBatchSize: 0, maxWaitMs: 0 })).toThrow(RangeError);

@@ -205,6 +205,9 @@ const SECRET = new Set([
   'sign',
   'sid',
   'dedeuserid__ckmd5',
+  // A QR sign-in's key, which collects the session once the code is confirmed.
+  'qrcode_key',
+  'oauthkey',
 ]);
 
 export const REDACTED = '[redacted]';
@@ -221,13 +224,15 @@ const MAX_DEPTH = 8;
 const MAX_TEXT_CHARS = 16 * 1024;
 
 /**
- * Whether a parameter name holds a secret: the name itself or any part of it (`extra[password]`,
- * `csrf[]`, `pwd\u0000` name one as well as `password`, `csrf`, `pwd` do).
+ * Whether a parameter name holds a secret: the name itself or any part of it, split at anything but a
+ * letter or digit (`old_password`, `extra[password]`, `csrf[]`, `pwd\u0000` name one as well as
+ * `password`, `csrf`, `pwd` do). A part that only looks like one (`sign` of `vip_sign`) is redacted too:
+ * hiding a value too many is the cheaper mistake.
  */
 function isSecret(key: string): boolean {
   const name = key.toLowerCase();
   if (SECRET.has(name)) return true;
-  for (const part of name.split(/[^a-z0-9_]+/)) if (SECRET.has(part)) return true;
+  for (const part of name.split(/[^a-z0-9]+/)) if (SECRET.has(part)) return true;
   return false;
 }
 
@@ -264,8 +269,14 @@ function bounded(value: unknown, depth: number, budget: Budget): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH) return '[nested too deep]';
   if (Array.isArray(value)) {
-    const out = value.slice(0, MAX_ITEMS).map((item: unknown) => bounded(item, depth + 1, budget));
-    if (value.length > MAX_ITEMS) out.push(`[${value.length - MAX_ITEMS} more items]`);
+    const out: unknown[] = [];
+    for (const item of value as unknown[]) {
+      if (out.length === MAX_ITEMS || budget.values <= 0) {
+        out.push(`[${value.length - out.length} more items]`);
+        break;
+      }
+      out.push(bounded(item, depth + 1, budget));
+    }
     return out;
   }
   return boundedObject(value as Readonly<Record<string, unknown>>, depth, budget);

@@ -94,9 +94,20 @@ export class AccountRepository {
       .execute();
   }
 
-  /** Which archives they played and when: the play count's window rows (the counts themselves stay). */
-  async erasePlays(mid: number): Promise<void> {
+  /**
+   * What the heartbeats keep of a user: history, open watch sessions, which archives they played and
+   * when (the play count's window; the counts themselves stay), and what the watch analytics keep of them
+   * (their sessions, days watched and own totals; the archives' figures stay).
+   */
+  async eraseWatchData(mid: number): Promise<void> {
+    await this.db.deleteFrom('history').where('mid', '=', mid).execute();
+    await this.db.deleteFrom('watch_sessions').where('mid', '=', mid).execute();
     await this.db.deleteFrom('play_counts').where('viewer', '=', `m:${mid}`).execute();
+    await this.db.deleteFrom('analytics_sessions').where('mid', '=', mid).execute();
+    // Keyed by part and day: found by scanning, which a deletion (rare) can afford rather than every
+    // play paying for an index by viewer.
+    await this.db.deleteFrom('analytics_viewers').where('mid', '=', mid).execute();
+    await this.db.deleteFrom('analytics_users').where('mid', '=', mid).execute();
   }
 
   /**
@@ -113,28 +124,21 @@ export class AccountRepository {
    * it runs anyway, so nothing of theirs is written back after this.
    */
   async erasePersonalData(mid: number, now: number): Promise<void> {
+    await this.eraseWatchData(mid);
     await this.db.deleteFrom('toview').where('mid', '=', mid).execute();
-    await this.erasePlays(mid);
     // A QR or TV sign-in confirmed for them and not yet collected would still hand out a session.
     await this.db.deleteFrom('qr_logins').where('mid', '=', mid).execute();
     await this.db.deleteFrom('tv_logins').where('mid', '=', mid).execute();
-    await this.db.deleteFrom('analytics_sessions').where('mid', '=', mid).execute();
-    // Keyed by part and day: found by scanning, which a deletion (rare) can afford rather than every
-    // play paying for an index by viewer.
-    await this.db.deleteFrom('analytics_viewers').where('mid', '=', mid).execute();
-    await this.db.deleteFrom('analytics_users').where('mid', '=', mid).execute();
     await this.db.deleteFrom('user_mail').where('mid', '=', mid).execute();
     await this.db.deleteFrom('mail_queue').where('recipient_mid', '=', mid).execute();
     await this.db.deleteFrom('mail_recipients').where('mid', '=', mid).execute();
     await this.db.deleteFrom('sessions').where('mid', '=', mid).execute();
     await this.db.deleteFrom('cookie_refresh_forced').where('mid', '=', mid).execute();
-    await this.db.deleteFrom('history').where('mid', '=', mid).execute();
     await this.db
       .insertInto('history_prefs')
       .values({ mid, paused: 1, updated_at: now })
       .onConflict((oc) => oc.column('mid').doUpdateSet({ paused: 1, updated_at: now }))
       .execute();
-    await this.db.deleteFrom('watch_sessions').where('mid', '=', mid).execute();
     await this.db.deleteFrom('notices').where('recipient_mid', '=', mid).execute();
     await this.db.deleteFrom('like_notices').where('recipient_mid', '=', mid).execute();
     await this.db.deleteFrom('notice_views').where('mid', '=', mid).execute();

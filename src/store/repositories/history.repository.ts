@@ -1,4 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
+import { sql } from 'kysely';
+import type { Dialect } from '../database.ts';
 import { ARCHIVE_AREA_TYPE } from '../../domain/area-types.ts';
 import type { Database } from '../schema.ts';
 import type { HistoryTable, WatchSessionsTable } from '../tables/history.tables.ts';
@@ -16,7 +18,14 @@ export type HistoryCursor =
  * order of the `history_mid_view_at` index.
  */
 export class HistoryRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly postgres: boolean;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    dialect: Dialect,
+  ) {
+    this.postgres = dialect === 'postgres';
+  }
 
   find(mid: number, business: string, kid: number): Promise<HistoryRow | undefined> {
     return this.db
@@ -87,11 +96,27 @@ export class HistoryRepository {
     return row?.paused === 1;
   }
 
+  /**
+   * Only for a live account, checked by the write itself: a deleted account's history stays paused
+   * (AccountRepository.erasePersonalData), even against a session another node still has cached.
+   */
   async setPaused(mid: number, paused: boolean, now: number): Promise<void> {
     const value = paused ? 1 : 0;
     await this.db
       .insertInto('history_prefs')
-      .values({ mid, paused: value, updated_at: now })
+      .columns(['mid', 'paused', 'updated_at'])
+      .expression((eb) => {
+        const live = eb
+          .selectFrom('users')
+          .select([
+            'users.mid',
+            sql<number>`CAST(${value} AS integer)`.as('paused'),
+            sql<number>`CAST(${now} AS bigint)`.as('updated_at'),
+          ])
+          .where('users.mid', '=', mid)
+          .where('users.deleted', '=', 0);
+        return this.postgres ? live.forShare() : live;
+      })
       .onConflict((oc) => oc.column('mid').doUpdateSet({ paused: value, updated_at: now }))
       .execute();
   }

@@ -340,8 +340,8 @@ export class OutboxRepository {
     const result = await this.db
       .insertInto('user_mail')
       .columns(['mid', 'email', 'opt_out', 'updated_at'])
-      .expression((eb) =>
-        eb
+      .expression((eb) => {
+        const live = eb
           .selectFrom('users')
           .select([
             'users.mid',
@@ -350,8 +350,10 @@ export class OutboxRepository {
             sql<number>`CAST(${now} AS bigint)`.as('updated_at'),
           ])
           .where('users.mid', '=', mid)
-          .where('users.deleted', '=', 0),
-      )
+          .where('users.deleted', '=', 0);
+        // PostgreSQL: a deletion holding the row's lock is waited for, then its `deleted` is seen.
+        return this.postgres ? live.forShare() : live;
+      })
       .onConflict((oc) => oc.column('mid').doUpdateSet(set))
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;

@@ -48,8 +48,18 @@ export class UserRepository {
       .executeTakeFirstOrThrow();
   }
 
-  async update(mid: number, patch: Updateable<UsersTable>): Promise<UserRow | undefined> {
-    return this.db.updateTable('users').set(patch).where('mid', '=', mid).returningAll().executeTakeFirst();
+  /**
+   * `live`: only while the account is not deleted, checked by the write itself (a change that passed the
+   * check before it, racing the deletion, writes nothing); undefined when it did not change a row.
+   */
+  async update(
+    mid: number,
+    patch: Updateable<UsersTable>,
+    options: { live?: boolean } = {},
+  ): Promise<UserRow | undefined> {
+    let query = this.db.updateTable('users').set(patch).where('mid', '=', mid);
+    if (options.live) query = query.where('deleted', '=', 0);
+    return query.returningAll().executeTakeFirst();
   }
 
   async count(): Promise<number> {
