@@ -15,3 +15,15 @@ export const MAX_TIME_MS = 253_402_300_799_999;
 
 /** Unix seconds up to the end of year 9999. */
 export const MAX_TIME_SECONDS = 253_402_300_799;
+
+/** Why `value`, given as the id `name` of a new row, is refused; undefined when it is fine or absent. */
+export function givenIdProblem(
+  name: string,
+  value: number | undefined,
+  max = MAX_GIVEN_ID,
+): string | undefined {
+  if (value === undefined) return undefined;
+  return Number.isSafeInteger(value) && value >= 1 && value <= max
+    ? undefined
+    : `${name} must be 1 to ${max} (automatic ids continue above given ones)`;
+}

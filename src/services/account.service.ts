@@ -19,6 +19,7 @@ import { USERS_VERSION_KEY } from './member-cache.ts';
 import type { OutboxService } from './outbox.service.ts';
 import { tryConsume } from './rate-limiter.factory.ts';
 import type { UserService } from './user.service.ts';
+import { MAX_TIME_SECONDS } from '../domain/ids.ts';
 
 export type SignupMode = 'open' | 'invite' | 'closed';
 
@@ -234,6 +235,11 @@ export class AccountService {
     if (!INVITE_CODE.test(code)) throw new BiliError(-400, 'code must be 6–64 of A–Z a–z 0–9 _ -');
     const note = input.note ?? '';
     if ([...note].length > 200) throw new BiliError(-400, 'note must be at most 200 characters');
+    // The CLI's --days and the admin API alike: a date past 9999 has no ISO form to list it by.
+    const expires = input.expires_at ?? 0;
+    if (!Number.isSafeInteger(expires) || expires < 0 || expires > MAX_TIME_SECONDS) {
+      throw new BiliError(-400, 'expires_at must be a Unix second up to the end of 9999');
+    }
     const existing = await this.store.accounts.findInvite(code);
     if (existing) throw new BiliError(-409, 'this code exists');
     return this.store.accounts.insertInvite({

@@ -7,6 +7,7 @@ import type { Repositories, Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 import { nowSeconds } from './clock.ts';
 import { AreaRevisions } from './reply-page-cache.ts';
+import { MAX_GIVEN_AID, givenIdProblem } from '../domain/ids.ts';
 
 export interface NewArchiveInput {
   aid?: number;
@@ -68,6 +69,11 @@ export class CatalogService {
   ) {}
 
   async createArchive(input: NewArchiveInput): Promise<ArchiveWithPages> {
+    // Given ids leave room for the automatic ones above them (domain/ids.ts), on the CLI as on the API.
+    const idProblem =
+      givenIdProblem('aid', input.aid, MAX_GIVEN_AID) ??
+      input.pages.map((p) => givenIdProblem('cid', p.cid)).find((problem) => problem !== undefined);
+    if (idProblem) throw new BiliError(-400, idProblem);
     if (input.aid !== undefined && !isValidAid(input.aid))
       throw new BiliError(-400, 'aid must be 1 to 2^51−1');
     if (!input.title.trim()) throw new BiliError(-400, 'title must not be empty');

@@ -9,6 +9,7 @@ import type { UserRow } from '../store/repositories/user.repository.ts';
 import type { Repositories, Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 import { nowSeconds } from './clock.ts';
+import { givenIdProblem } from '../domain/ids.ts';
 
 /** Comment area of a course lesson (CONTRACT.md §1: type 33, oid = the lesson's epid). */
 const COURSE_AREA_TYPE = 33;
@@ -169,6 +170,11 @@ export class SeasonService {
 
   private async create(business: SeasonBusiness, input: NewSeasonInput): Promise<SeasonWithEpisodes> {
     if (!input.title.trim()) throw new BiliError(-400, 'title must not be empty');
+    // Given ids leave room for the automatic ones above them (domain/ids.ts), on the CLI as on the API.
+    const idProblem =
+      givenIdProblem('season_id', input.season_id) ??
+      input.episodes.map((e) => givenIdProblem('epid', e.epid)).find((problem) => problem !== undefined);
+    if (idProblem) throw new BiliError(-400, idProblem);
     const result = await this.write(async (tx) => {
       if (input.season_id !== undefined && (await tx.seasons.find(business, input.season_id))) {
         throw new BiliError(-409, `ss${input.season_id} exists`);

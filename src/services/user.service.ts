@@ -9,6 +9,7 @@ import type { LoginThrottle } from './login-throttle.service.ts';
 import { nowSeconds } from './clock.ts';
 import { hashPassword, verifyPassword } from './crypto.ts';
 import { USERS_VERSION_KEY } from './member-cache.ts';
+import { givenIdProblem } from '../domain/ids.ts';
 
 export interface NewUserInput {
   uname: string;
@@ -52,6 +53,9 @@ export class UserService {
 
   async create(input: NewUserInput): Promise<UserRow> {
     validateProfile(input);
+    // The CLI and the admin API alike (the API's schema says the same first).
+    const idProblem = givenIdProblem('mid', input.mid);
+    if (idProblem) throw new BiliError(-400, idProblem);
     const now = nowSeconds(this.clock);
     const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
     const vipType = input.vip_type ?? 0;

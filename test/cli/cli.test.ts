@@ -48,6 +48,12 @@ describe.each(dialects())('replay CLI (%s)', (dialect) => {
       // A BiliError in English words with its code, the web UI's wording.
       stderr: 'replay: That name is already taken: uname cliuser (code -652)\n',
     });
+    // A given mid leaves room for the automatic ones: the same cap as the admin API's.
+    const refused = (await replay([
+      ...['--db', db.target, 'user', 'add', '--uname', 'topuser', '--mid', String(2 ** 53 - 1)],
+    ]).catch((e: unknown) => e)) as { code: number; stderr: string };
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('mid must be 1 to');
 
     const archive = await replay([
       '--db',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { BiliError } from '../../src/errors.ts';
-import { FaultRules, MAX_RULES, globMatcher } from '../../src/services/toolkit/fault.ts';
+import { FaultRules, MAX_GLOB_PATH, MAX_RULES, globMatcher } from '../../src/services/toolkit/fault.ts';
 
 /** The glob as a regular expression: the meaning docs/toolkit.md gives, for small inputs only. */
 function reference(glob: string): (path: string) => boolean {
@@ -63,6 +63,18 @@ describe('fault rule path globs', () => {
     const match = globMatcher(glob);
     expect(match(path)).toBe(false);
     expect(match(`/x${'/a'.repeat(80)}/z`)).toBe(true);
+  });
+});
+
+describe('fault rule limits', () => {
+  it('a path longer than MAX_GLOB_PATH matches only an exact rule; a glob has at most 16 wildcards', () => {
+    const long = `/x/${'a'.repeat(MAX_GLOB_PATH)}`;
+    expect(globMatcher('/x/**')(long)).toBe(false);
+    expect(globMatcher(long)(long)).toBe(true);
+    const rules = new FaultRules();
+    expect(() => rules.add({ path: `/x${'/*'.repeat(17)}`, code: -412 })).toThrow(BiliError);
+    expect(rules.list()).toHaveLength(0);
+    expect(rules.add({ path: `/x${'/*'.repeat(16)}`, code: -412 }).code).toBe(-412);
   });
 });
 

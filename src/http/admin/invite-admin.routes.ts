@@ -5,6 +5,7 @@ import type { Services } from '../../services/services.ts';
 import type { InviteRow } from '../../store/repositories/account.repository.ts';
 import { requireAdminToken } from './admin-auth.ts';
 import { AdminError } from './admin.schemas.ts';
+import { MAX_TIME_SECONDS } from '../../domain/ids.ts';
 
 const errors = { 400: AdminError, 401: AdminError, 404: AdminError, 409: AdminError };
 
@@ -24,7 +25,7 @@ const InviteBody = Type.Object(
     ),
     note: Type.Optional(Type.String({ maxLength: 200 })),
     expires_at: Type.Optional(
-      Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Unix seconds; 0 = never' }),
+      Type.Integer({ minimum: 0, maximum: MAX_TIME_SECONDS, description: 'Unix seconds; 0 = never' }),
     ),
     code: Type.Optional(
       Type.String({ pattern: '^[A-Za-z0-9_-]{6,64}$', description: 'A chosen code; random when absent' }),

@@ -9,7 +9,7 @@ import type { Services } from '../../services/services.ts';
 import { seasonNewDesc } from '../mappers/history.mapper.ts';
 import { requireAdminToken } from './admin-auth.ts';
 import { AdminError } from './admin.schemas.ts';
-import { MAX_GIVEN_ID } from '../../domain/ids.ts';
+import { MAX_GIVEN_ID, MAX_TIME_SECONDS } from '../../domain/ids.ts';
 
 const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 /** An id given to a new row: automatic ids continue above it (domain/ids.ts). */
@@ -40,7 +40,9 @@ export const EpisodeIn = Type.Object(
       }),
     ),
     long_title: Type.Optional(Type.String({ maxLength: 200 })),
-    pub_time: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 40, description: 'Unix seconds' })),
+    pub_time: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: MAX_TIME_SECONDS, description: 'Unix seconds' }),
+    ),
   },
   { additionalProperties: false },
 );

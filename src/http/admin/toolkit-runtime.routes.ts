@@ -25,8 +25,8 @@ const FaultFields = {
   path: Type.Optional(
     Type.String({
       minLength: 1,
-      maxLength: 512,
-      description: 'glob over the path: * within a segment, ** across',
+      maxLength: 256,
+      description: 'glob over the path: * within a segment, ** across; at most 16 wildcards',
     }),
   ),
   mid: Type.Optional(Type.Integer({ minimum: 1, description: 'only requests authenticated as this user' })),

@@ -52,6 +52,9 @@ interface CompiledRule {
   method: string | null;
 }
 
+/** Wildcards (`*`, `**`, `?`) in one path glob: what its match may cost per character. */
+const MAX_WILDCARDS = 16;
+
 /** Rules held at once (per node, and in cluster mode the cluster's). */
 export const MAX_RULES = 1000;
 
@@ -110,6 +113,7 @@ export class FaultRules {
   prepare(input: FaultInput, id: number): FaultRule {
     validate(input);
     // Every request is matched against every rule: thousands would slow every answer (13.5k: 2 → 18 ms).
+    this.expire();
     if (this.rules.length >= MAX_RULES) {
       throw new BiliError(-400, `at most ${MAX_RULES} fault rules at once: remove some first`);
     }
@@ -215,6 +219,8 @@ function validate(input: FaultInput): void {
     throw new BiliError(-400, `code ${input.code} is not in the catalogue: give its message`);
   if (input.code !== undefined && input.status !== undefined && BODILESS.has(input.status))
     throw new BiliError(-400, `status ${input.status} answers no body, so no code: give one or the other`);
+  if (input.path !== undefined && (input.path.match(/\*+|\?/g)?.length ?? 0) > MAX_WILDCARDS)
+    throw new BiliError(-400, `at most ${MAX_WILDCARDS} wildcards in a path glob`);
   if (input.path !== undefined && !input.path.startsWith('/'))
     throw new BiliError(-400, `path must start with /: ${input.path}`);
 }
@@ -224,15 +230,19 @@ const ONE = -1;
 const STAR = -2;
 const GLOBSTAR = -3;
 
+/** A path longer than this matches only a rule without wildcards (API paths are far shorter). */
+export const MAX_GLOB_PATH = 1024;
+
 /**
  * A path glob: `**` spans segments, `*` stays within one, `?` is one character; everything else is literal.
  * (No brace or class syntax: paths of an HTTP API do not need them.)
  *
- * Matched by stepping the pattern's positions over the path once (a set of positions per character), so a
- * match costs at most path length × pattern length. A regular expression backtracks instead: a pattern of
- * ten `**` segments (anyone with the admin token can add one) against a 40-segment path took seconds
- * and froze the server for every request. The literal head before the first wildcard is compared first,
- * so a request on another API section is refused at once.
+ * Matched by stepping the pattern's live positions over the path once, so a match costs at most path
+ * length × live positions, and most patterns have a handful live. A regular expression backtracks
+ * instead: a pattern of ten `**` segments (anyone with the admin token can add one) against a 40-segment
+ * path took seconds and froze the server for every request. The literal head before the first wildcard
+ * is compared first, so a request on another API section is refused at once; a path longer than
+ * MAX_GLOB_PATH is refused by any wildcard, which keeps a pathological rule set's worst case bounded.
  */
 export function globMatcher(glob: string): (path: string) => boolean {
   // Each element: a UTF-16 code unit to match literally, or ONE, STAR, GLOBSTAR.
@@ -240,45 +250,60 @@ export function globMatcher(glob: string): (path: string) => boolean {
   for (let i = 0; i < glob.length; i++) {
     const c = glob.charCodeAt(i);
     if (c === 0x2a && glob.charCodeAt(i + 1) === 0x2a) {
-      // `***` and more is `**`: consecutive wildcards add nothing but work.
+      // `***` and more is `**`.
       while (glob.charCodeAt(i + 1) === 0x2a) i++;
-      if (tokens.at(-1) !== GLOBSTAR) tokens.push(GLOBSTAR);
+      tokens.push(GLOBSTAR);
     } else if (c === 0x2a) tokens.push(STAR);
     else if (c === 0x3f) tokens.push(ONE);
     else tokens.push(c);
   }
   const wild = tokens.findIndex((t) => t < 0);
   if (wild === -1) return (path) => path === glob;
-  const head = String.fromCharCode(...tokens.slice(0, wild));
+  const head = glob.slice(0, wild);
   const n = tokens.length;
-  // Reused by every call: matching is synchronous.
-  let current = new Uint8Array(n + 1);
-  let next = new Uint8Array(n + 1);
-  /** A wildcard may match nothing: a position on one reaches the position after it too. */
-  const close = (set: Uint8Array, from: number): void => {
-    for (let i = from; i < n; i++) if (set[i] === 1 && tokens[i]! <= STAR) set[i + 1] = 1;
+  // Reused by every call (matching is synchronous): two lists of live positions, and per position the
+  // step that last added it, so a position is listed once per step.
+  let live = new Int32Array(n + 1);
+  let next = new Int32Array(n + 1);
+  const added = new Uint32Array(n + 1);
+  let step = 0;
+  /** Adds `at` and, while it is a wildcard (which may match nothing), the positions after it. */
+  const add = (list: Int32Array, count: number, at: number): number => {
+    for (let i = at; ; i++) {
+      if (added[i] === step) return count;
+      added[i] = step;
+      list[count++] = i;
+      if (i === n || tokens[i]! > STAR) return count;
+    }
+  };
+  const nextStep = (): void => {
+    if (++step === 0xffffffff) {
+      added.fill(0);
+      step = 1;
+    }
   };
   return (path) => {
-    if (!path.startsWith(head)) return false;
-    current.fill(0);
-    current[wild] = 1;
-    close(current, wild);
+    if (path.length > MAX_GLOB_PATH || !path.startsWith(head)) return false;
+    nextStep();
+    let count = add(live, 0, wild);
     for (let p = head.length; p < path.length; p++) {
       const c = path.charCodeAt(p);
-      next.fill(0);
-      let alive = false;
-      for (let i = wild; i < n; i++) {
-        if (current[i] !== 1) continue;
+      nextStep();
+      let kept = 0;
+      for (let k = 0; k < count; k++) {
+        const i = live[k]!;
+        if (i === n) continue;
         const t = tokens[i]!;
-        if (t === GLOBSTAR || (t === STAR && c !== SLASH)) next[i] = 1;
-        else if (t === c || (t === ONE && c !== SLASH)) next[i + 1] = 1;
-        else continue;
-        alive = true;
+        if (t === GLOBSTAR || (t === STAR && c !== SLASH)) kept = add(next, kept, i);
+        else if (t === c || (t === ONE && c !== SLASH)) kept = add(next, kept, i + 1);
       }
-      if (!alive) return false;
-      close(next, wild);
-      [current, next] = [next, current];
+      if (kept === 0) return false;
+      const swap = live;
+      live = next;
+      next = swap;
+      count = kept;
     }
-    return current[n] === 1;
+    for (let k = 0; k < count; k++) if (live[k] === n) return true;
+    return false;
   };
 }
