@@ -348,7 +348,9 @@ export class HistoryService {
 
   /** Pausing takes effect inside the batch statements themselves, so no report slips past it. */
   async setPaused(mid: number, paused: boolean): Promise<void> {
-    await this.store.history.setPaused(mid, paused, nowSeconds(this.clock));
+    if (!(await this.store.history.setPaused(mid, paused, nowSeconds(this.clock)))) {
+      throw new BiliError(-626, `mid ${mid}`);
+    }
   }
 
   isPaused(mid: number): Promise<boolean> {

@@ -318,7 +318,7 @@ describe.each(dialects())('profile, password and account deletion (%s)', (dialec
     }).toEqual({ history: 0, watch_sessions: 0, analytics_sessions: 0, analytics_users: 0 });
     // Changes that passed their check just before the deletion are refused by their own write: the
     // history stays paused (a session another node still had cached), the row gets no name back.
-    await s.store.history.setPaused(gone.mid, false, at);
+    expect(await s.store.history.setPaused(gone.mid, false, at)).toBe(false);
     expect(await s.store.history.isPaused(gone.mid)).toBe(true);
     expect(await s.store.users.update(gone.mid, { sign: 'back again' }, { live: true })).toBeUndefined();
     expect((await s.store.users.findByMid(gone.mid))?.sign).toBe('');

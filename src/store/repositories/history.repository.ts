@@ -97,12 +97,13 @@ export class HistoryRepository {
   }
 
   /**
-   * Only for a live account, checked by the write itself: a deleted account's history stays paused
-   * (AccountRepository.erasePersonalData), even against a session another node still has cached.
+   * Only for a live account, checked by the write itself (false: no live account): a deleted account's
+   * history stays paused (AccountRepository.erasePersonalData), even against a session another node
+   * still has cached.
    */
-  async setPaused(mid: number, paused: boolean, now: number): Promise<void> {
+  async setPaused(mid: number, paused: boolean, now: number): Promise<boolean> {
     const value = paused ? 1 : 0;
-    await this.db
+    const result = await this.db
       .insertInto('history_prefs')
       .columns(['mid', 'paused', 'updated_at'])
       .expression((eb) => {
@@ -118,7 +119,8 @@ export class HistoryRepository {
         return this.postgres ? live.forShare() : live;
       })
       .onConflict((oc) => oc.column('mid').doUpdateSet({ paused: value, updated_at: now }))
-      .execute();
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
   async viewCounts(aids: readonly number[]): Promise<Map<number, number>> {
