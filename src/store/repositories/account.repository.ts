@@ -121,7 +121,8 @@ export class AccountRepository {
    * Their history is left paused rather than its setting erased: a heartbeat or progress report accepted
    * just before the deletion may still wait in a group commit (here or on another node), and the watch
    * batch refuses a paused user's history, watch session, analytics and history events in the statements
-   * it runs anyway, so nothing of theirs is written back after this.
+   * it runs anyway, so none of those is written back after this (a play's window row is not checked:
+   * AccountService erases the watch data again once this node's batches are written).
    */
   async erasePersonalData(mid: number, now: number): Promise<void> {
     await this.eraseWatchData(mid);
