@@ -3,8 +3,9 @@ import type { Static } from 'typebox';
 import { MAX_GIVEN_AID, MAX_GIVEN_ID, MAX_TIME_MS } from '../../domain/ids.ts';
 
 // The fixture file (docs/toolkit.md "Fixtures"; published as docs/fixture.schema.json by
-// `npm run fixture-schema`). Only `typebox` is imported: the schema is shared by the server, the docs and
-// the client types. Every id is given, never assigned, so a test can hard-code it.
+// `npm run fixture-schema`). Only `typebox` and the dependency-free `domain/ids.ts` are imported: the
+// schema is shared by the server, the docs and the client types. Every id is given, never assigned, so a
+// test can hard-code it.
 
 // Ids up to MAX_GIVEN_ID (domain/ids.ts): automatic ids created after the fixture continue above them.
 const Id = Type.Integer({ minimum: 1, maximum: MAX_GIVEN_ID });

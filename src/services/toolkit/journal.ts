@@ -213,7 +213,7 @@ const SECRET = new Set([
 export const REDACTED = '[redacted]';
 
 /** A kept string value is cut after this many characters (a note says how many more there were). */
-export const MAX_VALUE_CHARS = 1024;
+const MAX_VALUE_CHARS = 1024;
 /** Objects and arrays in a kept value: entries kept of each, and how deep. */
 const MAX_ITEMS = 100;
 const MAX_DEPTH = 8;

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Dialect } from '../database.ts';
 import { ARCHIVE_AREA_TYPE } from '../../domain/area-types.ts';
 import type { Database } from '../schema.ts';
+import { liveUserRow } from './live-user.ts';
 import type { HistoryTable, WatchSessionsTable } from '../tables/history.tables.ts';
 
 export type HistoryRow = Selectable<HistoryTable>;
@@ -97,27 +98,21 @@ export class HistoryRepository {
   }
 
   /**
-   * Only for a live account, checked by the write itself (false: no live account): a deleted account's
-   * history stays paused (AccountRepository.erasePersonalData), even against a session another node
-   * still has cached.
+   * False when `mid` is no live account (`liveUserRow`): a deleted account's history stays paused
+   * (AccountRepository.erasePersonalData), even against a session another node still has cached.
    */
   async setPaused(mid: number, paused: boolean, now: number): Promise<boolean> {
     const value = paused ? 1 : 0;
     const result = await this.db
       .insertInto('history_prefs')
       .columns(['mid', 'paused', 'updated_at'])
-      .expression((eb) => {
-        const live = eb
-          .selectFrom('users')
-          .select([
-            'users.mid',
-            sql<number>`CAST(${value} AS integer)`.as('paused'),
-            sql<number>`CAST(${now} AS bigint)`.as('updated_at'),
-          ])
-          .where('users.mid', '=', mid)
-          .where('users.deleted', '=', 0);
-        return this.postgres ? live.forShare() : live;
-      })
+      .expression(
+        liveUserRow(this.db, mid, this.postgres).select([
+          'users.mid',
+          sql<number>`CAST(${value} AS integer)`.as('paused'),
+          sql<number>`CAST(${now} AS bigint)`.as('updated_at'),
+        ]),
+      )
       .onConflict((oc) => oc.column('mid').doUpdateSet({ paused: value, updated_at: now }))
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;

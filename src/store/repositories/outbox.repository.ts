@@ -2,6 +2,7 @@ import type { Insertable, Kysely, RawBuilder, Selectable } from 'kysely';
 import { CompiledQuery, sql } from 'kysely';
 import type { Dialect } from '../database.ts';
 import type { Database } from '../schema.ts';
+import { liveUserRow } from './live-user.ts';
 import type {
   MailQueueTable,
   OutboxEventsTable,
@@ -327,10 +328,7 @@ export class OutboxRepository {
     );
   }
 
-  /**
-   * False when `mid` is no live account. The check is part of the write (one statement), so a change
-   * racing the account's deletion cannot put an address back after the deletion erased it.
-   */
+  /** False when `mid` is no live account (`liveUserRow`: a change racing the deletion writes nothing). */
   async setUserMail(mid: number, patch: { email?: string; optOut?: boolean }, now: number): Promise<boolean> {
     const set = {
       ...(patch.email !== undefined ? { email: patch.email } : {}),
@@ -340,20 +338,14 @@ export class OutboxRepository {
     const result = await this.db
       .insertInto('user_mail')
       .columns(['mid', 'email', 'opt_out', 'updated_at'])
-      .expression((eb) => {
-        const live = eb
-          .selectFrom('users')
-          .select([
-            'users.mid',
-            sql<string>`CAST(${patch.email ?? ''} AS text)`.as('email'),
-            sql<number>`CAST(${patch.optOut ? 1 : 0} AS integer)`.as('opt_out'),
-            sql<number>`CAST(${now} AS bigint)`.as('updated_at'),
-          ])
-          .where('users.mid', '=', mid)
-          .where('users.deleted', '=', 0);
-        // PostgreSQL: a deletion holding the row's lock is waited for, then its `deleted` is seen.
-        return this.postgres ? live.forShare() : live;
-      })
+      .expression(
+        liveUserRow(this.db, mid, this.postgres).select([
+          'users.mid',
+          sql<string>`CAST(${patch.email ?? ''} AS text)`.as('email'),
+          sql<number>`CAST(${patch.optOut ? 1 : 0} AS integer)`.as('opt_out'),
+          sql<number>`CAST(${now} AS bigint)`.as('updated_at'),
+        ]),
+      )
       .onConflict((oc) => oc.column('mid').doUpdateSet(set))
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
