@@ -34,6 +34,7 @@ import { seasonAdminRoutes } from './http/admin/season-admin.routes.ts';
 import { videoRoutes } from './http/bili/video.routes.ts';
 import { messageFeedRoutes } from './http/bili/message-feed.routes.ts';
 import { replyJumpRoutes } from './http/bili/reply-jump.routes.ts';
+import { markOptionalBodies, operationKey } from './http/openapi-bodies.ts';
 import { registerBiliAuth } from './http/plugins/bili-auth.ts';
 import { registerDeviceCookies } from './http/plugins/device-cookies.ts';
 import { encodeLargePayload } from './http/plugins/large-payloads.ts';
@@ -111,6 +112,7 @@ export async function buildApp({ config, services }: AppDeps): Promise<FastifyIn
   await app.register(cookie);
   registerDeviceCookies(app, services.devices, UI_PAGES);
 
+  const optionalBodies = new Set<string>();
   await app.register(swagger, {
     openapi: {
       info: {
@@ -121,10 +123,16 @@ export async function buildApp({ config, services }: AppDeps): Promise<FastifyIn
       components: { securitySchemes: { adminToken: { type: 'http', scheme: 'bearer' } } },
     },
     // The OpenAPI document describes the admin API only; the Bilibili surface is CONTRACT.md's.
-    transform: ({ schema, url }) => ({
-      schema: url.startsWith(ADMIN_PREFIX) ? schema : { ...(schema ?? {}), hide: true },
-      url,
-    }),
+    transform: ({ schema, url, route }) => {
+      if ((schema?.body as { '~optional'?: boolean } | undefined)?.['~optional'] === true) {
+        for (const method of [route.method].flat()) optionalBodies.add(operationKey(method, url));
+      }
+      return { schema: url.startsWith(ADMIN_PREFIX) ? schema : { ...(schema ?? {}), hide: true }, url };
+    },
+    transformObject: (document) =>
+      'openapiObject' in document
+        ? markOptionalBodies(document.openapiObject, optionalBodies)
+        : document.swaggerObject,
   });
   await app.register(swaggerUi, { routePrefix: `${ADMIN_PREFIX}/docs` });
 

@@ -5,6 +5,7 @@ import type { Services } from '../../services/services.ts';
 import { requireAdminToken } from './admin-auth.ts';
 import { AdminError } from './admin.schemas.ts';
 import { requireToolkit } from './toolkit-guard.ts';
+import { emptyJsonIsNoBody } from '../plugins/empty-json-body.ts';
 
 const errors = { 400: AdminError, 401: AdminError, 403: AdminError, 404: AdminError };
 const tags = ['toolkit'];
@@ -41,6 +42,8 @@ export function toolkitStateRoutes(services: Services, adminToken: string, enabl
   return (scope: FastifyInstance, _options: unknown, done: () => void): void => {
     requireAdminToken(scope, adminToken);
     requireToolkit(scope, enabled);
+    // `POST …/reset` with a JSON content type and nothing after it is the default reset too.
+    emptyJsonIsNoBody(scope);
     const app = scope.withTypeProvider<TypeBoxTypeProvider>();
     const state = services.toolkitState;
 

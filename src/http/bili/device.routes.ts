@@ -11,6 +11,7 @@ import {
   WebTicketResponse,
 } from '../../wire/device.schema.ts';
 import { ok } from '../envelope.ts';
+import { emptyJsonIsNoBody } from '../plugins/empty-json-body.ts';
 import { getBuvidBody, spiBody, webTicketBody } from '../mappers/device.mapper.ts';
 import { wbiImg } from '../mappers/nav.mapper.ts';
 import { Int, Params, Str } from '../params.ts';
@@ -22,16 +23,11 @@ const MAX_PAYLOAD_CHARS = 64 * 1024;
  * Device identity: what a client does before its first real request (docs/api/device-identity.md).
  * Registered as its own scope because of one parser rule: several clients POST GenWebTicket with
  * `Content-Type: application/json` and an empty body (all its parameters are in the URL), which the
- * default JSON parser refuses; here an empty JSON body is no body.
+ * default JSON parser refuses; here an empty JSON body is no body (`emptyJsonIsNoBody`).
  */
 export function deviceRoutes(services: Services, config: Config) {
   return (scope: FastifyInstance, _options: unknown, done: () => void): void => {
-    const json = scope.getDefaultJsonParser('error', 'error');
-    scope.removeContentTypeParser('application/json');
-    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, parsed) => {
-      if (body === '') parsed(null, undefined);
-      else void json(request, body as string, parsed);
-    });
+    emptyJsonIsNoBody(scope);
     const app = scope.withTypeProvider<TypeBoxTypeProvider>();
     const devices = services.devices;
 
