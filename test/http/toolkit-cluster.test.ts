@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdminClient, createClient } from '../../src/client/index.ts';
 import type { AdminClient, BiliClient } from '../../src/client/index.ts';
+import { MAX_RULES } from '../../src/services/toolkit/fault.ts';
 import { ADMIN_TOKEN, dialects, startTestCluster } from '../support/harness.ts';
 import type { TestCluster } from '../support/harness.ts';
 
@@ -63,6 +64,32 @@ describe.runIf(dialects().includes('postgres'))('toolkit runtime across two Post
     await adminB.faults.clear();
     expect((await onA.nav()).code).toBe(0);
     expect((await onB.nav()).code).toBe(0);
+  });
+
+  it('the cap on rules at once holds across nodes: two adds racing at the cap minus one, one is refused', async () => {
+    // MAX_RULES − 1 rules stored as the admin API stores them, straight into the shared table (a
+    // thousand adds through the API would each wait for both nodes to follow).
+    const { db } = cluster.nodes[0]!.handle;
+    const rules = Array.from({ length: MAX_RULES - 1 }, (_, i) => ({
+      rule: JSON.stringify({ id: 0, path: `/x/cap/${i}`, code: -412, hits: 0, created_at: 0, expires_at: 0 }),
+      max_hits: null,
+    }));
+    await db.insertInto('toolkit_faults').values(rules).execute();
+    // An expired rule does not count toward the cap.
+    await db
+      .insertInto('toolkit_faults')
+      .values({ rule: JSON.stringify({ id: 0, path: '/x/old', code: -412, expires_at: 1 }), max_hits: null })
+      .execute();
+    const added = await Promise.allSettled([
+      adminA.faults.add({ path: '/x/cap/a', code: -412 }),
+      adminB.faults.add({ path: '/x/cap/b', code: -412 }),
+    ]);
+    expect(added.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = added.find((r) => r.status === 'rejected')!;
+    expect(refused.reason).toMatchObject({ status: 400 });
+    expect(await db.selectFrom('toolkit_faults').select('id').execute()).toHaveLength(MAX_RULES + 1);
+    await adminA.faults.clear();
+    expect(await db.selectFrom('toolkit_faults').select('id').execute()).toHaveLength(0);
   });
 
   it('the clock moved, frozen or reset on one node reads the same on the other', async () => {

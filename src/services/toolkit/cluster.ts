@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { BiliError } from '../../errors.ts';
 import type { ToolkitSharedStore } from '../../store/toolkit/toolkit-shared.store.ts';
 import type { FaultInput, FaultRule, FaultRules } from './fault.ts';
+import { MAX_RULES, tooManyRules } from './fault.ts';
 import type { Journal, JournalEntry, JournalFilter } from './journal.ts';
 import { matches } from './journal.ts';
 import type { ControllableClock } from './virtual-clock.ts';
@@ -94,10 +95,22 @@ export class ToolkitCluster {
     // Checked here first, so a refused rule is never stored.
     faults.prepare(input, 0);
     let rule!: FaultRule;
-    await this.store.addFault((id) => {
-      rule = faults.prepare(input, id);
-      return JSON.stringify(rule);
-    }, input.count ?? null);
+    await this.store.addFault(
+      (id) => {
+        rule = faults.prepare(input, id);
+        return JSON.stringify(rule);
+      },
+      input.count ?? null,
+      // The cap again, over the shared rules: this node's copy may not have another node's newest yet.
+      (stored) => {
+        const now = Date.now();
+        const live = stored.filter((text) => {
+          const { expires_at } = JSON.parse(text) as FaultRule;
+          return expires_at === 0 || expires_at > now;
+        });
+        if (live.length >= MAX_RULES) throw tooManyRules();
+      },
+    );
     await this.changed();
     return rule;
   }

@@ -58,6 +58,10 @@ const MAX_WILDCARDS = 16;
 /** Rules held at once (per node, and in cluster mode the cluster's). */
 export const MAX_RULES = 1000;
 
+export function tooManyRules(): BiliError {
+  return new BiliError(-400, `at most ${MAX_RULES} fault rules at once: remove some first`);
+}
+
 /** Statuses whose answer has no body: an envelope's code could never reach the client. */
 const BODILESS = new Set([204, 205, 304]);
 
@@ -114,9 +118,7 @@ export class FaultRules {
     validate(input);
     // Every request is matched against every rule: thousands would slow every answer (13.5k: 2 → 18 ms).
     this.expire();
-    if (this.rules.length >= MAX_RULES) {
-      throw new BiliError(-400, `at most ${MAX_RULES} fault rules at once: remove some first`);
-    }
+    if (this.rules.length >= MAX_RULES) throw tooManyRules();
     const now = this.wallMs();
     return {
       ...input,

@@ -46,9 +46,20 @@ export class ToolkitSharedStore {
     });
   }
 
-  /** Stores a rule (its id assigned here, shared by every node) and moves the version. */
-  async addFault(rule: (id: number) => string, maxHits: number | null): Promise<number> {
+  /**
+   * Stores a rule (its id assigned here, shared by every node) and moves the version. `admit` sees the
+   * rules stored before it and throws to refuse this one (the cap on rules at once). The version is moved
+   * first: its row lock makes concurrent adds from several nodes take turns, so each one's `admit` sees
+   * every rule added before it (counting first, two nodes at the cap minus one had both added theirs).
+   */
+  async addFault(
+    rule: (id: number) => string,
+    maxHits: number | null,
+    admit: (stored: readonly string[]) => void,
+  ): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
+      await new ChangeVersionRepository(trx).bump(TOOLKIT_RUNTIME_KEY);
+      admit((await trx.selectFrom('toolkit_faults').select('rule').execute()).map((r) => r.rule));
       const { id } = await trx
         .insertInto('toolkit_faults')
         .values({ rule: '{}', max_hits: maxHits })
@@ -59,7 +70,6 @@ export class ToolkitSharedStore {
         .set({ rule: rule(Number(id)) })
         .where('id', '=', id)
         .execute();
-      await new ChangeVersionRepository(trx).bump(TOOLKIT_RUNTIME_KEY);
       return Number(id);
     });
   }
