@@ -117,6 +117,9 @@ describe.each(dialects())('toolkit fixtures on %s', (dialect) => {
     // The viewer can reply under the fixed rpid; the next rpid does not collide with the fixture's.
     const added = await viewer.reply.add({ type: 1, oid: 170001, root: 5001, parent: 5001, message: 'more' });
     expect(added.code, added.message).toBe(0);
+    // Every fixture rpid is below the first automatic one, which therefore comes next, on both databases
+    // (PostgreSQL's sequence had continued after the fixture's largest: 5012).
+    expect(added.data!.rpid).toBe(100_000_000_001);
     expect(invariantViolations(await readSnapshot(s.handle), { viewsExact: true })).toEqual([]);
 
     // reset {to: "fixture"} reloads it: the added reply is gone, the fixed rpids are back.

@@ -427,9 +427,11 @@ export async function resyncSequences(trx: Transaction<unknown>): Promise<void> 
       });
   }
   for (const s of sequences) {
-    // is_called = false at the floor: the next id is the floor itself, as on a fresh database.
-    await sql`SELECT setval(${s.seq}::regclass,
-      COALESCE((SELECT MAX(${sql.ref(s.column)}) FROM ${sql.table(s.table)}) , ${s.floor}),
-      (SELECT MAX(${sql.ref(s.column)}) FROM ${sql.table(s.table)}) IS NOT NULL)`.execute(db);
+    // The next id is the largest stored + 1, or the floor when every stored id is below it (a fixture's
+    // rpid 5001, say): what SQLite's max + 1 from the floor gives. is_called = false at the floor, so the
+    // floor itself comes next, as on a fresh database.
+    await sql`SELECT setval(${s.seq}::regclass, GREATEST(COALESCE(m, ${s.floor}), ${s.floor}),
+      COALESCE(m >= ${s.floor}, false))
+      FROM (SELECT MAX(${sql.ref(s.column)}) AS m FROM ${sql.table(s.table)}) stored`.execute(db);
   }
 }

@@ -103,13 +103,14 @@ export class ReplyRepository {
 
   /**
    * Moves the PostgreSQL sequence past every stored rpid: rows inserted with explicit ids (an import, a
-   * benchmark seed) would otherwise collide with the sequence forever.
+   * benchmark seed) would otherwise collide with the sequence forever. The next rpid is then the one
+   * SQLite's `nextRpid` gives: max + 1, or FIRST_RPID itself while every stored rpid is below it.
    */
   async resyncRpidSequence(): Promise<void> {
     if (!this.postgres) return;
-    await sql`SELECT setval('replies_rpid_seq', GREATEST((SELECT COALESCE(MAX(rpid), 0) FROM replies), ${FIRST_RPID}))`.execute(
-      this.db,
-    );
+    await sql`SELECT setval('replies_rpid_seq', GREATEST(COALESCE(m, ${FIRST_RPID}), ${FIRST_RPID}),
+      COALESCE(m >= ${FIRST_RPID}, false))
+      FROM (SELECT MAX(rpid) AS m FROM replies) stored`.execute(this.db);
   }
 
   // --- single rows ---------------------------------------------------------------------------------
