@@ -207,13 +207,15 @@ export class EmoteService {
       (await this.store.emotes.findPackage(packageId));
     if (!row) throw new BiliError(-400, `参数 package_id 表情包 ${packageId} 不存在`);
     if (add && !entitledTo(row, viewer)) throw new BiliError(-403, `表情包 ${packageId} 仅限大会员使用`);
-    await this.store.emotes.setPanelPackage({
+    const written = await this.store.emotes.setPanelPackage({
       mid: viewer.mid,
       business,
       package_id: packageId,
       added: add ? 1 : 0,
       updated_at: nowSeconds(this.clock),
     });
+    // The account was deleted a moment ago (this node still held the session): signed out by now.
+    if (!written) throw new BiliError(-101);
   }
 
   /** The packages among `ids` that exist, in the order asked (duplicates once). */

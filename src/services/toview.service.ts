@@ -88,7 +88,8 @@ export class ToviewService {
     await this.store.transaction(async (tx) => {
       const listed = await tx.toview.find(mid, target);
       if (!listed && (await tx.toview.count(mid)) >= TOVIEW_LIMIT) throw new BiliError(90001);
-      await tx.toview.upsert(mid, target, now);
+      // The account was deleted a moment ago (this node still held the session): signed out by now.
+      if (!(await tx.toview.upsert(mid, target, now))) throw new BiliError(-101);
     });
   }
 

@@ -84,7 +84,7 @@ export class Repositories {
     this.replies = new ReplyRepository(db, dialect);
     this.replyReports = new ReplyReportRepository(db);
     this.history = new HistoryRepository(db, dialect);
-    this.emotes = new EmoteRepository(db);
+    this.emotes = new EmoteRepository(db, dialect);
     this.sensitiveWords = new SensitiveWordRepository(db);
     this.changeVersions = new ChangeVersionRepository(db);
     this.devices = new DeviceRepository(db);
@@ -92,7 +92,7 @@ export class Repositories {
     this.notices = new NoticeRepository(db, dialect);
     this.accounts = new AccountRepository(db);
     this.online = new OnlineRepository(db);
-    this.toview = new ToviewRepository(db);
+    this.toview = new ToviewRepository(db, dialect);
     this.historySearch = new HistorySearchRepository(db);
     this.outbox = new OutboxRepository(db, dialect);
     this.adminLists = new AdminListRepository(db, dialect);

@@ -322,6 +322,27 @@ describe.each(dialects())('profile, password and account deletion (%s)', (dialec
     expect(await s.store.history.isPaused(gone.mid)).toBe(true);
     expect(await s.store.users.update(gone.mid, { sign: 'back again' }, { live: true })).toBeUndefined();
     expect((await s.store.users.findByMid(gone.mid))?.sign).toBe('');
+    // So are a watch-later add, an emote panel change and a message-center read mark through such a
+    // session: nothing of them is left.
+    expect(await s.store.toview.upsert(gone.mid, AID, at)).toBe(false);
+    expect(
+      await s.store.emotes.setPanelPackage({
+        mid: gone.mid,
+        business: 'reply',
+        package_id: 1,
+        added: 1,
+        updated_at: at,
+      }),
+    ).toBe(false);
+    await s.store.notices.markViewed(gone.mid, 1, at);
+    expect({
+      toview: await rowsWhere('toview', 'mid', gone.mid),
+      emotePanel: await rowsWhere('user_emote_packages', 'mid', gone.mid),
+      readMarks: await rowsWhere('notice_views', 'mid', gone.mid),
+    }).toEqual({ toview: 0, emotePanel: 0, readMarks: 0 });
+    // A live account's writes go through the same statements.
+    expect(await s.store.toview.upsert(other.mid, AID, at)).toBe(true);
+    expect(await rowsWhere('toview', 'mid', other.mid)).toBe(1);
     // Replies to and likes of their comments notify nobody: their inbox went with them.
     await comment(other.client, area, 'a reply after they left', root);
     expect((await other.client.reply.like({ type: 1, oid: area, rpid: root, action: 1 })).code).toBe(0);

@@ -1,5 +1,8 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
+import { sql } from 'kysely';
+import type { Dialect } from '../database.ts';
 import type { Database } from '../schema.ts';
+import { liveUserRow } from './live-user.ts';
 import type {
   EmoteImagesTable,
   EmotePackagesTable,
@@ -12,7 +15,14 @@ export type EmoteRow = Selectable<EmotesTable>;
 export type EmoteImageRow = Selectable<EmoteImagesTable>;
 
 export class EmoteRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly postgres: boolean;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    dialect: Dialect,
+  ) {
+    this.postgres = dialect === 'postgres';
+  }
 
   /** Shipped packages first, then the operator's in creation order: the panel order. */
   listPackages(): Promise<EmotePackageRow[]> {
@@ -139,17 +149,30 @@ export class EmoteRepository {
     return new Map(rows.map((r) => [Number(r.package_id), Number(r.added) === 1]));
   }
 
-  /** Records an add or a remove; the latest one wins. */
-  async setPanelPackage(setting: Insertable<UserEmotePackagesTable>): Promise<void> {
-    await this.db
+  /**
+   * Records an add or a remove; the latest one wins. False when `setting.mid` is no live account
+   * (`liveUserRow`: a change racing the account's deletion writes nothing).
+   */
+  async setPanelPackage(setting: Insertable<UserEmotePackagesTable>): Promise<boolean> {
+    const result = await this.db
       .insertInto('user_emote_packages')
-      .values(setting)
+      .columns(['mid', 'business', 'package_id', 'added', 'updated_at'])
+      .expression(
+        liveUserRow(this.db, setting.mid, this.postgres).select([
+          'users.mid',
+          sql<string>`CAST(${setting.business} AS text)`.as('business'),
+          sql<number>`CAST(${setting.package_id} AS bigint)`.as('package_id'),
+          sql<number>`CAST(${setting.added} AS integer)`.as('added'),
+          sql<number>`CAST(${setting.updated_at} AS bigint)`.as('updated_at'),
+        ]),
+      )
       .onConflict((oc) =>
         oc
           .columns(['mid', 'business', 'package_id'])
           .doUpdateSet({ added: setting.added, updated_at: setting.updated_at }),
       )
-      .execute();
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
   findImage(name: string): Promise<EmoteImageRow | undefined> {

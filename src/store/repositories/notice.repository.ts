@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Dialect } from '../database.ts';
 import type { Database } from '../schema.ts';
 import type { LikeNoticesTable, NoticesTable } from '../tables/notice.tables.ts';
+import { liveUserRow } from './live-user.ts';
 import { ReplyState, VoteValue } from '../../domain/reply-state.ts';
 
 export type NoticeRow = Selectable<NoticesTable>;
@@ -345,10 +346,21 @@ export class NoticeRepository {
     return new Map(rows.map((r) => [r.feed, Number(r.last_view_at)]));
   }
 
+  /**
+   * Written only for a live account (`liveUserRow`): a feed read racing the account's deletion, from a
+   * session another node still holds for a moment, leaves no mark behind.
+   */
   async markViewed(mid: number, feed: NoticeFeed, now: number): Promise<void> {
     await this.db
       .insertInto('notice_views')
-      .values({ mid, feed, last_view_at: now })
+      .columns(['mid', 'feed', 'last_view_at'])
+      .expression(
+        liveUserRow(this.db, mid, this.postgres).select([
+          'users.mid',
+          sql<number>`CAST(${feed} AS integer)`.as('feed'),
+          sql<number>`CAST(${now} AS bigint)`.as('last_view_at'),
+        ]),
+      )
       .onConflict((oc) => oc.columns(['mid', 'feed']).doUpdateSet({ last_view_at: now }))
       .execute();
   }

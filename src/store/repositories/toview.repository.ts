@@ -1,5 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
+import { sql } from 'kysely';
+import type { Dialect } from '../database.ts';
 import type { Database } from '../schema.ts';
+import { liveUserRow } from './live-user.ts';
 import type { ToviewTable } from '../tables/online.tables.ts';
 import type { HistoryRow } from './history.repository.ts';
 
@@ -10,7 +13,14 @@ const FINISHED = -1;
 
 /** Watch-later rows (CONTRACT.md §17); every list is newest addition first. */
 export class ToviewRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly postgres: boolean;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    dialect: Dialect,
+  ) {
+    this.postgres = dialect === 'postgres';
+  }
 
   list(mid: number): Promise<ToviewRow[]> {
     return this.db
@@ -53,13 +63,25 @@ export class ToviewRepository {
       .executeTakeFirst();
   }
 
-  /** Adds, or moves an archive already listed to the top; call inside a transaction with the limit check. */
-  async upsert(mid: number, aid: number, addAt: number): Promise<void> {
-    await this.db
+  /**
+   * Adds, or moves an archive already listed to the top; call inside a transaction with the limit check.
+   * False when `mid` is no live account (`liveUserRow`: an add racing the account's deletion, from a
+   * session another node still holds for a moment, writes nothing).
+   */
+  async upsert(mid: number, aid: number, addAt: number): Promise<boolean> {
+    const result = await this.db
       .insertInto('toview')
-      .values({ mid, aid, add_at: addAt })
+      .columns(['mid', 'aid', 'add_at'])
+      .expression(
+        liveUserRow(this.db, mid, this.postgres).select([
+          'users.mid',
+          sql<number>`CAST(${aid} AS bigint)`.as('aid'),
+          sql<number>`CAST(${addAt} AS bigint)`.as('add_at'),
+        ]),
+      )
       .onConflict((oc) => oc.columns(['mid', 'aid']).doUpdateSet({ add_at: addAt }))
-      .execute();
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
   async remove(mid: number, aids: readonly number[]): Promise<number> {
