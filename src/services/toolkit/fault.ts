@@ -162,10 +162,11 @@ export class FaultRules {
     for (const compiled of this.rules) {
       const rule = compiled.rule;
       if ((rule.mid !== undefined) !== (phase === 'identified')) continue;
+      // The exact comparisons before the path glob, which is the one that walks the path.
       if (compiled.method !== null && compiled.method !== request.method) continue;
-      if (compiled.path !== null && !compiled.path(request.path)) continue;
       if (rule.mid !== undefined && rule.mid !== request.mid) continue;
       if (rule.buvid !== undefined && rule.buvid !== request.buvid) continue;
+      if (compiled.path !== null && !compiled.path(request.path)) continue;
       if (rule.probability !== undefined && this.random() >= rule.probability) continue;
       rule.hits++;
       if (rule.count !== undefined && rule.hits >= rule.count) this.remove(rule.id);
@@ -263,6 +264,10 @@ export function globMatcher(glob: string): (path: string) => boolean {
   if (wild === -1) return (path) => path === glob;
   const head = glob.slice(0, wild);
   const n = tokens.length;
+  // A literal head and one trailing `**` (`/x/v2/reply/**`, the usual rule): the head alone decides.
+  if (wild === n - 1 && tokens[wild] === GLOBSTAR) {
+    return (path) => path.length <= MAX_GLOB_PATH && path.startsWith(head);
+  }
   // Reused by every call (matching is synchronous): two lists of live positions, and per position the
   // step that last added it, so a position is listed once per step.
   let live = new Int32Array(n + 1);
