@@ -1,8 +1,7 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
-import { sql } from 'kysely';
 import type { Dialect } from '../database.ts';
 import type { Database } from '../schema.ts';
-import { liveUserRow } from './live-user.ts';
+import { insertForLiveUser, written } from './live-user.ts';
 import type {
   EmoteImagesTable,
   EmotePackagesTable,
@@ -154,25 +153,19 @@ export class EmoteRepository {
    * (`liveUserRow`: a change racing the account's deletion writes nothing).
    */
   async setPanelPackage(setting: Insertable<UserEmotePackagesTable>): Promise<boolean> {
-    const result = await this.db
-      .insertInto('user_emote_packages')
-      .columns(['mid', 'business', 'package_id', 'added', 'updated_at'])
-      .expression(
-        liveUserRow(this.db, setting.mid, this.postgres).select([
-          'users.mid',
-          sql<string>`CAST(${setting.business} AS text)`.as('business'),
-          sql<number>`CAST(${setting.package_id} AS bigint)`.as('package_id'),
-          sql<number>`CAST(${setting.added} AS integer)`.as('added'),
-          sql<number>`CAST(${setting.updated_at} AS bigint)`.as('updated_at'),
-        ]),
-      )
+    const result = await insertForLiveUser(this.db, this.postgres, 'user_emote_packages', setting.mid, {
+      business: [setting.business, 'text'],
+      package_id: [setting.package_id, 'bigint'],
+      added: [setting.added, 'integer'],
+      updated_at: [setting.updated_at, 'bigint'],
+    })
       .onConflict((oc) =>
         oc
           .columns(['mid', 'business', 'package_id'])
           .doUpdateSet({ added: setting.added, updated_at: setting.updated_at }),
       )
       .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    return written(result);
   }
 
   findImage(name: string): Promise<EmoteImageRow | undefined> {

@@ -1,9 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
-import { sql } from 'kysely';
 import type { Dialect } from '../database.ts';
 import { ARCHIVE_AREA_TYPE } from '../../domain/area-types.ts';
 import type { Database } from '../schema.ts';
-import { liveUserRow } from './live-user.ts';
+import { insertForLiveUser, written } from './live-user.ts';
 import type { HistoryTable, WatchSessionsTable } from '../tables/history.tables.ts';
 
 export type HistoryRow = Selectable<HistoryTable>;
@@ -103,19 +102,13 @@ export class HistoryRepository {
    */
   async setPaused(mid: number, paused: boolean, now: number): Promise<boolean> {
     const value = paused ? 1 : 0;
-    const result = await this.db
-      .insertInto('history_prefs')
-      .columns(['mid', 'paused', 'updated_at'])
-      .expression(
-        liveUserRow(this.db, mid, this.postgres).select([
-          'users.mid',
-          sql<number>`CAST(${value} AS integer)`.as('paused'),
-          sql<number>`CAST(${now} AS bigint)`.as('updated_at'),
-        ]),
-      )
+    const result = await insertForLiveUser(this.db, this.postgres, 'history_prefs', mid, {
+      paused: [value, 'integer'],
+      updated_at: [now, 'bigint'],
+    })
       .onConflict((oc) => oc.column('mid').doUpdateSet({ paused: value, updated_at: now }))
       .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    return written(result);
   }
 
   async viewCounts(aids: readonly number[]): Promise<Map<number, number>> {

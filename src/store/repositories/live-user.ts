@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import type { InsertQueryBuilder, InsertResult, Kysely } from 'kysely';
+import { sql } from 'kysely';
 import type { Database } from '../schema.ts';
 
 /**
@@ -10,4 +11,41 @@ import type { Database } from '../schema.ts';
 export function liveUserRow(db: Kysely<Database>, mid: number, postgres: boolean) {
   const row = db.selectFrom('users').where('users.mid', '=', mid).where('users.deleted', '=', 0);
   return postgres ? row.forShare() : row;
+}
+
+type SqlType = 'integer' | 'bigint' | 'text';
+
+/**
+ * `INSERT INTO table (mid, …values) SELECT users.mid, …values FROM liveUserRow`, each value cast to its
+ * SQL type (PostgreSQL types a bare parameter of a SELECT as text); the caller adds its ON CONFLICT and
+ * runs it, and `written` tells whether the account was live.
+ */
+export function insertForLiveUser<T extends keyof Database>(
+  db: Kysely<Database>,
+  postgres: boolean,
+  table: T,
+  mid: number,
+  values: Readonly<Record<string, readonly [unknown, SqlType]>>,
+): InsertQueryBuilder<Database, T, InsertResult> {
+  const names = Object.keys(values);
+  const columns = ['mid', ...names] as unknown as Parameters<
+    InsertQueryBuilder<Database, T, InsertResult>['columns']
+  >[0];
+  return db
+    .insertInto(table)
+    .columns(columns)
+    .expression(
+      liveUserRow(db, mid, postgres).select([
+        'users.mid',
+        ...names.map((name) => {
+          const [value, type] = values[name]!;
+          return sql`CAST(${value} AS ${sql.raw(type)})`.as(name);
+        }),
+      ]),
+    );
+}
+
+/** Whether an `insertForLiveUser` write wrote (or updated) its row: false when the account was not live. */
+export function written(result: InsertResult | undefined): boolean {
+  return Number(result?.numInsertedOrUpdatedRows ?? 0) > 0;
 }

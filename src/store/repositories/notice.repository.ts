@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Dialect } from '../database.ts';
 import type { Database } from '../schema.ts';
 import type { LikeNoticesTable, NoticesTable } from '../tables/notice.tables.ts';
-import { liveUserRow } from './live-user.ts';
+import { insertForLiveUser } from './live-user.ts';
 import { ReplyState, VoteValue } from '../../domain/reply-state.ts';
 
 export type NoticeRow = Selectable<NoticesTable>;
@@ -351,16 +351,10 @@ export class NoticeRepository {
    * session another node still holds for a moment, leaves no mark behind.
    */
   async markViewed(mid: number, feed: NoticeFeed, now: number): Promise<void> {
-    await this.db
-      .insertInto('notice_views')
-      .columns(['mid', 'feed', 'last_view_at'])
-      .expression(
-        liveUserRow(this.db, mid, this.postgres).select([
-          'users.mid',
-          sql<number>`CAST(${feed} AS integer)`.as('feed'),
-          sql<number>`CAST(${now} AS bigint)`.as('last_view_at'),
-        ]),
-      )
+    await insertForLiveUser(this.db, this.postgres, 'notice_views', mid, {
+      feed: [feed, 'integer'],
+      last_view_at: [now, 'bigint'],
+    })
       .onConflict((oc) => oc.columns(['mid', 'feed']).doUpdateSet({ last_view_at: now }))
       .execute();
   }

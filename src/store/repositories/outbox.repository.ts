@@ -2,7 +2,7 @@ import type { Insertable, Kysely, RawBuilder, Selectable } from 'kysely';
 import { CompiledQuery, sql } from 'kysely';
 import type { Dialect } from '../database.ts';
 import type { Database } from '../schema.ts';
-import { liveUserRow } from './live-user.ts';
+import { insertForLiveUser, written } from './live-user.ts';
 import type {
   MailQueueTable,
   OutboxEventsTable,
@@ -335,20 +335,14 @@ export class OutboxRepository {
       ...(patch.optOut !== undefined ? { opt_out: patch.optOut ? 1 : 0 } : {}),
       updated_at: now,
     };
-    const result = await this.db
-      .insertInto('user_mail')
-      .columns(['mid', 'email', 'opt_out', 'updated_at'])
-      .expression(
-        liveUserRow(this.db, mid, this.postgres).select([
-          'users.mid',
-          sql<string>`CAST(${patch.email ?? ''} AS text)`.as('email'),
-          sql<number>`CAST(${patch.optOut ? 1 : 0} AS integer)`.as('opt_out'),
-          sql<number>`CAST(${now} AS bigint)`.as('updated_at'),
-        ]),
-      )
+    const result = await insertForLiveUser(this.db, this.postgres, 'user_mail', mid, {
+      email: [patch.email ?? '', 'text'],
+      opt_out: [patch.optOut ? 1 : 0, 'integer'],
+      updated_at: [now, 'bigint'],
+    })
       .onConflict((oc) => oc.column('mid').doUpdateSet(set))
       .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    return written(result);
   }
 
   /**

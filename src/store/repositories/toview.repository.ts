@@ -1,8 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
-import { sql } from 'kysely';
 import type { Dialect } from '../database.ts';
 import type { Database } from '../schema.ts';
-import { liveUserRow } from './live-user.ts';
+import { insertForLiveUser, written } from './live-user.ts';
 import type { ToviewTable } from '../tables/online.tables.ts';
 import type { HistoryRow } from './history.repository.ts';
 
@@ -69,19 +68,13 @@ export class ToviewRepository {
    * session another node still holds for a moment, writes nothing).
    */
   async upsert(mid: number, aid: number, addAt: number): Promise<boolean> {
-    const result = await this.db
-      .insertInto('toview')
-      .columns(['mid', 'aid', 'add_at'])
-      .expression(
-        liveUserRow(this.db, mid, this.postgres).select([
-          'users.mid',
-          sql<number>`CAST(${aid} AS bigint)`.as('aid'),
-          sql<number>`CAST(${addAt} AS bigint)`.as('add_at'),
-        ]),
-      )
+    const result = await insertForLiveUser(this.db, this.postgres, 'toview', mid, {
+      aid: [aid, 'bigint'],
+      add_at: [addAt, 'bigint'],
+    })
       .onConflict((oc) => oc.columns(['mid', 'aid']).doUpdateSet({ add_at: addAt }))
       .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    return written(result);
   }
 
   async remove(mid: number, aids: readonly number[]): Promise<number> {
