@@ -197,10 +197,11 @@ export class AccountService {
     }
     const now = nowSeconds(this.clock);
     await this.store.transaction(async (tx) => {
-      // The row first: on PostgreSQL its lock makes a change racing the deletion (the mail address, the
-      // history pause: both check the row in their write) wait for this commit and then see `deleted`,
-      // or, when it got there first, commit before the erase below and be erased with the rest. The name
-      // is unique, so the deleted row keeps a unique stand-in that frees the old name.
+      // The row first: on PostgreSQL its lock makes a change racing the deletion (the per-user writes of
+      // insertForLiveUser and the profile's live updates check the row in their write) wait for this
+      // commit and then see `deleted`, or, when it got there first, commit before the erase below and be
+      // erased with the rest. The name is unique, so the deleted row keeps a unique stand-in that frees the
+      // old name.
       await tx.users.update(mid, {
         uname: `${DELETED_NAME}#${mid}`,
         password_hash: null,

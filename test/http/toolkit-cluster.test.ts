@@ -80,15 +80,19 @@ describe.runIf(dialects().includes('postgres'))('toolkit runtime across two Post
       .insertInto('toolkit_faults')
       .values({ rule: JSON.stringify({ id: 0, path: '/x/old', code: -412, expires_at: 1 }), max_hits: null })
       .execute();
-    const added = await Promise.allSettled([
-      adminA.faults.add({ path: '/x/cap/a', code: -412 }),
-      adminB.faults.add({ path: '/x/cap/b', code: -412 }),
-    ]);
-    expect(added.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
-    const refused = added.find((r) => r.status === 'rejected')!;
-    expect(refused.reason).toMatchObject({ status: 400 });
-    expect(await db.selectFrom('toolkit_faults').select('id').execute()).toHaveLength(MAX_RULES + 1);
-    await adminA.faults.clear();
+    try {
+      const added = await Promise.allSettled([
+        adminA.faults.add({ path: '/x/cap/a', code: -412 }),
+        adminB.faults.add({ path: '/x/cap/b', code: -412 }),
+      ]);
+      expect(added.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const refused = added.find((r) => r.status === 'rejected')!;
+      expect(refused.reason).toMatchObject({ status: 400 });
+      expect(await db.selectFrom('toolkit_faults').select('id').execute()).toHaveLength(MAX_RULES + 1);
+    } finally {
+      // Not left to the next tests, whatever failed.
+      await adminA.faults.clear();
+    }
     expect(await db.selectFrom('toolkit_faults').select('id').execute()).toHaveLength(0);
   });
 

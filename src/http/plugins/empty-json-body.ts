@@ -5,8 +5,8 @@ import type { FastifyInstance } from 'fastify';
  * Fastify's own JSON parser refuses it (400). Clients send exactly that when every parameter is elsewhere
  * or optional: several Bilibili clients POST GenWebTicket so, and a test's `fetch(…/toolkit/reset,
  * { method: 'POST', headers: { 'content-type': 'application/json' } })` does too. A route that needs a
- * body still refuses it, by its schema. Any other JSON goes to Fastify's parser, with its
- * prototype-poisoning rules.
+ * body still refuses it, by its schema or (a fixture, whose schema is its own) its handler. Any other JSON
+ * goes to Fastify's parser, with its prototype-poisoning rules.
  */
 export function emptyJsonIsNoBody(scope: FastifyInstance): void {
   const json = scope.getDefaultJsonParser('error', 'error');

@@ -1,4 +1,4 @@
-import type { InsertQueryBuilder, InsertResult, Kysely } from 'kysely';
+import type { InsertQueryBuilder, InsertResult, Insertable, Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Database } from '../schema.ts';
 
@@ -15,6 +15,11 @@ export function liveUserRow(db: Kysely<Database>, mid: number, postgres: boolean
 
 type SqlType = 'integer' | 'bigint' | 'text';
 
+/** The row's other columns, each value with the SQL type it is cast to. */
+type LiveUserValues<T extends keyof Database> = {
+  [K in Exclude<keyof Insertable<Database[T]>, 'mid'>]?: readonly [Insertable<Database[T]>[K], SqlType];
+};
+
 /**
  * `INSERT INTO table (mid, …values) SELECT users.mid, …values FROM liveUserRow`, each value cast to its
  * SQL type (PostgreSQL types a bare parameter of a SELECT as text); the caller adds its ON CONFLICT and
@@ -25,9 +30,9 @@ export function insertForLiveUser<T extends keyof Database>(
   postgres: boolean,
   table: T,
   mid: number,
-  values: Readonly<Record<string, readonly [unknown, SqlType]>>,
+  values: LiveUserValues<T>,
 ): InsertQueryBuilder<Database, T, InsertResult> {
-  const names = Object.keys(values);
+  const names = Object.keys(values) as (keyof LiveUserValues<T> & string)[];
   const columns = ['mid', ...names] as unknown as Parameters<
     InsertQueryBuilder<Database, T, InsertResult>['columns']
   >[0];

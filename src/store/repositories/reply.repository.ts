@@ -103,13 +103,14 @@ export class ReplyRepository {
 
   /**
    * Moves the PostgreSQL sequence past every stored rpid: rows inserted with explicit ids (an import, a
-   * benchmark seed) would otherwise collide with the sequence forever. The next rpid is then the one
-   * SQLite's `nextRpid` gives: max + 1, or FIRST_RPID itself while every stored rpid is below it.
+   * benchmark seed) would otherwise collide with the sequence forever. The next rpid is the one SQLite's
+   * `nextRpid` gives (max + 1, or FIRST_RPID while every stored rpid is below it), but never one the
+   * sequence has given already: another node's transaction may hold it, not yet committed.
    */
   async resyncRpidSequence(): Promise<void> {
     if (!this.postgres) return;
-    await sql`SELECT setval('replies_rpid_seq', GREATEST(COALESCE(m, ${FIRST_RPID}), ${FIRST_RPID}),
-      COALESCE(m >= ${FIRST_RPID}, false))
+    await sql`SELECT setval('replies_rpid_seq', GREATEST(COALESCE(m + 1, ${FIRST_RPID}), ${FIRST_RPID},
+        (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM replies_rpid_seq)), false)
       FROM (SELECT MAX(rpid) AS m FROM replies) stored`.execute(this.db);
   }
 
