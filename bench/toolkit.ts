@@ -274,13 +274,13 @@ async function benchDialect(
           ? (await measureTogether(wrk, sides, own, 3, opts.connections, 'rate'))[1]!.rps
           : (await measure(wrk, on, own(on), 3, opts.connections, 'rate')).rps;
         const rate = 0.6 * saturatedRate;
-        const delayMs = (opts.connections * 1000) / rate;
-        // wrk's delay is whole milliseconds: below one, the load would not be paced at all.
+        // wrk's delay is whole milliseconds (bench/lib/load.ts rounds it): none would not pace at all.
+        const delayMs = Math.round((opts.connections * 1000) / rate);
         if (delayMs < 1)
           throw new Error(`paced: ${f0(rate)} req/s needs more than ${opts.connections} connections`);
         loads.push({
-          // Offered: wrk waits after each answer, so each side gets a little less (the table's req/s).
-          label: `paced (offered ~${f0(rate)} req/s each)`,
+          // At most: wrk waits that long after each answer, so each side gets less (the table's req/s).
+          label: `paced (offered at most ~${f0((opts.connections * 1000) / delayMs)} req/s each)`,
           runs: await measureRuns('paced', delayMs),
         });
       } else throw new Error(`unknown --load ${load}`);

@@ -1,3 +1,5 @@
+import { ADMIN_PREFIX } from './plugins/error-handler.ts';
+
 /**
  * @fastify/swagger marks every request body `required` ("Fastify requires a body when schema.body is
  * defined"), but a route whose body schema is `Type.Optional(…)` takes none (its preValidation fills the
@@ -35,4 +37,4 @@ export function markOptionalBodies<T>(document: T, optional: ReadonlySet<string>
 }
 
 /** Only the admin API is documented (app.ts hides every other route). */
-const isAdmin = (key: string): boolean => key.split(' ')[1]!.startsWith('/admin/');
+const isAdmin = (key: string): boolean => key.split(' ')[1]!.startsWith(ADMIN_PREFIX);

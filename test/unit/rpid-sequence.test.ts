@@ -5,7 +5,7 @@ import { dialects, openMigratedDatabase } from '../support/harness.ts';
 
 /**
  * PostgreSQL's rpid sequence after rows were written with explicit rpids (an import, a fixture): the
- * resync after a collision moves it to what SQLite's max + 1 gives, never back over rpids it has handed
+ * resync after a collision moves it to what SQLite's max + 1 gives, not back over rpids it has handed
  * out already (another node's transaction may hold one, not yet committed).
  */
 describe.runIf(dialects().includes('postgres'))('rpid sequence resync (postgres)', () => {
@@ -37,7 +37,7 @@ describe.runIf(dialects().includes('postgres'))('rpid sequence resync (postgres)
     ctime: 1,
   });
 
-  it('continues after the largest stored rpid, or at the first one, and never goes back', async () => {
+  it('continues after the largest stored rpid, or at the first one, and does not go back', async () => {
     const handle = await openMigratedDatabase('postgres', cleanup);
     const replies = new ReplyRepository(handle.db, 'postgres');
     // Only rpids below the first automatic one are stored: that one comes next.

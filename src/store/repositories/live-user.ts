@@ -15,9 +15,15 @@ export function liveUserRow(db: Kysely<Database>, mid: number, postgres: boolean
 
 type SqlType = 'integer' | 'bigint' | 'text';
 
-/** The row's other columns, each value with the SQL type it is cast to. */
+/**
+ * The row's other columns, each value with the SQL type it is cast to; a column the table needs (no
+ * default) must be given, as in an insert of the row itself.
+ */
 type LiveUserValues<T extends keyof Database> = {
-  [K in Exclude<keyof Insertable<Database[T]>, 'mid'>]?: readonly [Insertable<Database[T]>[K], SqlType];
+  [K in keyof Omit<Insertable<Database[T]>, 'mid'>]: readonly [
+    Exclude<Insertable<Database[T]>[K], undefined>,
+    SqlType,
+  ];
 };
 
 /**
@@ -43,7 +49,7 @@ export function insertForLiveUser<T extends keyof Database>(
       liveUserRow(db, mid, postgres).select([
         'users.mid',
         ...names.map((name) => {
-          const [value, type] = values[name]!;
+          const [value, type] = values[name];
           return sql`CAST(${value} AS ${sql.raw(type)})`.as(name);
         }),
       ]),

@@ -104,8 +104,10 @@ export class ReplyRepository {
   /**
    * Moves the PostgreSQL sequence past every stored rpid: rows inserted with explicit ids (an import, a
    * benchmark seed) would otherwise collide with the sequence forever. The next rpid is the one SQLite's
-   * `nextRpid` gives (max + 1, or FIRST_RPID while every stored rpid is below it), but never one the
-   * sequence has given already: another node's transaction may hold it, not yet committed.
+   * `nextRpid` gives (max + 1, or FIRST_RPID while every stored rpid is below it), but not back over the
+   * rpids the sequence has given already: another node's transaction may hold one, not yet committed. (A
+   * `nextval` between this statement's read of the sequence and its `setval` can still be given again;
+   * the second insert then fails on the primary key and is retried, as any collision here is.)
    */
   async resyncRpidSequence(): Promise<void> {
     if (!this.postgres) return;
