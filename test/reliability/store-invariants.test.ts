@@ -1,39 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { invariantViolations } from '../support/store-invariants.ts';
 import type { StoreSnapshot } from '../support/store-invariants.ts';
+import { replyRow } from '../support/reply-row.ts';
 
 /**
  * The checker the crash and cluster tests rely on must itself notice a broken store; otherwise those tests
  * could pass with nothing checked. A small consistent store, then one corruption at a time.
  */
 
-type ReplyRow = StoreSnapshot['replies'][number];
-
-function reply(rpid: number, fields: Partial<ReplyRow>): ReplyRow {
-  return {
-    rpid,
-    type: 1,
-    oid: 5,
-    mid: 1,
-    root: 0,
-    parent: 0,
-    dialog: 0,
-    floor: 1,
-    message: 'm',
-    plat: 1,
-    mentions: '',
-    state: 0,
-    like_count: 0,
-    hate_count: 0,
-    rcount: 0,
-    reply_total: 0,
-    pinned: 0,
-    up_like: 0,
-    up_reply: 0,
-    ctime: 0,
-    ...fields,
-  };
-}
+const reply = replyRow;
 
 /** Two roots (the first pinned, liked by its owner), a thread of two replies, one deleted reply. */
 function consistent(): StoreSnapshot {

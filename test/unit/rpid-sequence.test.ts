@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { FIRST_RPID, ReplyRepository } from '../../src/store/repositories/reply.repository.ts';
 import { dialects, openMigratedDatabase } from '../support/harness.ts';
+import { replyRow } from '../support/reply-row.ts';
 
 /**
  * PostgreSQL's rpid sequence after rows were written with explicit rpids (an import, a fixture): the
@@ -14,28 +15,7 @@ describe.runIf(dialects().includes('postgres'))('rpid sequence resync (postgres)
     for (const c of cleanup.splice(0).reverse()) await c();
   });
 
-  const reply = (rpid: number) => ({
-    rpid,
-    type: 1,
-    oid: 1,
-    mid: 1,
-    root: 0,
-    parent: 0,
-    dialog: 0,
-    floor: 1,
-    message: 'x',
-    plat: 1,
-    mentions: '',
-    state: 0,
-    like_count: 0,
-    hate_count: 0,
-    rcount: 0,
-    reply_total: 0,
-    pinned: 0,
-    up_like: 0,
-    up_reply: 0,
-    ctime: 1,
-  });
+  const reply = (rpid: number) => replyRow(rpid, { oid: 1, message: 'x', ctime: 1 });
 
   it('continues after the largest stored rpid, or at the first one, and does not go back', async () => {
     const handle = await openMigratedDatabase('postgres', cleanup);
