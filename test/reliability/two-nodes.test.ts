@@ -414,4 +414,41 @@ describe.runIf(dialects().includes('postgres'))('two nodes, one PostgreSQL', () 
       expect(await untilCode(() => p.on[1].nav(), -101)).toBeLessThanOrEqual(TTL_MS + SLACK_MS);
     });
   });
+
+  describe('account deleted on A while node B still holds its session', () => {
+    let cluster: TestCluster;
+
+    beforeAll(async () => {
+      // A cache that outlives the test: B resolves the deleted account's cookie from memory throughout,
+      // so its writes reach the store and must be refused there.
+      cluster = await startTestCluster('postgres', 2, { ...NO_LIMITS, sessionCacheTtlMs: 60_000 });
+    });
+    afterAll(async () => cluster.close());
+
+    it('a watch-later add and an emote panel change on B answer -101; nothing of the account is left', async () => {
+      const uploader = await cluster.admin.createUser({ uname: 'deleted_race_up' });
+      const archive = await cluster.admin.createArchive({
+        title: 'watch later',
+        owner_mid: uploader.mid,
+        pages: [{ part: 'P1', duration: 60 }],
+      });
+      const p = await person(cluster, 'deleted_on_a');
+      // B resolves (and caches) the session.
+      expect((await p.on[1].nav()).code).toBe(0);
+      expect((await p.on[0].accountSelf.deleteAccount('')).code).toBe(0);
+      expect((await p.on[0].nav()).code).toBe(-101);
+      expect((await p.on[1].toview.add({ aid: archive.aid })).code).toBe(-101);
+      expect((await p.on[1].emote.addPackage(4, 'reply')).code).toBe(-101);
+      // A feed read through B still answers (the session is cached there) but leaves no read mark.
+      await p.on[1].msgfeed.reply();
+      const { db } = cluster.nodes[0]!.handle;
+      const rows = async (table: 'toview' | 'user_emote_packages' | 'notice_views') =>
+        (await db.selectFrom(table).select('mid').where('mid', '=', p.mid).execute()).length;
+      expect({
+        toview: await rows('toview'),
+        emotePanel: await rows('user_emote_packages'),
+        readMarks: await rows('notice_views'),
+      }).toEqual({ toview: 0, emotePanel: 0, readMarks: 0 });
+    });
+  });
 });
