@@ -1,3 +1,5 @@
+import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { OnSendStep } from './on-send.ts';
 
@@ -8,15 +10,40 @@ import type { OnSendStep } from './on-send.ts';
  * server's close, and with it SIGTERM, that long. Responses sent while closing therefore carry
  * `Connection: close`, so each such socket ends right after its answer. Returns the onSend step that adds
  * it (registered with the others by registerOnSendSteps).
+ *
+ * A connection on which no request is being answered is ended as soon as the listening socket is closed.
+ * `server.close()` ends the idle keep-alive ones itself, but not one that has not sent a request yet: Node
+ * counts it as busy (its headers timer runs from the connection), so it held the close until the socket
+ * timeout, 75 s. Browsers open such spare connections ahead of need (Chromium's preconnect), so one
+ * visitor's browser was enough to hold a SIGTERM that long.
  */
 export function registerGracefulClose(app: FastifyInstance): OnSendStep {
   let closing = false;
+  // Per connection, not per request: the hot paths reuse keep-alive connections.
+  const connections = new Set<Socket>();
+  app.server.on('connection', (socket: Socket) => {
+    connections.add(socket);
+    socket.once('close', () => connections.delete(socket));
+  });
   app.addHook('preClose', (done) => {
     closing = true;
     done();
+    // Fastify closes the listening socket right after the preClose hooks: nothing new arrives after this.
+    setImmediate(() => {
+      for (const socket of connections) if (!answering(socket)) socket.destroy();
+    });
   });
   return (reply, payload) => {
     if (closing) reply.header('connection', 'close');
     return payload;
   };
+}
+
+/**
+ * A request on this socket is being answered. Node keeps the response a socket serves in `_httpMessage`
+ * (its own `closeIdleConnections` reads it the same way); none, or a finished one, means nobody waits.
+ */
+function answering(socket: Socket): boolean {
+  const response = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+  return response !== null && response !== undefined && !response.writableFinished;
 }
