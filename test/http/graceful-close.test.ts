@@ -34,12 +34,14 @@ describe('closing with connections that carry no request', () => {
     await s.admin.faults.add({ path: '/x/web-interface/nav', delay_ms: 400 });
     const spare = await open(s.url);
     const spareClosed = once(spare, 'close');
+    const arrived = once(s.app.server, 'request');
     const answer = fetch(`${s.url}/x/web-interface/nav`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await arrived;
     const started = Date.now();
     const closing = s.close();
     const res = await answer;
     expect(res.status).toBe(200);
+    expect(res.headers.get('connection')).toBe('close');
     expect(((await res.json()) as { code: number }).code).toBe(-101);
     await closing;
     await spareClosed;

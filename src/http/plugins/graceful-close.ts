@@ -25,13 +25,27 @@ export function registerGracefulClose(app: FastifyInstance): OnSendStep {
     connections.add(socket);
     socket.once('close', () => connections.delete(socket));
   });
+  /**
+   * Ends what no request keeps; a response still being written (whose headers, sent before the close
+   * began, may have promised keep-alive) ends its socket once it is written, rather than leaving it idle.
+   */
+  const sweep = (): void => {
+    // Fastify closes the listening socket right after the preClose hooks; until then a new connection
+    // could still arrive, so wait for it (a later async preClose hook would otherwise be raced).
+    if (app.server.listening) {
+      setTimeout(sweep, 5).unref();
+      return;
+    }
+    for (const socket of connections) {
+      const response = answering(socket);
+      if (response === null) socket.destroy();
+      else response.once('finish', () => socket.end());
+    }
+  };
   app.addHook('preClose', (done) => {
     closing = true;
     done();
-    // Fastify closes the listening socket right after the preClose hooks: nothing new arrives after this.
-    setImmediate(() => {
-      for (const socket of connections) if (!answering(socket)) socket.destroy();
-    });
+    setImmediate(sweep);
   });
   return (reply, payload) => {
     if (closing) reply.header('connection', 'close');
@@ -40,10 +54,11 @@ export function registerGracefulClose(app: FastifyInstance): OnSendStep {
 }
 
 /**
- * A request on this socket is being answered. Node keeps the response a socket serves in `_httpMessage`
- * (its own `closeIdleConnections` reads it the same way); none, or a finished one, means nobody waits.
+ * The response being written on this socket, if any. Node keeps the response a socket serves in
+ * `_httpMessage` (its own `closeIdleConnections` reads it the same way), from the request's headers
+ * until the answer is written; none, or a finished one, means nobody waits.
  */
-function answering(socket: Socket): boolean {
+function answering(socket: Socket): ServerResponse | null {
   const response = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
-  return response !== null && response !== undefined && !response.writableFinished;
+  return response && !response.writableFinished ? response : null;
 }
