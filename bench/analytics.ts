@@ -132,7 +132,7 @@ async function measure(
   connections: number,
   tag: string,
   okPrefix = OK,
-  delayMs?: number,
+  rateRps?: number,
 ): Promise<Side> {
   await settle(own());
   const before = treeTicks(own());
@@ -144,7 +144,7 @@ async function measure(
     durationS,
     tag,
     workDir: WORK,
-    ...(delayMs === undefined ? {} : { delayMs }),
+    ...(rateRps === undefined ? {} : { rateRps }),
   });
   // The group commit's last batches and PostgreSQL's work for them belong to this run.
   await settle(own());
@@ -298,10 +298,10 @@ async function benchHeartbeat(
       for (let i = 0; i < 2; i++) {
         await measure(wrk, nodes[i]!.url, ownOf(nodes[i]!), specs[i]!, 2, opts.connections, `warm${l}-${i}`);
       }
-      // Saturated (as many answers as each side gives), then paced at one offered rate for both sides
-      // (60 % of what the analytics side sustained): at saturation the faster side also commits bigger
-      // groups, which lowers its CPU per answer by itself; paced, both commit alike.
-      const run = async (load: string, delayMs?: number): Promise<Pair> => {
+      // Saturated (as many answers as each side gives), then paced: both sides offered one fixed rate
+      // (60 % of what the analytics side sustained). At saturation the faster side also commits bigger
+      // groups, which lowers its CPU per answer by itself; paced, both answer alike and commit alike.
+      const run = async (load: string, rateRps?: number): Promise<Pair> => {
         const pair: Pair = { label, load, on: [], off: [] };
         for (let r = 0; r < opts.runs; r++) {
           for (const i of r % 2 === 0 ? [0, 1] : [1, 0]) {
@@ -314,7 +314,7 @@ async function benchHeartbeat(
               opts.connections,
               `${i === 0 ? 'on' : 'off'}${l}-${load.slice(0, 3)}${r}`,
               OK,
-              delayMs,
+              rateRps,
             );
             (i === 0 ? pair.on : pair.off).push(side);
           }
@@ -328,7 +328,7 @@ async function benchHeartbeat(
       const saturated = await run('saturated');
       pairs.push(saturated);
       const rate = 0.6 * median(saturated.on.map((x) => x.rps));
-      const pair = await run(`paced ~${f0(rate)} req/s`, (opts.connections * 1000) / rate);
+      const pair = await run(`paced ${f0(rate)} req/s`, rate);
       pairs.push(pair);
     }
     const row = (label: string, side: string, sides: Side[]) =>

@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import {
   ROOT,
   WORK,
   f0,
+  f1,
   f2,
   f3,
   positive,
@@ -23,7 +25,7 @@ import {
 import type { FeatureBenchOptions } from './lib/common.ts';
 import { ensureWrk, runLoad } from './lib/load.ts';
 import type { LoadResult, RequestSpec } from './lib/load.ts';
-import { CLOCK_TICKS, LOAD_CORE, pinPid, settle, treeTicks } from './lib/processes.ts';
+import { CLOCK_TICKS, LOAD_CORE, SERVER_CORE, pinPid, pinned, settle, treeTicks } from './lib/processes.ts';
 import { monotonicUs } from './lib/profile.ts';
 import { form } from './lib/scenarios.ts';
 import { median } from './lib/report.ts';
@@ -44,7 +46,9 @@ import type { BenchArchive, BenchUser, ReplayNode } from './lib/replay.ts';
  *     at once. Runs alternate (none, webhook, none, webhook, …) so that the growing comment table and the
  *     machine's other load fall on both alike; each run's CPU is the server's (and PostgreSQL's) from the
  *     start of the load until every event of the run is delivered and the server is idle again, so the
- *     webhook side pays for its whole delivery, not just what fitted into the load window.
+ *     webhook side pays for its whole delivery, not just what fitted into the load window. Loads:
+ *     saturated (each side as fast as it answers), then paced at fixed rates offered to both sides alike
+ *     (bench/lib/load.ts `rateRps`), and what one POST costs on its own (bench/webhook-post-cost.ts).
  * (b) `GET /x/msgfeed/reply` (page 1 and a page deep in the inbox) and `GET /x/msgfeed/unread` for a
  *     user with 100 notices and one with 100k (seeded straight through the store, as the comment path
  *     writes them): median latency and CPU per answer; `unread` first with every notice unread (each
@@ -70,6 +74,8 @@ const program = featureBenchCommand(
   .option('--cpu-prof <dir>', 'run the server under --cpu-prof, profiles written to this folder');
 
 const log = (line: string) => console.error(line);
+/** The paced loads: fixed rates, as shares of what the webhook side answered saturated. */
+const PACED_SHARES = [0.6, 0.9];
 /** Bound of every wait for the server to catch up (deliveries, idle). */
 const DRAIN_MS = 60_000;
 
@@ -99,16 +105,27 @@ async function startReceiver(): Promise<{
   url: string;
   ids: Set<string>;
   posts: () => number;
+  /** A body the server delivered. */
+  sample: () => string;
   close(): Promise<void>;
 }> {
   const ids = new Set<string>();
   let posts = 0;
+  let sample = '';
   const server = http.createServer((req, res) => {
     posts++;
     const id = req.headers['x-replay-event-id'];
     if (typeof id === 'string') ids.add(id);
-    req.resume();
-    req.on('end', () => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'));
+    // One body of the server's own is kept (the last of its first hundred): the POST-cost probe sends that.
+    const keep = posts <= 100 && id !== undefined;
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => {
+      if (keep) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (keep) sample = Buffer.concat(chunks).toString('utf8');
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    });
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -117,6 +134,7 @@ async function startReceiver(): Promise<{
     url: `http://127.0.0.1:${port}/hook`,
     ids,
     posts: () => posts,
+    sample: () => sample,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
@@ -147,7 +165,7 @@ async function measure(
   connections: number,
   tag: string,
   drained: () => Promise<boolean> = () => Promise.resolve(true),
-  delayMs?: number,
+  rateRps?: number,
 ): Promise<Side & { load: LoadResult }> {
   const fromUs = monotonicUs();
   const before = treeTicks(own());
@@ -159,7 +177,7 @@ async function measure(
     durationS,
     tag,
     workDir: WORK,
-    ...(delayMs ? { delayMs } : {}),
+    ...(rateRps ? { rateRps } : {}),
   });
   const deadline = performance.now() + DRAIN_MS;
   while (!(await drained())) {
@@ -309,20 +327,17 @@ async function benchAdd(wrk: string, setup: Setup, opts: Options, lines: string[
 
   const receiver = await startReceiver();
   const endpoint = await node.admin.webhooks.create({ url: receiver.url, enabled: false });
-  const hookDrained = async (): Promise<boolean> => {
-    const { deliveries: states } = await node.admin.webhooks.deliveries(endpoint.id, { limit: 1 });
-    return states.pending === 0 && (await unfanned(node)) === 0;
-  };
+  const hookDrained = (): Promise<boolean> => outboxIdle();
 
   // Warm-up on both sides (JIT, caches, the receiver's connections).
   await measure(wrk, node, own, requests, 1, opts.connections, 'warm-none');
   await node.admin.webhooks.update(endpoint.id, { enabled: true });
   await measure(wrk, node, own, requests, 1, opts.connections, 'warm-hook', hookDrained);
 
-  // Saturated: as many answers as the node gives (req/s); then paced at the same offered rate on both
-  // sides, below what the webhook side sustains, so that CPU per answer compares one operating point
+  // Saturated: as many answers as the node gives (req/s); then paced: both sides offered one fixed rate
+  // (PACED_SHARES of what the webhook side sustained), so that CPU per answer compares one operating point
   // (at saturation the slower side also commits smaller groups, which costs per answer by itself).
-  const pairs = async (label: string, delayMs?: number) => {
+  const pairs = async (label: string, rateRps?: number) => {
     const none: Side[] = [];
     const hook: Side[] = [];
     for (let run = 0; run < opts.runs; run++) {
@@ -337,7 +352,7 @@ async function benchAdd(wrk: string, setup: Setup, opts: Options, lines: string[
           opts.connections,
           `none-${label}${run}`,
           undefined,
-          delayMs,
+          rateRps,
         ),
       );
       await node.admin.webhooks.update(endpoint.id, { enabled: true });
@@ -351,7 +366,7 @@ async function benchAdd(wrk: string, setup: Setup, opts: Options, lines: string[
           opts.connections,
           `hook-${label}${run}`,
           hookDrained,
-          delayMs,
+          rateRps,
         ),
       );
       log(
@@ -362,10 +377,15 @@ async function benchAdd(wrk: string, setup: Setup, opts: Options, lines: string[
     return { none, hook };
   };
   const saturated = await pairs('saturated');
-  const paceRate = 0.6 * median(saturated.hook.map((s) => s.rps));
-  const paced = await pairs('paced', (opts.connections * 1000) / paceRate);
+  const paced: { share: number; rate: number; none: Side[]; hook: Side[] }[] = [];
+  for (const share of PACED_SHARES) {
+    const rate = share * median(saturated.hook.map((s) => s.rps));
+    paced.push({ share, rate, ...(await pairs(`paced${Math.round(share * 100)}`, rate)) });
+  }
   const { deliveries: states } = await node.admin.webhooks.deliveries(endpoint.id, { limit: 1 });
   await node.admin.webhooks.update(endpoint.id, { enabled: false });
+  const received = { ids: receiver.ids.size, posts: receiver.posts() };
+  const postUs = await postCost(receiver.url, receiver.sample());
   await receiver.close();
 
   const row = (name: string, sides: Side[]) =>
@@ -382,18 +402,74 @@ async function benchAdd(wrk: string, setup: Setup, opts: Options, lines: string[
     '|---|---|---:|---|---:|---:|---:|',
     row('saturated | no endpoint (notices only)', saturated.none),
     row('saturated | endpoint enabled, every comment event delivered', saturated.hook),
-    row(`paced (~${f0(paceRate)} req/s offered) | no endpoint`, paced.none),
-    row(`paced (~${f0(paceRate)} req/s offered) | endpoint enabled`, paced.hook),
+    ...paced.flatMap((p) => [
+      row(`paced, ${f0(p.rate)} req/s offered (${pct(p.share)}) | no endpoint`, p.none),
+      row(`paced, ${f0(p.rate)} req/s offered (${pct(p.share)}) | endpoint enabled`, p.hook),
+    ]),
     '',
-    `Webhook / none, CPU per answer (target ≤ 1.15): saturated ${verdict(saturated)}; paced ${verdict(paced)}. ` +
+    `Webhook / none, CPU per answer (target ≤ 1.15): saturated ${verdict(saturated)}; ` +
+      paced.map((p) => `paced at ${pct(p.share)} ${verdict(p)}`).join('; ') +
+      '. ' +
       `Deliveries: ${f0(states.delivered)} delivered, ${states.pending} pending, ${states.dead} dead; the ` +
-      `receiver saw ${f0(receiver.ids.size)} distinct event ids in ${f0(receiver.posts())} posts. CPU counts ` +
+      `receiver saw ${f0(received.ids)} distinct event ids in ${f0(received.posts)} posts. CPU counts ` +
       'from the start of each load until every event of it was delivered and the server was idle.',
+    '',
+    `One POST on its own (\`bench/webhook-post-cost.ts\`: the dispatcher's request and client, no database, on ` +
+      `the server's core, to the same receiver): **${f1(median(postUs))} µs** CPU (median of ` +
+      `${postUs.map(f1).join(' / ')}). Against the no-endpoint side that alone is ` +
+      `${floor(saturated.none)} saturated and ${paced.map((p) => `${floor(p.none)} paced at ${pct(p.share)}`).join(', ')}: ` +
+      'the lowest ratio an outbox sending one POST per event could reach here, before it records anything.',
+    '',
+    'Saturated, the two sides answer at different rates, and the rate alone moves the cost of an answer: ' +
+      `the no-endpoint side's own CPU per answer is ${f3(median(saturated.none.map(cpuPerAnswer)))} ms at ` +
+      `${f0(median(saturated.none.map((s) => s.rps)))} req/s and ` +
+      `${paced.map((p) => `${f3(median(p.none.map(cpuPerAnswer)))} ms at ${f0(median(p.none.map((s) => s.rps)))}`).join(' and ')} ` +
+      '(a group commit and an event-loop turn are shared by fewer answers). The paced rows offer both sides one ' +
+      'fixed rate, so they answer alike and compare CPU per answer at one operating point; the saturated ' +
+      'ratio is the throughput the deliveries take from the core.',
   );
+
+  function pct(share: number): string {
+    return `${Math.round(share * 100)} % of the webhook side's saturated rate`;
+  }
+
+  function floor(none: Side[]): string {
+    return `**${f3(1 + median(postUs) / 1000 / median(none.map(cpuPerAnswer)))}**`;
+  }
 }
 
-/** Events written but not yet turned into deliveries (read through the store's own table). */
-let unfanned: (node: ReplayNode) => Promise<number> = () => Promise.resolve(0);
+/**
+ * CPU per webhook POST of the dispatcher's client alone (`bench/webhook-post-cost.ts`), pinned like the
+ * server, sending `body`'s payload to the receiver: µs per POST, one value per round.
+ */
+async function postCost(url: string, body: string): Promise<number[]> {
+  const payloadFile = join(WORK, 'webhook-payload.json');
+  writeFileSync(payloadFile, JSON.stringify((JSON.parse(body) as { data: unknown }).data));
+  const [command, args] = pinned(SERVER_CORE, process.execPath, [
+    join(ROOT, 'bin', 'run-ts.js'),
+    join(ROOT, 'bench', 'webhook-post-cost.ts'),
+    '--url',
+    url,
+    '--payload',
+    payloadFile,
+  ]);
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  const timer = setTimeout(() => child.kill('SIGKILL'), DRAIN_MS);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearTimeout(timer);
+  if (code !== 0) throw new Error(`webhook-post-cost exited with ${code}`);
+  return (JSON.parse(out) as { usPerPost: number[] }).usPerPost;
+}
+
+/**
+ * No event waits to be fanned out and no delivery is pending, read straight from the database by the
+ * bench's own connection through the outbox's indexes: a check through the admin API (which counts the
+ * endpoint's deliveries by state) would charge the server a scan of every delivery so far, several
+ * times per run, to the webhook side.
+ */
+let outboxIdle: () => Promise<boolean> = () => Promise.resolve(true);
 
 // --- (b) inbox reads at 100 vs 100k notices ----------------------------------------------------------
 
@@ -607,13 +683,22 @@ async function main(): Promise<void> {
         const own = () => [started.server.pid, ...(dialect === 'postgres' && postmaster ? [postmaster] : [])];
         const setup: Setup = { node, users, archive: archive!, own };
         const probe = new Store(createDb(database.target, { poolSize: 1 }));
-        unfanned = async () => {
-          const row = await probe.db
+        outboxIdle = async () => {
+          // Events first: one fanned out between the two reads is a pending delivery by the second.
+          const unfanned = await probe.db
             .selectFrom('outbox_events')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .select('id')
             .where('fanned', '=', 0)
-            .executeTakeFirstOrThrow();
-          return Number(row.n);
+            .limit(1)
+            .executeTakeFirst();
+          if (unfanned) return false;
+          const pending = await probe.db
+            .selectFrom('webhook_deliveries')
+            .select('id')
+            .where('state', '=', 'pending')
+            .limit(1)
+            .executeTakeFirst();
+          return pending === undefined;
         };
         lines.push('', `#### ${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`);
         try {
@@ -628,7 +713,7 @@ async function main(): Promise<void> {
       }
       if (opts.cpuProf && opts.part.includes('add')) {
         writeFileSync(join(opts.cpuProf, `windows-${dialect}.json`), JSON.stringify(windows));
-        for (const load of ['saturated', 'paced']) {
+        for (const load of ['saturated', ...PACED_SHARES.map((share) => `paced${Math.round(share * 100)}`)]) {
           log(`profile, ${load}:`);
           for (const line of profileBreakdown(opts.cpuProf, [`none-${load}`, `hook-${load}`])) log(line);
         }

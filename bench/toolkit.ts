@@ -35,7 +35,8 @@ import { benchHeartbeats } from './lib/scenarios.ts';
  * `--load paced` (or `--load saturated paced`) offers both servers one rate instead, 60 % of what the on
  * server sustained saturated: saturated, the dearer server answers fewer heartbeats per group commit, which
  * could raise its CPU per answer by more than its own work. At `e85d6ce` both loads gave the same ratio
- * (mean 1.041 ± 0.009 saturated, 1.043 ± 0.008 paced), so the default is the shorter, saturated one.
+ * (mean 1.041 ± 0.009 saturated, 1.043 ± 0.008 paced, paced then by a fixed pause after each answer;
+ * now by a fixed schedule, bench/lib/load.ts), so the default is the shorter, saturated one.
  *
  * `node ./bin/run-ts.js bench/toolkit.ts [--db sqlite,postgres] [--runs 15] [--duration 5] [--alternate]
  *   [--load saturated paced]`.
@@ -100,7 +101,7 @@ async function measure(
   durationS: number,
   connections: number,
   tag: string,
-  delayMs?: number,
+  rateRps?: number,
 ): Promise<Run> {
   const before = treeTicks(own());
   const load = await runLoad(wrk, {
@@ -111,7 +112,7 @@ async function measure(
     durationS,
     tag,
     workDir: WORK,
-    ...(delayMs === undefined ? {} : { delayMs }),
+    ...(rateRps === undefined ? {} : { rateRps }),
   });
   // The heartbeat's batched writes land after the load: counted until the tree is idle again.
   await settle(own());
@@ -128,7 +129,7 @@ async function measureTogether(
   durationS: number,
   connections: number,
   tag: string,
-  delayMs?: number,
+  rateRps?: number,
 ): Promise<Run[]> {
   const results = await measureAtOnce(
     wrk,
@@ -142,7 +143,7 @@ async function measureTogether(
         durationS,
         tag: `${side.name}-${tag}`,
         workDir: WORK,
-        ...(delayMs === undefined ? {} : { delayMs }),
+        ...(rateRps === undefined ? {} : { rateRps }),
       },
     })),
   );
@@ -225,12 +226,12 @@ async function benchDialect(
      * Paced, both are offered one rate (60 % of what the on server sustained saturated), commit alike,
      * and differ only by what the toolkit does per request: the like-for-like figure the bound is held to.
      */
-    const measureRuns = async (load: string, delayMs?: number): Promise<Record<'off' | 'on', Run[]>> => {
+    const measureRuns = async (load: string, rateRps?: number): Promise<Record<'off' | 'on', Run[]>> => {
       const runs: Record<'off' | 'on', Run[]> = { off: [], on: [] };
       for (let r = 0; r < opts.runs; r++) {
         const tag = `${load.slice(0, 3)}${r}`;
         if (together(opts, dialect)) {
-          const pair = await measureTogether(wrk, sides, own, opts.duration, opts.connections, tag, delayMs);
+          const pair = await measureTogether(wrk, sides, own, opts.duration, opts.connections, tag, rateRps);
           sides.forEach((side, i) => {
             const run = pair[i]!;
             runs[side.name].push(run);
@@ -249,7 +250,7 @@ async function benchDialect(
             opts.duration,
             opts.connections,
             `${side.name}-${tag}`,
-            delayMs,
+            rateRps,
           );
           runs[side.name].push(run);
           side.answered += run.requests;
@@ -274,14 +275,9 @@ async function benchDialect(
           ? (await measureTogether(wrk, sides, own, 3, opts.connections, 'rate'))[1]!.rps
           : (await measure(wrk, on, own(on), 3, opts.connections, 'rate')).rps;
         const rate = 0.6 * saturatedRate;
-        // wrk's delay is whole milliseconds (bench/lib/load.ts rounds it): none would not pace at all.
-        const delayMs = Math.round((opts.connections * 1000) / rate);
-        if (delayMs < 1)
-          throw new Error(`paced: ${f0(rate)} req/s needs more than ${opts.connections} connections`);
         loads.push({
-          // At most: wrk waits that long after each answer, so each side gets less (the table's req/s).
-          label: `paced (offered at most ~${f0((opts.connections * 1000) / delayMs)} req/s each)`,
-          runs: await measureRuns('paced', delayMs),
+          label: `paced (${f0(rate)} req/s offered to each)`,
+          runs: await measureRuns('paced', rate),
         });
       } else throw new Error(`unknown --load ${load}`);
     }

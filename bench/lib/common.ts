@@ -21,6 +21,7 @@ export const BROWSER_UA =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 
 export const f0 = (n: number): string => Math.round(n).toLocaleString('en-US');
+export const f1 = (n: number): string => n.toFixed(1);
 export const f2 = (n: number): string => n.toFixed(2);
 export const f3 = (n: number): string => n.toFixed(3);
 

@@ -32,7 +32,7 @@ export interface DispatcherOptions {
 }
 
 /** Work claimed per pass and table: bounded memory, and other nodes find the rest. */
-const BATCH = 200;
+export const BATCH = 200;
 const PRUNE_EVERY_MS = 600_000;
 /**
  * The pause after a pass that found work but not a full batch, ms (at most the poll interval): new events
@@ -272,16 +272,8 @@ export class OutboxDispatcher {
     } else if (started >= deadline) {
       error = `timed out after ${this.options.timeoutMs} ms`;
     } else {
-      const body = webhookBody(delivery);
-      const timestamp = Math.floor(started / 1000);
       try {
-        const headers =
-          'content-type: application/json\r\nuser-agent: Replay-Webhook/1\r\n' +
-          `x-replay-event-id: ${headerValue(delivery.event_id)}\r\n` +
-          `x-replay-event-type: ${headerValue(delivery.type)}\r\n` +
-          `x-replay-timestamp: ${timestamp}\r\n` +
-          `x-replay-signature: sha256=${sign(endpoint.secret, timestamp, body)}\r\n` +
-          `x-replay-delivery-attempt: ${attempt}\r\n`;
+        const { headers, body } = deliveryRequest(delivery, endpoint.secret, attempt, started);
         const response = await this.http.post(targetOf(endpoint.url), headers, body, deadline - started);
         status = response.status;
         const text = response.text;
@@ -361,7 +353,29 @@ function headerValue(value: string): string {
   return value;
 }
 
-function webhookBody(delivery: WebhookDeliveryRow): string {
+/**
+ * One attempt's POST (docs/webhooks.md): header lines (no Host, no Content-Length) and body. Exported for
+ * `bench/webhook-post-cost.ts`, which measures what sending exactly this costs apart from the rest.
+ */
+export function deliveryRequest(
+  delivery: Pick<WebhookDeliveryRow, 'event_id' | 'type' | 'time' | 'payload'>,
+  secret: string,
+  attempt: number,
+  nowMs: number,
+): { headers: string; body: string } {
+  const body = webhookBody(delivery);
+  const timestamp = Math.floor(nowMs / 1000);
+  const headers =
+    'content-type: application/json\r\nuser-agent: Replay-Webhook/1\r\n' +
+    `x-replay-event-id: ${headerValue(delivery.event_id)}\r\n` +
+    `x-replay-event-type: ${headerValue(delivery.type)}\r\n` +
+    `x-replay-timestamp: ${timestamp}\r\n` +
+    `x-replay-signature: sha256=${sign(secret, timestamp, body)}\r\n` +
+    `x-replay-delivery-attempt: ${attempt}\r\n`;
+  return { headers, body };
+}
+
+function webhookBody(delivery: Pick<WebhookDeliveryRow, 'event_id' | 'type' | 'time' | 'payload'>): string {
   // The payload is JSON this server wrote: spliced in as text, not parsed and serialised again per attempt.
   return `{"id":${JSON.stringify(delivery.event_id)},"type":${JSON.stringify(delivery.type)},"time":${delivery.time},"data":${delivery.payload}}`;
 }
