@@ -13,20 +13,25 @@ import { positive } from './lib/common.ts';
  * delivered event costs at least this. Started by `bench/message-center.ts` on the server's core against
  * its receiver; prints `{"usPerPost": [...]}` (process CPU, user + system, per POST, one value per round).
  *
- * `node ./bin/run-ts.js bench/webhook-post-cost.ts --url <receiver> --payload <file> [--rounds 5]`
+ * `node ./bin/run-ts.js bench/webhook-post-cost.ts --url <receiver> --payload <file> [--type <type>]
+ *   [--rounds 5]`
  */
 const opts = new Command('webhook-post-cost')
   .requiredOption('--url <url>', 'the receiver')
   .requiredOption('--payload <file>', "a delivered event's payload (the JSON object of its data)")
+  .option('--type <type>', "that event's type", 'comment.posted')
   .option('--rounds <n>', 'measured rounds', positive, 5)
   .option('--passes <n>', 'passes of BATCH events per round', positive, 50)
   .parse(process.argv)
-  .opts<{ url: string; payload: string; rounds: number; passes: number }>();
+  .opts<{ url: string; payload: string; type: string; rounds: number; passes: number }>();
 
 const payload = readFileSync(opts.payload, 'utf8');
 const secret = 'whsec_' + 'x'.repeat(32);
 const http = new WebhookHttp();
 const target = targetOf(opts.url);
+
+/** The events' ids, made before a round is measured: the dispatcher reads them with the delivery. */
+let ids: string[] = [];
 
 async function pass(): Promise<void> {
   let next = 0;
@@ -35,8 +40,8 @@ async function pass(): Promise<void> {
       next++;
       const now = Date.now();
       const delivery = {
-        event_id: eventId(now),
-        type: 'comment.posted',
+        event_id: ids.pop() ?? eventId(now),
+        type: opts.type,
         time: Math.floor(now / 1000),
         payload,
       };
@@ -52,6 +57,7 @@ async function pass(): Promise<void> {
 for (let i = 0; i < 20; i++) await pass();
 const usPerPost: number[] = [];
 for (let round = 0; round < opts.rounds; round++) {
+  ids = Array.from({ length: opts.passes * BATCH }, () => eventId());
   const before = process.cpuUsage();
   for (let i = 0; i < opts.passes; i++) await pass();
   const used = process.cpuUsage(before);

@@ -164,7 +164,11 @@ end
 `;
 }
 
-/** wrk's `delay()` for a fixed rate (see `LoadOptions.rateRps`); one Lua state, as wrk runs one thread. */
+/**
+ * wrk's `delay()` for a fixed rate (see `LoadOptions.rateRps`). wrk calls it before every request of every
+ * connection, the first included. The schedule lives in one thread's Lua state: `runLoad` runs one thread
+ * (`-t1`); with more, each would send the whole rate.
+ */
 function schedule(rateRps: number): string {
   if (!(rateRps > 0)) throw new RangeError('rateRps must be positive');
   return `local ffi = require("ffi")

@@ -13,7 +13,7 @@ const wrk = spawnSync('sh', ['-c', 'command -v wrk'], { encoding: 'utf8' }).stdo
  * The benches' paced load (`rateRps`) keeps its rate whatever the answers' latency: two servers offered
  * one rate must answer the same number of requests, or the slower one commits smaller groups and its CPU
  * per answer rises for that alone. A pause after each answer (what the benches did before) gave a server
- * answering in 20 ms a third fewer requests here.
+ * answering in 20 ms a quarter fewer requests here (304 of 400, measured with wrk by hand).
  */
 // Debian's wrk, which .ci/run installs: skipped without it, except under CI=true, where it fails.
 describe.skipIf(!wrk && process.env['CI'] !== 'true')('bench load: fixed-rate pacing', () => {
@@ -41,15 +41,16 @@ describe.skipIf(!wrk && process.env['CI'] !== 'true')('bench load: fixed-rate pa
       baseUrl: url,
       requests: [{ method: 'GET', path: '/' }],
       okPrefix: '{"code":0',
-      connections: 8,
+      connections: 16,
       durationS: 2,
       rateRps: 200,
       tag: 'schedule',
       workDir: work,
     });
     expect(result.failures).toBe(0);
-    // 2 s at 200 a second, plus the first request of each connection (sent on connect, before any slot).
+    // 2 s at 200 a second (the first request of each connection takes a slot too), and at most one of
+    // wrk's 100 ms stop ticks more.
     expect(result.requests).toBeGreaterThanOrEqual(0.9 * 400);
-    expect(result.requests).toBeLessThanOrEqual(1.05 * 400 + 8);
+    expect(result.requests).toBeLessThanOrEqual(1.1 * 400);
   });
 });
