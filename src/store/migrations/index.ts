@@ -22,6 +22,7 @@ import * as toolkitCluster from './2026-12-06-01-toolkit-cluster.ts';
 import * as onlineViewers from './2026-12-06-02-online-viewers.ts';
 import * as toolkitJournalTime from './2026-12-06-03-toolkit-journal-time.ts';
 import * as analyticsSessionStart from './2026-12-06-04-analytics-session-start.ts';
+import * as webhookDeliveryStates from './2026-12-07-01-webhook-delivery-states.ts';
 
 /** All migrations, in order. Names are dated and sort lexically; a released one is never edited. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -47,6 +48,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-06-02-online-viewers': onlineViewers,
   '2026-12-06-03-toolkit-journal-time': toolkitJournalTime,
   '2026-12-06-04-analytics-session-start': analyticsSessionStart,
+  '2026-12-07-01-webhook-delivery-states': webhookDeliveryStates,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };
