@@ -314,42 +314,48 @@ describe.each(dialects())('webhooks (%s)', (dialect) => {
 
   it("the delivery log's counts by state read an index, not every delivery kept", async () => {
     const ep = await s.admin.webhooks.create({ url: `${r.url}/counted`, enabled: false });
-    const states = ['delivered', 'delivered', 'delivered', 'dead', 'pending'];
-    const rows = Array.from({ length: 2_000 }, (_, i) => ({
-      endpoint_id: ep.id,
-      event_id: `counted-${i}`,
-      type: 'comment.posted',
-      payload: '{}',
-      time: 0,
-      state: states[i % states.length]!,
-      attempts: 1,
-      next_at: Date.now() + 86_400_000,
-    }));
-    for (let i = 0; i < rows.length; i += 200) {
-      await s.handle.db
-        .insertInto('webhook_deliveries')
-        .values(rows.slice(i, i + 200))
-        .execute();
+    // Removed however the test ends: its pending rows would otherwise outlive it (the retention test).
+    try {
+      const states = ['delivered', 'delivered', 'delivered', 'dead', 'pending'];
+      const rows = Array.from({ length: 2_000 }, (_, i) => ({
+        endpoint_id: ep.id,
+        event_id: `counted-${i}`,
+        type: 'comment.posted',
+        payload: '{}',
+        time: 0,
+        state: states[i % states.length]!,
+        attempts: 1,
+        next_at: Date.now() + 86_400_000,
+      }));
+      for (let i = 0; i < rows.length; i += 200) {
+        await s.handle.db
+          .insertInto('webhook_deliveries')
+          .values(rows.slice(i, i + 200))
+          .execute();
+      }
+      expect((await s.admin.webhooks.deliveries(ep.id, { limit: 1 })).deliveries).toEqual({
+        delivered: 1_200,
+        dead: 400,
+        pending: 400,
+      });
+      if (dialect === 'sqlite') {
+        // The query OutboxRepository.deliveryStates builds.
+        const { sql: text } = s.handle.db
+          .selectFrom('webhook_deliveries')
+          .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+          .where('endpoint_id', '=', ep.id)
+          .groupBy('state')
+          .compile();
+        const plan = s.handle.sqlite!.prepare(`EXPLAIN QUERY PLAN ${text}`).all(ep.id) as {
+          detail: string;
+        }[];
+        expect(plan.map((p) => p.detail).join('\n')).toMatch(
+          /SEARCH webhook_deliveries USING COVERING INDEX webhook_deliveries_endpoint/,
+        );
+      }
+    } finally {
+      await s.admin.webhooks.remove(ep.id);
     }
-    expect((await s.admin.webhooks.deliveries(ep.id, { limit: 1 })).deliveries).toEqual({
-      delivered: 1_200,
-      dead: 400,
-      pending: 400,
-    });
-    if (dialect === 'sqlite') {
-      // The query OutboxRepository.deliveryStates builds.
-      const { sql: text } = s.handle.db
-        .selectFrom('webhook_deliveries')
-        .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('endpoint_id', '=', ep.id)
-        .groupBy('state')
-        .compile();
-      const plan = s.handle.sqlite!.prepare(`EXPLAIN QUERY PLAN ${text}`).all(ep.id) as { detail: string }[];
-      expect(plan.map((p) => p.detail).join('\n')).toMatch(
-        /SEARCH webhook_deliveries USING COVERING INDEX webhook_deliveries_endpoint/,
-      );
-    }
-    await s.admin.webhooks.remove(ep.id);
   });
 
   it('retention: finished deliveries, their log and processed events are pruned; pending work is not', async () => {
